@@ -1,0 +1,98 @@
+/**
+ * Named errors. The state machine matches `Error` (the error's name) in Retry and Catch,
+ * so these names are a contract with state-machines/video-pipeline.asl.json.
+ */
+
+/** Base for errors worth retrying: the same call may succeed later. */
+export class TransientError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientError';
+  }
+}
+
+/** A provider said "slow down" (HTTP 429). `retryAfterMs` is its own hint, when it gave one. */
+export class ProviderRateLimited extends TransientError {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProviderRateLimited';
+  }
+}
+
+/** A provider or store failed in a way that usually passes: 5xx, connection reset. */
+export class ProviderUnavailable extends TransientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProviderUnavailable';
+  }
+}
+
+/** A provider did not answer in time. */
+export class ProviderTimeout extends TransientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProviderTimeout';
+  }
+}
+
+/** Base for errors that retrying cannot fix; the message is shown to the user. */
+export class PermanentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/** The request itself is unusable (bad prompt, bad option). */
+export class InvalidInput extends PermanentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidInput';
+  }
+}
+
+/** A provider refused the request (401/403/400, content policy). */
+export class ProviderRejected extends PermanentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProviderRejected';
+  }
+}
+
+/** The script could not be made valid. */
+export class ScriptInvalid extends PermanentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ScriptInvalid';
+  }
+}
+
+/** The renderer reported a fatal error. */
+export class RenderFailed extends PermanentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RenderFailed';
+  }
+}
+
+/** A job, asset or render that should exist does not. */
+export class NotFound extends PermanentError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotFound';
+  }
+}
+
+/** The names the state machine retries. Kept here so a test can hold the ASL to it. */
+export const TRANSIENT_ERROR_NAMES = ['TransientError', 'ProviderRateLimited', 'ProviderUnavailable', 'ProviderTimeout'] as const;
+
+/** Turns whatever was thrown into a sentence a person can read on the job. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  return 'an unknown error occurred';
+}

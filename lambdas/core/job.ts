@@ -1,0 +1,116 @@
+import type { VideoRequest } from './model.js';
+
+/** The pipeline's steps as a user sees them, in order. Keys of `Job.steps`. */
+export const STEPS = ['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export const STEP_LABELS: Record<StepName, string> = {
+  script: 'Write script',
+  parse: 'Check script',
+  images: 'Draw scenes',
+  voice: 'Record voice',
+  captions: 'Build captions',
+  duration: 'Time scenes',
+  render: 'Render video',
+  finalize: 'Finish',
+};
+
+/** How much of the whole job each step is worth, for one progress figure. Sums to 100. */
+const STEP_WEIGHTS: Record<StepName, number> = {
+  script: 6,
+  parse: 1,
+  images: 18,
+  voice: 10,
+  captions: 1,
+  duration: 1,
+  render: 61,
+  finalize: 2,
+};
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface StepState {
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  /** Invocations so far, retries included. */
+  attempts?: number;
+  /** Work units done / total (images drawn, render progress in per mille). */
+  done?: number;
+  total?: number;
+  error?: string;
+}
+
+export interface CostLine {
+  usd: number;
+  units: Record<string, number>;
+}
+
+export interface Job {
+  jobId: string;
+  userId: string;
+  status: JobStatus;
+  request: VideoRequest;
+  createdAt: string;
+  updatedAt: string;
+  steps: Record<StepName, StepState>;
+  currentStep?: StepName;
+  title?: string;
+  sceneCount?: number;
+  durationMs?: number;
+  outputKey?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: { step?: StepName; name: string; message: string };
+  /** Spend per step; the total is derived by {@link jobCostUsd}. */
+  cost: Partial<Record<StepName, CostLine>>;
+  /** Render throughput, recorded by Finalize. */
+  renderFps?: number;
+}
+
+/** Fields a step may set on the job itself (not its step entry). */
+export type JobPatch = Partial<
+  Pick<Job, 'status' | 'currentStep' | 'title' | 'sceneCount' | 'durationMs' | 'outputKey' | 'startedAt' | 'finishedAt' | 'error' | 'renderFps'>
+>;
+
+/** A change to one step's entry. `addDone` adds to `done` atomically. */
+export type StepPatch = Partial<Omit<StepState, 'attempts' | 'done'>> & { addDone?: number; addAttempt?: boolean; done?: number };
+
+export function newJob(input: { jobId: string; userId: string; request: VideoRequest; now: Date }): Job {
+  const at = input.now.toISOString();
+  const steps = Object.fromEntries(STEPS.map((s) => [s, { status: 'pending' } satisfies StepState])) as Record<StepName, StepState>;
+  return {
+    jobId: input.jobId,
+    userId: input.userId,
+    status: 'QUEUED',
+    request: input.request,
+    createdAt: at,
+    updatedAt: at,
+    steps,
+    cost: {},
+  };
+}
+
+function stepFraction(step: StepState): number {
+  if (step.status === 'succeeded') return 1;
+  if (step.status === 'pending') return 0;
+  if (step.total && step.total > 0) return Math.min(1, (step.done ?? 0) / step.total);
+  return 0;
+}
+
+/** Whole-job progress, 0..100, derived from the steps. */
+export function jobProgress(job: Pick<Job, 'status' | 'steps'>): number {
+  if (job.status === 'SUCCEEDED') return 100;
+  let sum = 0;
+  for (const step of STEPS) sum += STEP_WEIGHTS[step] * stepFraction(job.steps[step]);
+  return Math.round(sum);
+}
+
+/** Total estimated spend of a job in US dollars. */
+export function jobCostUsd(job: Pick<Job, 'cost'>): number {
+  let usd = 0;
+  for (const line of Object.values(job.cost)) usd += line?.usd ?? 0;
+  return Math.round(usd * 10000) / 10000;
+}

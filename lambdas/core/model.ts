@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Video shapes the product renders; each maps to a pixel size (see {@link FRAME_SIZES}). */
+export const ASPECTS = ['9:16', '1:1', '16:9'] as const;
+export type Aspect = (typeof ASPECTS)[number];
+
+export const FRAME_SIZES: Record<Aspect, { width: number; height: number }> = {
+  '9:16': { width: 1080, height: 1920 },
+  '1:1': { width: 1080, height: 1080 },
+  '16:9': { width: 1920, height: 1080 },
+};
+
+export const CAPTION_STYLES = ['bold', 'karaoke', 'minimal'] as const;
+export type CaptionStyle = (typeof CAPTION_STYLES)[number];
+
+export const FPS = 30;
+export const MIN_SECONDS = 10;
+export const MAX_SECONDS = 90;
+export const DEFAULT_SECONDS = 30;
+
+/** What a user asks for. Every field but the prompt has a default. */
+export const VideoRequestSchema = z.object({
+  prompt: z
+    .string({ error: 'prompt must be a string' })
+    .trim()
+    .min(3, 'prompt must be at least 3 characters')
+    .max(500, 'prompt must be at most 500 characters'),
+  seconds: z
+    .number({ error: 'seconds must be a number' })
+    .int('seconds must be a whole number')
+    .min(MIN_SECONDS, `seconds must be at least ${MIN_SECONDS}`)
+    .max(MAX_SECONDS, `seconds must be at most ${MAX_SECONDS}`)
+    .default(DEFAULT_SECONDS),
+  aspect: z.enum(ASPECTS, { error: `aspect must be one of ${ASPECTS.join(', ')}` }).default('9:16'),
+  voice: z.string().trim().min(1).max(64).optional(),
+  captionStyle: z
+    .enum(CAPTION_STYLES, { error: `captionStyle must be one of ${CAPTION_STYLES.join(', ')}` })
+    .default('bold'),
+});
+export type VideoRequestInput = z.input<typeof VideoRequestSchema>;
+export type VideoRequest = z.output<typeof VideoRequestSchema>;
+
+/** One scene of a script: what is said over it and what its picture shows. */
+export const SceneSchema = z.object({
+  narration: z.string().trim().min(1, 'scene narration is empty').max(600),
+  imagePrompt: z.string().trim().min(1, 'scene imagePrompt is empty').max(1000),
+});
+export type Scene = z.infer<typeof SceneSchema>;
+
+/** A validated script. `hook` is spoken first, over the first scene. */
+export const ScriptSchema = z.object({
+  title: z.string().trim().min(1, 'title is empty').max(120),
+  hook: z.string().trim().min(1, 'hook is empty').max(300),
+  style: z.string().trim().min(1, 'style is empty').max(300),
+  scenes: z.array(SceneSchema).min(3, 'a script needs at least 3 scenes').max(10, 'a script has at most 10 scenes'),
+});
+export type Script = z.infer<typeof ScriptSchema>;
+
+/** A spoken word with its place in the narration text and in the audio. */
+export interface WordTiming {
+  text: string;
+  startMs: number;
+  endMs: number;
+  /** Offset of the word's first character in the synthesized text. */
+  charStart: number;
+}
+
+/** The parts of the narration in speaking order: the hook, then each scene's narration. */
+export function narrationSegments(script: Script): string[] {
+  return [script.hook, ...script.scenes.map((s) => s.narration)];
+}
+
+/** The text the voice reads: the segments joined so each starts a new sentence. */
+export function narrationText(script: Script): string {
+  return narrationSegments(script).join('\n');
+}
