@@ -1,6 +1,6 @@
 import type { Aspect, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
-import type { Job, JobPatch, StepName, StepPatch } from './job.js';
+import type { Job, JobPatch, StepName, StepPatch, StepState } from './job.js';
 
 /** Money and units a provider call used, for the job's cost line. */
 export interface Spend {
@@ -88,8 +88,11 @@ export interface JobStore {
   create(job: Job): Promise<void>;
   get(jobId: string): Promise<Job | undefined>;
   update(jobId: string, patch: JobPatch): Promise<void>;
-  /** Records one step's state; concurrent calls for different steps never overwrite each other. */
-  updateStep(jobId: string, step: StepName, patch: StepPatch): Promise<void>;
+  /**
+   * Records one step's state; concurrent calls for different steps (or different fields of one
+   * step) never overwrite each other. Returns the step's state after the change.
+   */
+  updateStep(jobId: string, step: StepName, patch: StepPatch): Promise<StepState>;
   /** Adds to the job's running cost. */
   addSpend(jobId: string, step: StepName, spend: Spend): Promise<void>;
 }

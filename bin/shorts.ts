@@ -1,0 +1,178 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { STEPS, STEP_LABELS, type Job, type StepName } from '../lambdas/core/job.js';
+import { ASPECTS, CAPTION_STYLES, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
+import { explainIssues } from '../lambdas/core/pipeline/script-steps.js';
+
+/** Exit code for a usage error: bad prompt, bad flag, unwritable output. */
+const USAGE = 2;
+
+class UsageError extends Error {}
+
+function parseInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number of seconds.');
+  return n;
+}
+
+/** Checks the output path before any work starts, so a bad path costs nothing. */
+async function checkOutputPath(out: string): Promise<string> {
+  const path = resolve(out);
+  if (!path.toLowerCase().endsWith('.mp4')) throw new UsageError(`--out must name an .mp4 file, got "${out}".`);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`--out "${out}" is a directory; name a file such as ${out.replace(/\/$/, '')}/short.mp4.`);
+  const dir = dirname(path);
+  const dirStat = await stat(dir).catch(() => undefined);
+  if (!dirStat?.isDirectory()) throw new UsageError(`Cannot write "${out}": the folder ${dir} does not exist.`);
+  try {
+    await access(dir, constants.W_OK);
+    if (existing) await access(path, constants.W_OK);
+  } catch {
+    throw new UsageError(`Cannot write "${out}": permission denied.`);
+  }
+  return path;
+}
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function stepPercent(job: Job, step: StepName): number {
+  const state = job.steps[step];
+  if (state.status === 'succeeded') return 100;
+  if (state.status === 'running' && state.total) return Math.floor(((state.done ?? 0) / state.total) * 100);
+  return 0;
+}
+
+function stepNote(job: Job, step: StepName): string {
+  const state = job.steps[step];
+  switch (state.status) {
+    case 'succeeded':
+      return `done ${seconds(state.durationMs)}`;
+    case 'running':
+      return (state.attempts ?? 1) > 1 && step !== 'render' ? `running (attempt ${state.attempts})` : 'running…';
+    case 'failed':
+      return 'failed';
+    default:
+      return '';
+  }
+}
+
+/** One bar per step on a terminal; a line per finished step otherwise (CI logs, pipes). */
+function progressView() {
+  if (!process.stderr.isTTY) {
+    const reported = new Set<string>();
+    return {
+      update(job: Job) {
+        for (const step of STEPS) {
+          const state = job.steps[step];
+          const key = `${step}:${state.status}`;
+          if ((state.status === 'succeeded' || state.status === 'failed') && !reported.has(key)) {
+            reported.add(key);
+            process.stderr.write(`${state.status === 'succeeded' ? '✓' : '✗'} ${STEP_LABELS[step]} ${stepNote(job, step)}\n`);
+          }
+        }
+      },
+      stop() {},
+    };
+  }
+  const multi = new cliProgress.MultiBar(
+    { format: ' {label} |{bar}| {percentage}% {note}', barsize: 28, hideCursor: true, clearOnComplete: false, autopadding: true },
+    cliProgress.Presets.shades_grey,
+  );
+  const width = Math.max(...STEPS.map((s) => STEP_LABELS[s].length));
+  const bars = new Map(STEPS.map((s) => [s, multi.create(100, 0, { label: STEP_LABELS[s].padEnd(width), note: '' })]));
+  return {
+    update(job: Job) {
+      for (const step of STEPS) bars.get(step)!.update(stepPercent(job, step), { note: stepNote(job, step) });
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}
+
+async function generate(promptWords: string[], opts: { out: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string }) {
+  const parsed = VideoRequestSchema.safeParse({
+    prompt: promptWords.join(' '),
+    seconds: opts.seconds,
+    aspect: opts.aspect,
+    voice: opts.voice,
+    captionStyle: opts.captionStyle,
+  });
+  if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
+  const request: VideoRequest = parsed.data;
+  const outputPath = await checkOutputPath(opts.out);
+
+  const started = Date.now();
+  process.stderr.write(`Starting the local cloud (DynamoDB Local, S3) …\n`);
+  const { startLocalRuntime } = await import('../lib/local/runtime.js');
+  const { generateVideo } = await import('../lib/local/generate.js');
+  const runtime = await startLocalRuntime({ dataDir: opts.dataDir, quiet: true });
+  const view = progressView();
+  const stop = async () => {
+    view.stop();
+    await runtime.stop();
+  };
+  process.once('SIGINT', () => {
+    void stop().finally(() => process.exit(130));
+  });
+  try {
+    const result = await generateVideo(runtime, { request, outputPath, onProgress: (job) => view.update(job) });
+    view.stop();
+    const { job } = result;
+    const lines = [
+      '',
+      result.outputPath,
+      `  title     ${job.title ?? ''}`,
+      `  scenes    ${job.sceneCount ?? '?'}`,
+      `  duration  ${seconds(job.durationMs)} at ${request.aspect} (${request.seconds} s asked)`,
+      `  size      ${(result.bytes / 1e6).toFixed(1)} MB`,
+      ...(job.renderFps ? [`  render    ${job.renderFps.toFixed(1)} frames/s`] : []),
+      '  time per step:',
+      ...STEPS.map((s) => `    ${STEP_LABELS[s].padEnd(16)}${seconds(job.steps[s].durationMs)}`),
+      `  total     ${seconds(Date.now() - started)} wall time`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await stop();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('shorts')
+    .description('ai-shorts: turn a prompt into a narrated, captioned short video.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program
+    .command('generate')
+    .description('Make a video from a prompt on this machine, offline.')
+    .argument('<prompt...>', 'what the video is about')
+    .requiredOption('-o, --out <file.mp4>', 'where to write the MP4')
+    .option('-s, --seconds <n>', 'target length in seconds (10–90)', parseInteger)
+    .addOption(new Option('-a, --aspect <ratio>', 'frame shape').choices([...ASPECTS]))
+    .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
+    .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
+    .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
+    .action(generate);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return USAGE;
+    }
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,108 @@
+import type { Scene, Script, VideoRequest, WordTiming } from '../model.js';
+import type { CaptionPage } from '../video-props.js';
+
+/**
+ * The payloads the state machine passes to each step (see state-machines/video-pipeline.asl.json,
+ * whose `Parameters` build them). Kept small: big data lives in S3, keys travel.
+ */
+export interface ExecutionInput {
+  jobId: string;
+  request: VideoRequest;
+}
+
+export interface Draft {
+  raw: string;
+}
+
+export interface GenerateScriptEvent extends ExecutionInput {}
+export interface ParseScriptEvent extends ExecutionInput {
+  draft: Draft;
+}
+
+export interface GenerateImageEvent {
+  jobId: string;
+  index: number;
+  scene: Scene;
+  style: string;
+  aspect: VideoRequest['aspect'];
+}
+export interface ImageAsset {
+  key: string;
+  /** True when the image already existed under its content address and was not paid for again. */
+  reused: boolean;
+}
+
+export interface GenerateVoiceEvent extends ExecutionInput {
+  script: Script;
+}
+export interface VoiceAsset {
+  audioKey: string;
+  durationMs: number;
+  words: WordTiming[];
+  /** Character offset where each narration segment (hook, scene 1, …) starts in the spoken text. */
+  segmentStarts: number[];
+  reused: boolean;
+}
+
+export interface BuildCaptionsEvent {
+  jobId: string;
+  words: WordTiming[];
+  captionStyle: VideoRequest['captionStyle'];
+}
+
+export interface ComputeDurationEvent {
+  jobId: string;
+  script: Script;
+  voice: VoiceAsset;
+}
+export interface Timeline {
+  fps: number;
+  durationInFrames: number;
+  crossfadeFrames: number;
+  scenes: { startFrame: number; durationInFrames: number }[];
+}
+
+export interface StartRenderEvent extends ExecutionInput {
+  title: string;
+  images: ImageAsset[];
+  audioKey: string;
+  captions: CaptionPage[];
+  timeline: Timeline;
+}
+export interface RenderTicket {
+  renderId: string;
+  outputKey: string;
+  startedAt: string;
+  timeoutSeconds: number;
+}
+
+export interface CheckRenderEvent {
+  jobId: string;
+  renderId: string;
+  startedAt: string;
+  timeoutSeconds: number;
+}
+export interface RenderStatus {
+  done: boolean;
+  timedOut: boolean;
+  progress: number;
+  outputKey?: string;
+  framesPerSecond?: number;
+}
+
+export interface FinalizeJobEvent {
+  jobId: string;
+  render: RenderTicket;
+  renderStatus: RenderStatus;
+  timeline: Timeline;
+}
+
+/** What a Catch puts at `$.error`. In AWS, `Cause` is a JSON string from the Lambda runtime. */
+export interface CaughtError {
+  Error: string;
+  Cause?: string;
+}
+export interface FailJobEvent {
+  jobId: string;
+  error: CaughtError;
+}

@@ -1,0 +1,76 @@
+import { FRAME_SIZES } from '../model.js';
+import { RenderFailed } from '../errors.js';
+import type { BlobStore, Clock, JobStore, VideoRenderer } from '../ports.js';
+import { ShortVideoPropsSchema, type ShortVideoProps } from '../video-props.js';
+import type { CheckRenderEvent, RenderStatus, RenderTicket, StartRenderEvent } from './events.js';
+
+/** How long the renderer may read the presigned asset URLs. */
+const ASSET_URL_SECONDS = 6 * 3600;
+
+/** A file name people recognise in their downloads folder. */
+export function videoFileName(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '-')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${slug || 'short'}.mp4`;
+}
+
+/** The composition's props for a job: presigned asset URLs, captions and the scene timeline. */
+export async function renderProps(event: StartRenderEvent, blobs: BlobStore): Promise<ShortVideoProps> {
+  const { width, height } = FRAME_SIZES[event.request.aspect];
+  const [audioUrl, ...imageUrls] = await Promise.all([
+    blobs.presignGet(event.audioKey, ASSET_URL_SECONDS),
+    ...event.images.map((image) => blobs.presignGet(image.key, ASSET_URL_SECONDS)),
+  ]);
+  if (imageUrls.length !== event.timeline.scenes.length) {
+    throw new RenderFailed(`There are ${imageUrls.length} scene images for ${event.timeline.scenes.length} scenes.`);
+  }
+  return ShortVideoPropsSchema.parse({
+    title: event.title,
+    width,
+    height,
+    fps: event.timeline.fps,
+    durationInFrames: event.timeline.durationInFrames,
+    crossfadeFrames: event.timeline.crossfadeFrames,
+    scenes: event.timeline.scenes.map((scene, i) => ({ ...scene, imageUrl: imageUrls[i] })),
+    audioUrl,
+    captions: event.captions,
+    captionStyle: event.request.captionStyle,
+  });
+}
+
+/** Start Render: hands the composition to the renderer; the MP4 will land under the job's key. */
+export async function startRender(
+  event: StartRenderEvent,
+  deps: { renderer: VideoRenderer; blobs: BlobStore; jobs: JobStore; clock: Clock; timeoutSeconds: number },
+): Promise<RenderTicket> {
+  const props = await renderProps(event, deps.blobs);
+  const outputKey = `videos/${event.jobId}/${videoFileName(event.title)}`;
+  const { renderId } = await deps.renderer.start({ jobId: event.jobId, props, outputKey });
+  await deps.jobs.updateStep(event.jobId, 'render', { total: 1000, done: 0 });
+  return { renderId, outputKey, startedAt: deps.clock.now().toISOString(), timeoutSeconds: deps.timeoutSeconds };
+}
+
+/** Check Render: reports progress; a renderer's fatal error fails the job with the renderer's words. */
+export async function checkRender(
+  event: CheckRenderEvent,
+  deps: { renderer: VideoRenderer; jobs: JobStore; clock: Clock },
+): Promise<RenderStatus> {
+  const progress = await deps.renderer.progress(event.renderId);
+  if (progress.fatalError) throw new RenderFailed(`The render failed: ${progress.fatalError}`);
+  await deps.jobs.updateStep(event.jobId, 'render', { done: Math.round(progress.progress * 1000) });
+  if (progress.done && progress.spend) await deps.jobs.addSpend(event.jobId, 'render', progress.spend);
+  const elapsedSeconds = (deps.clock.now().getTime() - Date.parse(event.startedAt)) / 1000;
+  return {
+    done: progress.done,
+    timedOut: !progress.done && elapsedSeconds > event.timeoutSeconds,
+    progress: progress.progress,
+    ...(progress.outputKey ? { outputKey: progress.outputKey } : {}),
+    ...(progress.framesPerSecond ? { framesPerSecond: progress.framesPerSecond } : {}),
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ScriptInvalid } from '../errors.js';
+import { ScriptSchema, type Script } from '../model.js';
+import type { JobStore, ScriptWriter } from '../ports.js';
+import type { Draft, GenerateScriptEvent, ParseScriptEvent } from './events.js';
+
+/** Generate Script: the writer drafts; its spend goes on the job. */
+export async function generateScript(
+  event: GenerateScriptEvent,
+  deps: { writer: ScriptWriter; jobs: JobStore },
+): Promise<Draft> {
+  const { raw, spend } = await deps.writer.write(event.request);
+  await deps.jobs.addSpend(event.jobId, 'script', spend);
+  return { raw };
+}
+
+/** Explains a zod failure in one line a person can act on, e.g. `scenes.2.narration: scene narration is empty`. */
+export function explainIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Parses and validates a draft; throws a named permanent error that quotes what is wrong. */
+export function validateScript(raw: string): Script {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new ScriptInvalid(`The script is not valid JSON (${(error as Error).message}).`);
+  }
+  const parsed = ScriptSchema.safeParse(json);
+  if (!parsed.success) throw new ScriptInvalid(`The script is incomplete: ${explainIssues(parsed.error)}.`);
+  return parsed.data;
+}
+
+/** Parse Script: nothing invalid passes; the job learns its title and scene count. */
+export async function parseScript(event: ParseScriptEvent, deps: { jobs: JobStore }): Promise<Script> {
+  const script = validateScript(event.draft.raw);
+  await deps.jobs.update(event.jobId, { title: script.title, sceneCount: script.scenes.length });
+  await deps.jobs.updateStep(event.jobId, 'images', { total: script.scenes.length });
+  return script;
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { newJob, type Job } from '../../lambdas/core/job.js';
+import type { VideoRequest } from '../../lambdas/core/model.js';
+import type { LocalRuntime } from './runtime.js';
+
+export interface GenerateResult {
+  job: Job;
+  outputPath: string;
+  bytes: number;
+}
+
+/**
+ * Makes one video on the local runtime the way the cloud does: a job record, an execution of
+ * the pipeline ASL named after the job, progress read back from the job record.
+ */
+export async function generateVideo(
+  runtime: LocalRuntime,
+  input: { request: VideoRequest; outputPath: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
+): Promise<GenerateResult> {
+  const jobId = randomUUID();
+  await runtime.jobs.create(newJob({ jobId, userId: input.userId ?? 'local-cli', request: input.request, now: new Date() }));
+  const execution = runtime.runner.start(jobId, { jobId, request: input.request });
+
+  let settled = false;
+  const outcome = execution.result.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  outcome.finally(() => (settled = true));
+  while (!settled) {
+    const job = await runtime.jobs.get(jobId);
+    if (job) input.onProgress?.(job);
+    await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, input.pollMs ?? 300))]);
+  }
+  const executionError = await outcome;
+  const job = await runtime.jobs.get(jobId);
+  if (!job) throw new Error(`Job ${jobId} vanished from the job store.`);
+  input.onProgress?.(job);
+  if (job.status !== 'SUCCEEDED' || !job.outputKey) {
+    const reason = job.error?.message ?? (executionError instanceof Error ? executionError.message : 'the pipeline stopped');
+    throw new JobFailedError(job, reason);
+  }
+
+  // Write beside the target, then rename: a reader never sees a half-written MP4.
+  const bytes = await runtime.blobs.get(job.outputKey);
+  const partial = `${input.outputPath}.${process.pid}.partial`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, input.outputPath);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { job, outputPath: input.outputPath, bytes: bytes.byteLength };
+}
+
+export class JobFailedError extends Error {
+  constructor(
+    readonly job: Job,
+    reason: string,
+  ) {
+    super(`The video could not be made${job.error?.step ? ` (step "${job.error.step}")` : ''}: ${reason}`);
+    this.name = 'JobFailedError';
+  }
+}
