@@ -75,8 +75,16 @@ export type JobPatch = Partial<
   Pick<Job, 'status' | 'currentStep' | 'title' | 'sceneCount' | 'durationMs' | 'outputKey' | 'startedAt' | 'finishedAt' | 'error' | 'renderFps'>
 >;
 
-/** A change to one step's entry. `addDone` adds to `done` atomically. */
-export type StepPatch = Partial<Omit<StepState, 'attempts' | 'done'>> & { addDone?: number; addAttempt?: boolean; done?: number };
+/**
+ * A change to one step's entry: `undefined` leaves a field alone, `error: null` clears it,
+ * `addDone` adds to `done` atomically, `addAttempt` counts one more invocation.
+ */
+export type StepPatch = Partial<Omit<StepState, 'attempts' | 'done' | 'error'>> & {
+  addDone?: number;
+  addAttempt?: boolean;
+  done?: number;
+  error?: string | null;
+};
 
 export function newJob(input: { jobId: string; userId: string; request: VideoRequest; now: Date }): Job {
   const at = input.now.toISOString();

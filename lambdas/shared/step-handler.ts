@@ -51,6 +51,7 @@ export function stepHandler<E extends { jobId: string }, R>(
           status: 'succeeded',
           endedAt: end.toISOString(),
           durationMs: end.getTime() - Date.parse(startedAt),
+          error: null,
         });
       }
       return result;

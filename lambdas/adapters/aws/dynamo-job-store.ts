@@ -1,0 +1,228 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { NotFound, PermanentError, ProviderUnavailable } from '../../core/errors.js';
+import type { Job, JobPatch, StepName, StepPatch, StepState } from '../../core/job.js';
+import type { Clock, JobStore, Spend } from '../../core/ports.js';
+
+/** `create` was called for a job id that is already stored. */
+export class JobAlreadyExists extends PermanentError {
+  constructor(jobId: string, options?: { cause?: unknown }) {
+    super(`Job ${jobId} already exists.`, options);
+    this.name = 'JobAlreadyExists';
+  }
+}
+
+/** Failures that pass by themselves become `ProviderUnavailable`, so the state machine retries. */
+function toStoreError(error: unknown, action: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  if (
+    isThrottlingError(sdkError) ||
+    isTransientError(sdkError) ||
+    isServerError(sdkError) ||
+    // Another request's transaction holds the item; trying again later works.
+    error.name === 'TransactionConflictException'
+  ) {
+    return new ProviderUnavailable(`DynamoDB ${action} failed: ${error.name}: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** Drops `undefined` members (recursively), so the item marshals whatever the client's options. */
+function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, compact(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** Collects `#name` / `:value` placeholders for one expression. Any string is a safe name this way. */
+class Placeholders {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly nameIds = new Map<string, string>();
+
+  /** A document path such as `#n0.#n1.#n2` for `steps.images.done`. */
+  path(...segments: string[]): string {
+    return segments
+      .map((segment) => {
+        let id = this.nameIds.get(segment);
+        if (!id) {
+          id = `#n${this.nameIds.size}`;
+          this.nameIds.set(segment, id);
+          this.names[id] = segment;
+        }
+        return id;
+      })
+      .join('.');
+  }
+
+  value(value: unknown): string {
+    const id = `:v${Object.keys(this.values).length}`;
+    this.values[id] = compact(value);
+    return id;
+  }
+}
+
+/** Step fields the store counts itself; a patch adds to them instead of setting them. */
+const COUNTED = new Set(['addDone', 'addAttempt']);
+
+/**
+ * {@link JobStore} over one DynamoDB table (key `jobId`). Every change is a single UpdateItem
+ * on the exact document paths it touches, so concurrent writers (a Map of image steps, the
+ * voice step beside them) never overwrite each other's fields, and counters add atomically.
+ */
+export class DynamoJobStore implements JobStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: Clock;
+
+  constructor(options: { doc: DynamoDBDocumentClient; tableName: string; clock?: Clock }) {
+    this.doc = options.doc;
+    this.tableName = options.tableName;
+    this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async create(job: Job): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          // `steps` and `cost` must be maps for the nested updates below.
+          Item: compact({ ...job, steps: job.steps ?? {}, cost: job.cost ?? {} }),
+          ConditionExpression: 'attribute_not_exists(jobId)',
+        }),
+      );
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) throw new JobAlreadyExists(job.jobId, { cause: error });
+      throw toStoreError(error, `create job ${job.jobId}`);
+    }
+  }
+
+  async get(jobId: string): Promise<Job | undefined> {
+    try {
+      const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { jobId }, ConsistentRead: true }));
+      return answer.Item as Job | undefined;
+    } catch (error) {
+      throw toStoreError(error, `get job ${jobId}`);
+    }
+  }
+
+  async update(jobId: string, patch: JobPatch): Promise<void> {
+    const p = new Placeholders();
+    const sets = Object.entries(patch)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => `${p.path(field)} = ${p.value(value)}`);
+    await this.send(jobId, p, sets, `update job ${jobId}`);
+  }
+
+  async updateStep(jobId: string, step: StepName, patch: StepPatch): Promise<StepState> {
+    if (patch.done !== undefined && patch.addDone !== undefined) {
+      throw new Error(`updateStep(${step}): give either done or addDone, not both`);
+    }
+    const p = new Placeholders();
+    const field = (name: string) => p.path('steps', step, name);
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const [name, value] of Object.entries(patch)) {
+      if (COUNTED.has(name) || value === undefined) continue;
+      if (value === null) removes.push(field(name));
+      else sets.push(`${field(name)} = ${p.value(value)}`);
+    }
+    if (patch.addDone !== undefined) {
+      sets.push(`${field('done')} = if_not_exists(${field('done')}, ${p.value(0)}) + ${p.value(patch.addDone)}`);
+    }
+    if (patch.addAttempt) {
+      sets.push(`${field('attempts')} = if_not_exists(${field('attempts')}, ${p.value(0)}) + ${p.value(1)}`);
+    }
+    const item = await this.withMapPath(jobId, ['steps', step], { status: 'pending' }, () =>
+      this.send(jobId, p, sets, `update step ${step} of job ${jobId}`, removes),
+    );
+    return (item.steps as Record<string, StepState>)[step] as StepState;
+  }
+
+  /**
+   * Adds `usd` and each unit to `cost.<step>` with in-place arithmetic, so concurrent spends
+   * (one per image of a Map) all count. DynamoDB cannot SET a path whose parent map is
+   * missing, and `cost.<step>` is missing until a step first spends: then the update fails
+   * with a ValidationException, and we create the missing maps with
+   * `SET path = if_not_exists(path, {})` — a no-op when a concurrent caller got there first,
+   * so nobody's sum is overwritten — and apply the same update again.
+   */
+  async addSpend(jobId: string, step: StepName, spend: Spend): Promise<void> {
+    const amounts = [spend.usd, ...Object.values(spend.units)];
+    if (!amounts.every(Number.isFinite)) throw new Error(`addSpend(${step}): amounts must be finite numbers`);
+    const p = new Placeholders();
+    const add = (path: string, amount: number) => `${path} = if_not_exists(${path}, ${p.value(0)}) + ${p.value(amount)}`;
+    const sets = [add(p.path('cost', step, 'usd'), spend.usd)];
+    for (const [unit, amount] of Object.entries(spend.units)) sets.push(add(p.path('cost', step, 'units', unit), amount));
+    await this.withMapPath(jobId, ['cost', step, 'units'], {}, () => this.send(jobId, p, sets, `add spend of ${step} to job ${jobId}`));
+  }
+
+  /** One UpdateItem: `SET` the given assignments and `updatedAt`, only if the job exists. Returns the new item. */
+  private async send(jobId: string, p: Placeholders, sets: string[], action: string, removes: string[] = []): Promise<Record<string, unknown>> {
+    // Fixed placeholders (not p.value) so a repeated send does not leave an unused value behind.
+    p.values[':updatedAt'] = this.clock.now().toISOString();
+    const assignments = [...sets, `${p.path('updatedAt')} = :updatedAt`];
+    try {
+      const answer = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { jobId },
+          UpdateExpression: `SET ${assignments.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          // Without it, UpdateItem would create a stub item for an unknown id.
+          ConditionExpression: `attribute_exists(${p.path('jobId')})`,
+          ExpressionAttributeNames: p.names,
+          ExpressionAttributeValues: p.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return answer.Attributes ?? {};
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) throw new NotFound(`Job ${jobId} does not exist.`, { cause: error });
+      throw toStoreError(error, action);
+    }
+  }
+
+  /**
+   * Runs `write`; if it fails because a map on `path` is missing (ValidationException), creates
+   * each missing map along `path` (the last one as `leaf`) and runs `write` once more.
+   */
+  private async withMapPath<T>(jobId: string, path: string[], leaf: Record<string, unknown>, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isNamed(error, 'ValidationException')) throw error;
+    }
+    for (let depth = 1; depth <= path.length; depth++) {
+      const p = new Placeholders();
+      const target = p.path(...path.slice(0, depth));
+      const initial = depth === path.length ? leaf : {};
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { jobId },
+            UpdateExpression: `SET ${target} = if_not_exists(${target}, ${p.value(initial)})`,
+            ConditionExpression: `attribute_exists(${p.path('jobId')})`,
+            ExpressionAttributeNames: p.names,
+            ExpressionAttributeValues: p.values,
+          }),
+        );
+      } catch (error) {
+        if (isNamed(error, 'ConditionalCheckFailedException')) throw new NotFound(`Job ${jobId} does not exist.`, { cause: error });
+        throw toStoreError(error, `prepare ${path.slice(0, depth).join('.')} of job ${jobId}`);
+      }
+    }
+    return write();
+  }
+}

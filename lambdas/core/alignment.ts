@@ -1,0 +1,114 @@
+import type { WordTiming } from './model.js';
+
+/**
+ * A character-level alignment as TTS engines report it (ElevenLabs' `alignment`): one entry
+ * per character of the spoken text, with when it starts and ends in the audio.
+ */
+export interface CharacterAlignment {
+  characters: readonly string[];
+  startTimesSeconds: readonly number[];
+  endTimesSeconds: readonly number[];
+}
+
+/** A word of a text: its characters without edge punctuation, and where they are. */
+export interface TextWord {
+  text: string;
+  /** Offset of the word's first character (UTF-16 units, as `String#slice` counts). */
+  charStart: number;
+  /** Offset just past the word's last character. */
+  charEnd: number;
+}
+
+const EDGE_PUNCTUATION = /^(\p{P}*)(.*?)\p{P}*$/su;
+
+/**
+ * The words a voice speaks: whitespace-separated tokens with punctuation stripped at both
+ * edges ("don't" stays whole, "—" alone is no word). The offline voice uses the same rule, so
+ * both voices give the captions the same words.
+ */
+export function spokenWords(text: string): TextWord[] {
+  const words: TextWord[] = [];
+  for (const token of text.matchAll(/\S+/gu)) {
+    const [, leading = '', core = ''] = EDGE_PUNCTUATION.exec(token[0]) ?? [];
+    if (core === '') continue;
+    const charStart = token.index + leading.length;
+    words.push({ text: core, charStart, charEnd: charStart + core.length });
+  }
+  return words;
+}
+
+/**
+ * Maps each UTF-16 offset of `text` to the alignment entry that speaks it, or -1.
+ * Usually the alignment spells the text exactly; where it does not (a dropped space, a
+ * normalised quote), characters are matched in order and the unmatched ones stay -1.
+ */
+function entryForOffset(text: string, characters: readonly string[]): Int32Array {
+  const map = new Int32Array(text.length).fill(-1);
+  // The alignment as one string, remembering which entry each UTF-16 unit came from.
+  let spelled = '';
+  const owner: number[] = [];
+  characters.forEach((entry, index) => {
+    spelled += entry;
+    for (let k = 0; k < entry.length; k++) owner.push(index);
+  });
+  if (spelled === text) {
+    for (let i = 0; i < text.length; i++) map[i] = owner[i]!;
+    return map;
+  }
+  const LOOKAHEAD = 8;
+  let j = 0;
+  for (let i = 0; i < text.length && j < spelled.length; i++) {
+    const char = text[i]!;
+    if (spelled[j] === char) {
+      map[i] = owner[j++]!;
+      continue;
+    }
+    if (/\s/u.test(char)) continue;
+    // Skip a few extra characters the alignment has (e.g. an inserted space), if that resyncs.
+    const ahead = spelled.slice(j + 1, j + 1 + LOOKAHEAD).indexOf(char);
+    if (ahead >= 0) {
+      j += ahead + 1;
+      map[i] = owner[j++]!;
+    }
+  }
+  return map;
+}
+
+/**
+ * Turns a character alignment into word timings: each word of `text` (see {@link spokenWords})
+ * runs from the start of its first aligned character to the end of its last. A word the
+ * alignment does not cover gets the gap between its neighbours. Times are whole milliseconds,
+ * in order and never overlapping backwards.
+ */
+export function wordsFromAlignment(text: string, alignment: CharacterAlignment): WordTiming[] {
+  const { characters, startTimesSeconds, endTimesSeconds } = alignment;
+  if (startTimesSeconds.length !== characters.length || endTimesSeconds.length !== characters.length) {
+    throw new RangeError(
+      `The alignment is inconsistent: ${characters.length} characters, ${startTimesSeconds.length} start times, ${endTimesSeconds.length} end times.`,
+    );
+  }
+  const map = entryForOffset(text, characters);
+  const spans = spokenWords(text).map((word) => {
+    let start = Number.POSITIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    for (let i = word.charStart; i < word.charEnd; i++) {
+      const entry = map[i]!;
+      if (entry < 0) continue;
+      start = Math.min(start, startTimesSeconds[entry]!);
+      end = Math.max(end, endTimesSeconds[entry]!);
+    }
+    return { word, start: Number.isFinite(start) ? start * 1000 : undefined, end: Number.isFinite(end) ? end * 1000 : undefined };
+  });
+
+  const lastEnd = endTimesSeconds.length ? Math.max(...endTimesSeconds) * 1000 : 0;
+  const words: WordTiming[] = [];
+  let previousEnd = 0;
+  spans.forEach((span, i) => {
+    const nextKnown = spans.slice(i + 1).find((s) => s.start !== undefined)?.start ?? lastEnd;
+    const startMs = Math.max(previousEnd, Math.round(span.start ?? previousEnd));
+    const endMs = Math.max(startMs, Math.round(span.end ?? Math.max(startMs, nextKnown)));
+    words.push({ text: span.word.text, startMs, endMs, charStart: span.word.charStart });
+    previousEnd = endMs;
+  });
+  return words;
+}
