@@ -1,0 +1,146 @@
+import { Fragment, type CSSProperties } from 'react';
+import { AbsoluteFill, interpolate, spring, useCurrentFrame, useVideoConfig } from 'remotion';
+import type { CaptionStyle } from '../../lambdas/core/model.js';
+import type { CaptionPage } from '../../lambdas/core/video-props.js';
+import { activeTokenIndex, pageAt } from './caption-timing.js';
+import { CAPTION_FONT_FAMILY } from './fonts.js';
+import { frameLayout } from './layout.js';
+
+const HIGHLIGHT = '#FFD53D';
+const INK = '#111111';
+
+export interface CaptionsProps {
+  pages: readonly CaptionPage[];
+  captionStyle: CaptionStyle;
+}
+
+/** Word-by-word captions: the current page, its spoken word highlighted, inside the safe zone. */
+export function Captions({ pages, captionStyle }: CaptionsProps) {
+  const frame = useCurrentFrame();
+  const { fps, width, height } = useVideoConfig();
+  const timeMs = (frame / fps) * 1000;
+  const page = pageAt(pages, timeMs);
+  if (!page || page.tokens.length === 0) return null;
+
+  const layout = frameLayout(width, height);
+  const active = activeTokenIndex(page, timeMs);
+  const framesIntoPage = frame - (page.startMs / 1000) * fps;
+  const enter = spring({ frame: framesIntoPage, fps, config: { damping: 200, stiffness: 300 }, durationInFrames: 6 });
+  const minimal = captionStyle === 'minimal';
+  const fontSize = Math.round(layout.unit * (minimal ? 0.054 : 0.078));
+
+  // Block layout with real spaces, so text-wrap: balance evens the lines ("AND BLUE / BLOOD, AND",
+  // not "AND BLUE BLOOD, / AND").
+  const line: CSSProperties = {
+    maxWidth: layout.captionMaxWidth,
+    textWrap: 'balance',
+    wordSpacing: `${captionStyle === 'bold' ? 0.18 : 0.04}em`,
+    fontFamily: `${CAPTION_FONT_FAMILY}, sans-serif`,
+    fontWeight: 800,
+    fontSize,
+    lineHeight: 1.15,
+    textAlign: 'center',
+    textTransform: captionStyle === 'bold' ? 'uppercase' : 'none',
+    letterSpacing: captionStyle === 'bold' ? '0.01em' : '0',
+    opacity: enter,
+    transform: `translateY(${((1 - enter) * fontSize * 0.25).toFixed(2)}px) scale(${(0.94 + 0.06 * enter).toFixed(4)})`,
+    ...(minimal
+      ? {
+          backgroundColor: 'rgba(0, 0, 0, 0.55)',
+          borderRadius: fontSize * 0.4,
+          padding: `${0.35 * fontSize}px ${0.6 * fontSize}px`,
+        }
+      : {}),
+  };
+
+  return (
+    <AbsoluteFill
+      style={{
+        top: layout.captionTop,
+        height: layout.captionHeight,
+        justifyContent: 'center',
+        alignItems: 'center',
+      }}
+    >
+      <div style={line}>
+        {page.tokens.map((token, i) => (
+          <Fragment key={i}>
+            {i > 0 ? ' ' : null}
+            <Word
+            text={token.text.trim()}
+            state={i < active ? 'spoken' : i === active ? 'active' : 'upcoming'}
+            pop={i === active ? spring({ frame: frame - (token.fromMs / 1000) * fps, fps, durationInFrames: 5 }) : 0}
+            captionStyle={captionStyle}
+            fontSize={fontSize}
+            />
+          </Fragment>
+        ))}
+      </div>
+    </AbsoluteFill>
+  );
+}
+
+type WordState = 'spoken' | 'active' | 'upcoming';
+
+function Word({
+  text,
+  state,
+  pop,
+  captionStyle,
+  fontSize,
+}: {
+  text: string;
+  state: WordState;
+  /** 0→1 as the word starts being spoken. */
+  pop: number;
+  captionStyle: CaptionStyle;
+  fontSize: number;
+}) {
+  const scale = state === 'active' ? interpolate(pop, [0, 1], [1, captionStyle === 'minimal' ? 1.04 : 1.07]) : 1;
+  const base: CSSProperties = {
+    display: 'inline-block',
+    whiteSpace: 'pre',
+    transform: `scale(${scale.toFixed(4)})`,
+    color: 'white',
+  };
+  // Outline drawn under the fill (paint-order) keeps letters full-width, plus a soft drop
+  // shadow: readable on light and dark pictures alike.
+  const outlined: CSSProperties = {
+    WebkitTextStroke: `${(fontSize * 0.13).toFixed(1)}px rgba(0,0,0,0.92)`,
+    paintOrder: 'stroke fill',
+    textShadow: `0 ${(fontSize * 0.06).toFixed(1)}px ${(fontSize * 0.16).toFixed(1)}px rgba(0,0,0,0.55)`,
+  };
+
+  if (captionStyle === 'bold') {
+    const boxed = state === 'active';
+    return (
+      <span
+        style={{
+          ...base,
+          ...(boxed ? { color: INK } : outlined),
+          backgroundColor: boxed ? HIGHLIGHT : 'transparent',
+          borderRadius: fontSize * 0.18,
+          padding: `${0.02 * fontSize}px ${0.16 * fontSize}px`,
+          margin: `0 ${-0.16 * fontSize}px`,
+          boxShadow: boxed ? `0 ${(fontSize * 0.06).toFixed(1)}px ${(fontSize * 0.2).toFixed(1)}px rgba(0,0,0,0.45)` : 'none',
+        }}
+      >
+        {text}
+      </span>
+    );
+  }
+  if (captionStyle === 'karaoke') {
+    return <span style={{ ...base, ...outlined, color: state === 'upcoming' ? 'white' : HIGHLIGHT }}>{text}</span>;
+  }
+  return (
+    <span
+      style={{
+        ...base,
+        color: state === 'active' ? HIGHLIGHT : 'white',
+        opacity: state === 'upcoming' ? 0.75 : 1,
+      }}
+    >
+      {text}
+    </span>
+  );
+}

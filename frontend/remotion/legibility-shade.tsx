@@ -1,0 +1,22 @@
+import { AbsoluteFill, useVideoConfig } from 'remotion';
+import { frameLayout } from './layout.js';
+
+/**
+ * A soft dark band behind the caption zone so white words read on bright pictures too.
+ * A static gradient: no filter, nothing recomputed per frame.
+ */
+export function LegibilityShade() {
+  const { width, height } = useVideoConfig();
+  const { captionTop, captionHeight } = frameLayout(width, height);
+  const top = (captionTop - captionHeight * 0.6) / height;
+  const mid = (captionTop + captionHeight / 2) / height;
+  const bottom = Math.min(1, (captionTop + captionHeight * 1.6) / height);
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return (
+    <AbsoluteFill
+      style={{
+        background: `linear-gradient(to bottom, rgba(0,0,0,0) ${pct(top)}, rgba(0,0,0,0.22) ${pct(mid)}, rgba(0,0,0,0) ${pct(bottom)})`,
+      }}
+    />
+  );
+}

@@ -1,0 +1,35 @@
+import { Audio } from '@remotion/media';
+import { AbsoluteFill, Sequence } from 'remotion';
+import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
+import { Captions } from './captions.js';
+import { KenBurnsScene } from './ken-burns-scene.js';
+import { LegibilityShade } from './legibility-shade.js';
+import { TitleCard } from './title-card.js';
+
+/** The short: scenes crossfading under word-by-word captions, over the voice-over. */
+export function ShortVideo(props: ShortVideoProps) {
+  return (
+    <AbsoluteFill style={{ backgroundColor: 'black' }}>
+      {props.scenes.map((scene, i) => (
+        // Later scenes are drawn on top, so fading one in crossfades from the one under it.
+        <Sequence
+          key={i}
+          from={scene.startFrame}
+          durationInFrames={scene.durationInFrames}
+          name={`Scene ${i + 1}`}
+          premountFor={props.fps}
+        >
+          <KenBurnsScene
+            imageUrl={scene.imageUrl}
+            index={i}
+            fadeInFrames={i === 0 ? 0 : Math.min(props.crossfadeFrames, scene.durationInFrames)}
+          />
+        </Sequence>
+      ))}
+      {props.captionStyle === 'minimal' ? null : <LegibilityShade />}
+      <TitleCard title={props.title} />
+      <Captions pages={props.captions} captionStyle={props.captionStyle} />
+      <Audio src={props.audioUrl} />
+    </AbsoluteFill>
+  );
+}

@@ -1,0 +1,169 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRemotionRenderer } from '../../lambdas/adapters/offline/remotion-renderer.js';
+import { InvalidInput, NotFound } from '../../lambdas/core/errors.js';
+import type { RenderProgress } from '../../lambdas/core/ports.js';
+import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
+import { MemoryBlobStore } from '../support/render-blob-store.js';
+import {
+  evenCaptions,
+  evenScenes,
+  extractFrame,
+  meanVolumeDb,
+  probe,
+  sceneImage,
+  serveFiles,
+  toneWav,
+} from '../support/render-fixtures.js';
+
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'render');
+// Kept between runs on purpose: the bundle cached here is reused by the next process.
+const WORK_DIR = join(process.cwd(), 'test-artifacts', 'remotion-work');
+const FPS = 30;
+const AUDIO_SECONDS = 3;
+const PALETTES = [
+  ['#1e3a8a', '#9333ea', '#f472b6'],
+  ['#064e3b', '#a3e635', '#fde047'],
+  ['#7c2d12', '#fb923c', '#fef3c7'],
+] as const;
+const NARRATION = 'Octopuses have nine brains and blue blood';
+
+describe('LocalRemotionRenderer', () => {
+  const blobs = new MemoryBlobStore();
+  const renderer = new LocalRemotionRenderer({ blobs, workDir: WORK_DIR });
+  let server: Awaited<ReturnType<typeof serveFiles>>;
+  // A bucket without a CORS rule: @remotion/media's <Audio> cannot fetch from the page and
+  // falls back to the HTML5 tag, whose file Remotion downloads outside the browser.
+  let serverWithoutCors: Awaited<ReturnType<typeof serveFiles>>;
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const files = new Map<string, { body: Uint8Array; contentType: string }>();
+    for (const [w, h] of [
+      [270, 480],
+      [360, 360],
+    ] as const) {
+      PALETTES.forEach((palette, i) =>
+        files.set(`/${w}x${h}/scene-${i}.png`, { body: sceneImage(w, h, palette), contentType: 'image/png' }),
+      );
+    }
+    files.set('/voice.wav', { body: toneWav(AUDIO_SECONDS), contentType: 'audio/wav' });
+    server = await serveFiles(files);
+    serverWithoutCors = await serveFiles(files, { cors: false });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await serverWithoutCors?.close();
+  });
+
+  function propsFor(
+    width: number,
+    height: number,
+    captionStyle: ShortVideoProps['captionStyle'],
+    origin = server,
+  ): ShortVideoProps {
+    const durationInFrames = AUDIO_SECONDS * FPS;
+    const crossfadeFrames = 8;
+    return {
+      title: 'Octopus facts',
+      width,
+      height,
+      fps: FPS,
+      durationInFrames,
+      crossfadeFrames,
+      scenes: evenScenes(
+        PALETTES.map((_, i) => origin.url(`/${width}x${height}/scene-${i}.png`)),
+        durationInFrames,
+        crossfadeFrames,
+      ),
+      audioUrl: origin.url('/voice.wav'),
+      captions: evenCaptions(NARRATION, AUDIO_SECONDS * 1000, 4),
+      captionStyle,
+    };
+  }
+
+  async function renderToFile(props: ShortVideoProps, name: string): Promise<{ file: string; seen: RenderProgress[] }> {
+    const outputKey = `videos/${name}.mp4`;
+    const { renderId } = await renderer.start({ jobId: name, props, outputKey });
+    const seen: RenderProgress[] = [];
+    for (;;) {
+      const progress = await renderer.progress(renderId);
+      seen.push(progress);
+      if (progress.fatalError) throw new Error(progress.fatalError);
+      if (progress.done) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const file = join(ARTIFACTS, `${name}.mp4`);
+    await writeFile(file, await blobs.get(outputKey));
+    return { file, seen };
+  }
+
+  it.each([
+    { width: 270, height: 480, captionStyle: 'bold' as const, cors: true },
+    { width: 360, height: 360, captionStyle: 'karaoke' as const, cors: true },
+    { width: 270, height: 480, captionStyle: 'minimal' as const, cors: false },
+  ])('renders a $width×$height $captionStyle clip the length of its audio (CORS: $cors)', async ({
+    width,
+    height,
+    captionStyle,
+    cors,
+  }) => {
+    // Prepare
+    const props = propsFor(width, height, captionStyle, cors ? server : serverWithoutCors);
+    const name = `clip-${width}x${height}-${captionStyle}`;
+
+    // Act
+    const { file, seen } = await renderToFile(props, name);
+
+    // Assess
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ done: true, progress: 1, outputKey: `videos/${name}.mp4` });
+    expect(last.framesPerSecond).toBeGreaterThan(0);
+    expect(seen.slice(0, -1).every((p) => !p.done && p.progress < 1)).toBe(true);
+    expect(blobs.objects.get(`videos/${name}.mp4`)?.contentType).toBe('video/mp4');
+
+    const media = await probe(file);
+    expect(Math.abs(media.durationSeconds - AUDIO_SECONDS)).toBeLessThan(0.1);
+    const video = media.streams.filter((s) => s.codec_type === 'video');
+    const audio = media.streams.filter((s) => s.codec_type === 'audio');
+    expect(video).toEqual([expect.objectContaining({ codec_name: 'h264', width, height, pix_fmt: 'yuv420p' })]);
+    expect(audio).toEqual([expect.objectContaining({ codec_name: 'aac' })]);
+    // The tone is about -14 dBFS; silence would be about -91.
+    expect(await meanVolumeDb(file)).toBeGreaterThan(-30);
+
+    // Frames to look at: first scene, mid-crossfade into the second, last scene.
+    for (const seconds of [0.5, 1.1, 2.6]) {
+      await extractFrame(file, seconds, join(ARTIFACTS, `${name}-${seconds.toFixed(1)}s.png`));
+    }
+  });
+
+  it('rejects props that do not match the schema', async () => {
+    const props = { ...propsFor(270, 480, 'bold'), scenes: [] };
+
+    await expect(renderer.start({ jobId: 'bad', props, outputKey: 'videos/bad.mp4' })).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
+  });
+
+  it('reports an unknown render as NotFound', async () => {
+    await expect(renderer.progress('no-such-render')).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('reports a render whose picture cannot be loaded as a fatal error', async () => {
+    const props = propsFor(270, 480, 'minimal');
+    props.scenes[1]!.imageUrl = server.url('/missing.png');
+
+    const { renderId } = await renderer.start({ jobId: 'broken', props, outputKey: 'videos/broken.mp4' });
+    let progress = await renderer.progress(renderId);
+    while (!progress.done && !progress.fatalError) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      progress = await renderer.progress(renderId);
+    }
+
+    expect(progress.done).toBe(false);
+    expect(progress.fatalError).toMatch(/missing\.png|image|error/i);
+    expect(await blobs.exists('videos/broken.mp4')).toBe(false);
+  });
+});
