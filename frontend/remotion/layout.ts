@@ -27,6 +27,8 @@ export function frameLayout(width: number, height: number): FrameLayout {
     captionTop: Math.round(height * bandTop),
     captionHeight: Math.round(height * (bandBottom - bandTop)),
     captionMaxWidth: Math.round(width * (1 - 2 * sideMargin)),
-    titleTop: Math.round(height * (portrait ? 0.16 : 0.08)),
+    // Below the band where a scene picture may carry its own headline (the offline images draw
+    // one at 8–25% of the height) and well above the captions.
+    titleTop: Math.round(height * (portrait ? 0.3 : 0.08)),
   };
 }

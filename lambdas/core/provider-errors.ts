@@ -76,13 +76,31 @@ export function errorForHttpStatus(failure: HttpFailure): TransientError | Perma
   return new ProviderRejected(`${provider} rejected the request (${status})${said}.`, options);
 }
 
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** Whether an error (or any error in its `cause` chain) is a timeout or an abort by timeout. */
+/**
+ * Whether an error (or any error in its `cause` chain) is a timeout or an abort by timeout.
+ * A reset connection is not, even when a client names it TimeoutError (smithy does).
+ */
 export function isTimeout(error: unknown): boolean {
+  let named = false;
   for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
     const { name, code } = e as { name?: unknown; code?: unknown };
-    if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) return true;
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return true;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return false;
+    if (name === 'TimeoutError') named = true;
+  }
+  return named;
+}
+
+/** Whether an error (or its cause chain) is a connection-level failure: reset, refused, DNS, socket closed. */
+export function isNetworkFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TIMEOUT_CODES.has(code))) return true;
+    if (typeof message === 'string' && /socket hang up|other side closed|fetch failed/i.test(message)) return true;
   }
   return false;
 }

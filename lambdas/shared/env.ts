@@ -15,6 +15,35 @@ export const ENV = {
   RENDER_TIMEOUT_SECONDS: 'RENDER_TIMEOUT_SECONDS',
   /** Path to the Chromium the local renderer drives. */
   CHROMIUM_PATH: 'SHORTS_CHROMIUM',
+  /**
+   * ARN of the Secrets Manager secret (`ai-shorts/providers`) holding the vendor keys as JSON:
+   * `{"GROQ_API_KEY","REPLICATE_API_TOKEN","ELEVENLABS_API_KEY"}`. Set only on the steps that call vendors.
+   */
+  PROVIDER_SECRET_ARN: 'PROVIDER_SECRET_ARN',
+  /** Remotion Lambda render function (declared in lib/cloud/render.ts); the `functionName` for renderMediaOnLambda. */
+  REMOTION_FUNCTION_NAME: 'REMOTION_FUNCTION_NAME',
+  /** URL of the deployed composition bundle (`…/sites/ai-shorts/index.html`); the `serveUrl`. */
+  REMOTION_SERVE_URL: 'REMOTION_SERVE_URL',
+  /** Region of the render function and its bucket. */
+  REMOTION_REGION: 'REMOTION_REGION',
+  /**
+   * Remotion's working bucket. Pass it as `forceBucketName` (the render role may not list or
+   * create buckets) and use `privacy: 'no-acl'` (the bucket has ACLs disabled).
+   */
+  REMOTION_BUCKET: 'REMOTION_BUCKET',
+  /** Vendor keys, read from the environment first (local runs), else from PROVIDER_SECRET_ARN's JSON. */
+  GROQ_API_KEY: 'GROQ_API_KEY',
+  REPLICATE_API_TOKEN: 'REPLICATE_API_TOKEN',
+  ELEVENLABS_API_KEY: 'ELEVENLABS_API_KEY',
+  /** Base-URL overrides (the SDKs' own option): point the cloud adapters at stubs or proxies. */
+  GROQ_BASE_URL: 'GROQ_BASE_URL',
+  /** Replicate's base URL includes `/v1` (a bare origin gets it added). */
+  REPLICATE_BASE_URL: 'REPLICATE_BASE_URL',
+  ELEVENLABS_BASE_URL: 'ELEVENLABS_BASE_URL',
+  /** ElevenLabs voice used when a request names none; `request.voice` overrides it. */
+  ELEVENLABS_VOICE_ID: 'ELEVENLABS_VOICE_ID',
+  /** ElevenLabs model, e.g. eleven_multilingual_v2 (default) or eleven_flash_v2_5 (half the price). */
+  ELEVENLABS_MODEL_ID: 'ELEVENLABS_MODEL_ID',
 } as const;
 
 export class MissingConfiguration extends Error {
