@@ -25,8 +25,9 @@ async function checkOutputPath(out: string): Promise<string> {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`--out "${out}" is a directory; name a file such as ${out.replace(/\/$/, '')}/short.mp4.`);
   const dir = dirname(path);
-  const dirStat = await stat(dir).catch(() => undefined);
-  if (!dirStat?.isDirectory()) throw new UsageError(`Cannot write "${out}": the folder ${dir} does not exist.`);
+  const dirStat = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
+  if (dirStat instanceof Error && dirStat.code === 'EACCES') throw new UsageError(`Cannot write "${out}": permission denied.`);
+  if (dirStat instanceof Error || !dirStat.isDirectory()) throw new UsageError(`Cannot write "${out}": the folder ${dir} does not exist.`);
   try {
     await access(dir, constants.W_OK);
     if (existing) await access(path, constants.W_OK);

@@ -30,31 +30,38 @@ export interface LocalCloudOptions {
   quiet?: boolean;
 }
 
-export interface LocalRuntime {
+export interface LocalCloud {
   dataDir: string;
   dynamoEndpoint: string;
   s3Endpoint: string;
   bucket: string;
+  /** Table names by logical name (`JobsTable` → `ai-shorts-jobs`). */
+  tables: Record<string, string>;
   /** The variables set on `process.env` so handlers' default SDK clients reach the emulators. */
   env: Record<string, string>;
-  jobs: JobStore;
-  blobs: BlobStore;
-  runner: LocalPipelineRunner;
+  /** Stops the emulators and restores `process.env`. Safe to call twice. */
   stop(): Promise<void>;
 }
 
+export interface LocalRuntime extends LocalCloud {
+  jobs: JobStore;
+  blobs: BlobStore;
+  runner: LocalPipelineRunner;
+}
+
 /**
- * Starts the embedded cloud on 127.0.0.1: DynamoDB Local with the tables from the same
- * definitions the CDK stack uses, an S3-compatible server keeping objects on disk, and the
- * pipeline ASL runner with the real step handlers in-process. Handlers reach the emulators
- * through the standard `AWS_ENDPOINT_URL_*` variables, set here on `process.env`.
+ * Starts the emulators on 127.0.0.1 — DynamoDB Local with the tables from the same
+ * definitions the CDK stack uses, and an S3-compatible server keeping objects on disk — and
+ * points `process.env` at them, so plain SDK clients (the handlers') reach them through the
+ * standard `AWS_ENDPOINT_URL_*` variables.
  */
-export async function startLocalRuntime(options: LocalCloudOptions = {}): Promise<LocalRuntime> {
+export async function startLocalCloud(options: Omit<LocalCloudOptions, 'runner'> & { bucket?: string } = {}): Promise<LocalCloud> {
   const dataDir = path.resolve(options.dataDir ?? process.env[ENV.DATA_DIR] ?? DEFAULT_DATA_DIR);
+  const bucket = options.bucket ?? LOCAL_BUCKET;
   await mkdir(dataDir, { recursive: true });
   const [dynamo, s3] = await Promise.allSettled([
     startDynamoDbLocal(options.inMemory ? {} : { dbPath: path.join(dataDir, 'dynamodb') }),
-    startS3Server({ directory: path.join(dataDir, 's3'), buckets: [LOCAL_BUCKET] }),
+    startS3Server({ directory: path.join(dataDir, 's3'), buckets: [bucket] }),
   ]);
   if (dynamo.status === 'rejected' || s3.status === 'rejected') {
     if (dynamo.status === 'fulfilled') await dynamo.value.stop();
@@ -67,12 +74,12 @@ export async function startLocalRuntime(options: LocalCloudOptions = {}): Promis
     region: LOCAL_REGION,
     credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
   });
-  await ensureTables(admin, TABLE_DEFINITIONS).finally(() => admin.destroy());
+  const tables = await ensureTables(admin, TABLE_DEFINITIONS).finally(() => admin.destroy());
 
   const env = {
     ...localAwsEnvironment({ dynamoEndpoint: dynamo.value.endpoint, s3Endpoint: s3.value.endpoint }),
     ...tableNameEnvironment(TABLE_DEFINITIONS),
-    [ENV.ASSETS_BUCKET]: LOCAL_BUCKET,
+    [ENV.ASSETS_BUCKET]: bucket,
     [ENV.DATA_DIR]: dataDir,
   };
   const saved = new Map<string, string | undefined>();
@@ -81,23 +88,16 @@ export async function startLocalRuntime(options: LocalCloudOptions = {}): Promis
   Object.assign(process.env, env);
   if (options.quiet) process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-  // Imported after the environment is set: the composition root reads it when first used.
-  const container = await import('../../lambdas/shared/container.js');
-  const runner = await LocalPipelineRunner.create(options.runner);
-
   let stopped: Promise<void> | undefined;
   return {
     dataDir,
     dynamoEndpoint: dynamo.value.endpoint,
     s3Endpoint: s3.value.endpoint,
-    bucket: LOCAL_BUCKET,
+    bucket,
+    tables,
     env,
-    jobs: container.jobStore(),
-    blobs: container.blobStore(),
-    runner,
     stop() {
       stopped ??= (async () => {
-        runner.abortAll();
         await Promise.all([dynamo.value.stop(), s3.value.stop()]);
         for (const [name, value] of saved) {
           if (value === undefined) delete process.env[name];
@@ -107,4 +107,30 @@ export async function startLocalRuntime(options: LocalCloudOptions = {}): Promis
       return stopped;
     },
   };
+}
+
+/**
+ * Starts the embedded cloud ({@link startLocalCloud}) and the pipeline ASL runner with the
+ * real step handlers in-process: everything `shorts generate` and the tests need.
+ */
+export async function startLocalRuntime(options: LocalCloudOptions = {}): Promise<LocalRuntime> {
+  const cloud = await startLocalCloud(options);
+  try {
+    // Imported after the environment is set: the composition root reads it when first used.
+    const container = await import('../../lambdas/shared/container.js');
+    const runner = await LocalPipelineRunner.create(options.runner);
+    return {
+      ...cloud,
+      jobs: container.jobStore(),
+      blobs: container.blobStore(),
+      runner,
+      async stop() {
+        runner.abortAll();
+        await cloud.stop();
+      },
+    };
+  } catch (error) {
+    await cloud.stop();
+    throw error;
+  }
 }

@@ -6,18 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE_DEFINITIONS, tableNameEnvironment } from '../../lib/cloud/table-definitions.js';
-import { ensureTables, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import {
-  LOCAL_ACCESS_KEY_ID,
-  LOCAL_AWS_ENVIRONMENT_UNSET,
-  LOCAL_REGION,
-  LOCAL_SECRET_ACCESS_KEY,
-  localAwsEnvironment,
-  startS3Server,
-} from '../../lib/local/s3-server.js';
-import { ENV } from '../../lambdas/shared/env.js';
+import { startLocalCloud } from '../../lib/local/runtime.js';
 
 export const TEST_BUCKET = 'ai-shorts-assets-test';
 
@@ -42,50 +31,20 @@ let holders = 0;
 
 async function boot(): Promise<Running> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-emulators-'));
-  const [dynamo, s3] = await Promise.allSettled([
-    startDynamoDbLocal(),
-    startS3Server({ directory: path.join(dataDir, 's3'), buckets: [TEST_BUCKET] }),
-  ]);
-  if (dynamo.status === 'rejected' || s3.status === 'rejected') {
-    if (dynamo.status === 'fulfilled') await dynamo.value.stop();
-    if (s3.status === 'fulfilled') await s3.value.stop();
+  try {
+    const cloud = await startLocalCloud({ dataDir, inMemory: true, bucket: TEST_BUCKET });
+    const { stop, ...info } = cloud;
+    return {
+      ...info,
+      async shutdown() {
+        await stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
-    throw dynamo.status === 'rejected' ? dynamo.reason : (s3 as PromiseRejectedResult).reason;
+    throw error;
   }
-
-  const admin = new DynamoDBClient({
-    endpoint: dynamo.value.endpoint,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
-  });
-  const tables = await ensureTables(admin, TABLE_DEFINITIONS).finally(() => admin.destroy());
-
-  const env = {
-    ...localAwsEnvironment({ dynamoEndpoint: dynamo.value.endpoint, s3Endpoint: s3.value.endpoint }),
-    ...tableNameEnvironment(TABLE_DEFINITIONS),
-    [ENV.ASSETS_BUCKET]: TEST_BUCKET,
-  };
-  const saved = new Map<string, string | undefined>();
-  for (const name of [...Object.keys(env), ...LOCAL_AWS_ENVIRONMENT_UNSET]) saved.set(name, process.env[name]);
-  for (const name of LOCAL_AWS_ENVIRONMENT_UNSET) delete process.env[name];
-  Object.assign(process.env, env);
-
-  return {
-    dynamoEndpoint: dynamo.value.endpoint,
-    s3Endpoint: s3.value.endpoint,
-    bucket: TEST_BUCKET,
-    tables,
-    env,
-    dataDir,
-    async shutdown() {
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-      await Promise.all([dynamo.value.stop(), s3.value.stop()]);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Starts the emulators, or joins the ones already running in this process. */

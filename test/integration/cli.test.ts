@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const CLI = path.resolve('bin/shorts.mjs');
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a user would, with the project's Node (the one running the tests). */
+async function shorts(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 600_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-cli-'));
+  await chmod(dir, 0o755);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('shorts generate: usage errors exit 2 with a clear message and write nothing', () => {
+  it.each([
+    { name: 'an empty prompt', args: ['generate', '', '--out', 'x.mp4'], message: /prompt must be at least 3 characters/ },
+    { name: 'a blank prompt', args: ['generate', '   ', '--out', 'x.mp4'], message: /prompt must be at least 3 characters/ },
+    { name: 'no --out', args: ['generate', 'cats'], message: /--out/ },
+    { name: 'an unknown flag', args: ['generate', 'cats', '--out', 'x.mp4', '--colour', 'red'], message: /unknown option '--colour'/ },
+    { name: 'a bad aspect', args: ['generate', 'cats', '--out', 'x.mp4', '--aspect', '4:3'], message: /4:3.*Allowed choices are 9:16, 1:1, 16:9/s },
+    { name: 'seconds out of range', args: ['generate', 'cats', '--out', 'x.mp4', '--seconds', '500'], message: /seconds must be at most 90/ },
+    { name: 'seconds not a number', args: ['generate', 'cats', '--out', 'x.mp4', '--seconds', 'ten'], message: /whole number/ },
+    { name: 'an output that is not .mp4', args: ['generate', 'cats', '--out', 'x.mov'], message: /must name an \.mp4 file/ },
+    { name: 'a missing output folder', args: ['generate', 'cats', '--out', 'no/such/dir/x.mp4'], message: /folder .* does not exist/ },
+  ])('$name', async ({ args, message }) => {
+    // Act
+    const outcome = await shorts(args.map((a) => (a === 'x.mp4' || a === 'x.mov' ? path.join(dir, a) : a)));
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(message);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('an unwritable output folder', async () => {
+    // Prepare: root can write anywhere, so make the folder read-only and run as nobody when root.
+    const locked = path.join(dir, 'locked');
+    await mkdir(locked);
+    await chmod(locked, 0o555);
+    const asNobody = process.getuid?.() === 0;
+    const args = [CLI, 'generate', 'cats', '--out', path.join(locked, 'x.mp4')];
+    const outcome = asNobody
+      ? await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args]).then(
+          (r) => ({ code: 0, ...r }),
+          (e: Outcome) => e,
+        )
+      : await shorts(args.slice(1));
+
+    // Assess
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/Cannot write .*permission denied/);
+    expect(await readdir(locked)).toEqual([]);
+  });
+});
+
+describe('shorts generate: a real video', () => {
+  it('makes a square MP4, shows each step and prints a summary', async () => {
+    // Act
+    const out = path.join(dir, 'square.mp4');
+    const outcome = await shorts(['generate', 'A tiny guide to houseplants', '--out', out, '--seconds', '10', '--aspect', '1:1', '--data-dir', path.join(dir, 'data')]);
+
+    // Assess
+    expect(outcome.stderr + outcome.stdout).not.toMatch(/error/i);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toMatch(/✓ Render video/);
+    expect(outcome.stdout).toContain(out);
+    expect(outcome.stdout).toMatch(/scenes\s+\d/);
+    expect(outcome.stdout).toMatch(/Render video\s+[\d.]+ s/);
+    const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', out]);
+    expect(stdout.trim()).toBe('1080,1080');
+    expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
