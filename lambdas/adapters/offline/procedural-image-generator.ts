@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { renderAsync } from '@resvg/resvg-js';
 import { InvalidInput } from '../../core/errors.js';
 import type { ImageGenerator, ImageRequest, Spend } from '../../core/ports.js';
+import { mulberry32 } from './seeded-random.js';
 
 /**
  * The offline image generator: draws a layered landscape (sky, sun or moon, parallax land,
@@ -674,13 +675,3 @@ function hashOf(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Script, VideoRequest } from '../../core/model.js';
 import type { ScriptWriter, Spend } from '../../core/ports.js';
+import { mulberry32 } from './seeded-random.js';
 
 /**
  * The offline script writer: builds a short's script from sentence templates, with no network
@@ -848,17 +849,6 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-/** A small, fast, seedable PRNG (mulberry32): deterministic across platforms. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)] as T;
