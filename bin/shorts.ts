@@ -18,6 +18,18 @@ function parseInteger(value: string): number {
   return n;
 }
 
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0–65535).');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more.');
+  return n;
+}
+
 /** Checks the output path before any work starts, so a bad path costs nothing. */
 async function checkOutputPath(out: string): Promise<string> {
   const path = resolve(out);
@@ -107,6 +119,11 @@ async function generate(promptWords: string[], opts: { out: string; seconds?: nu
   if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
   const request: VideoRequest = parsed.data;
   const outputPath = await checkOutputPath(opts.out);
+  const { validateProviderConfig } = await import('../lambdas/shared/container.js');
+  // A chosen provider without its key fails here, naming the variable — never a silent fallback.
+  await validateProviderConfig().catch((error: Error) => {
+    throw error.name === 'MissingConfiguration' ? new UsageError(error.message) : error;
+  });
 
   const started = Date.now();
   process.stderr.write(`Starting the local cloud (DynamoDB Local, S3) …\n`);
@@ -159,6 +176,16 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
     .action(generate);
+  program
+    .command('dev')
+    .description('Run the whole app on this machine: the API (and dashboard), the queue and the pipeline, on 127.0.0.1.')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', parsePort, 3000)
+    .option('--max-running <n>', 'pipelines at once (default MAX_RUNNING_PIPELINES, else 1; 0 keeps jobs queued)', parseCount)
+    .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
+    .action(async (opts: { port: number; maxRunning?: number; dataDir?: string }) => {
+      const { runDevCommand } = await import('../lib/local/dev-server.js');
+      await runDevCommand({ port: opts.port, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.maxRunning !== undefined ? { maxRunning: opts.maxRunning } : {}) });
+    });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

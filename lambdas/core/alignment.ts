@@ -55,6 +55,9 @@ function entryForOffset(text: string, characters: readonly string[]): Int32Array
     for (let i = 0; i < text.length; i++) map[i] = owner[i]!;
     return map;
   }
+  // Out of step: skip up to LOOKAHEAD extra alignment characters (an inserted space, a
+  // normalised quote) when the next few text characters follow there; otherwise leave this
+  // text character unmatched and try the next one.
   const LOOKAHEAD = 8;
   let j = 0;
   for (let i = 0; i < text.length && j < spelled.length; i++) {
@@ -64,8 +67,8 @@ function entryForOffset(text: string, characters: readonly string[]): Int32Array
       continue;
     }
     if (/\s/u.test(char)) continue;
-    // Skip a few extra characters the alignment has (e.g. an inserted space), if that resyncs.
-    const ahead = spelled.slice(j + 1, j + 1 + LOOKAHEAD).indexOf(char);
+    const probe = text.slice(i, i + 3);
+    const ahead = spelled.slice(j + 1, j + 1 + LOOKAHEAD + probe.length).indexOf(probe);
     if (ahead >= 0) {
       j += ahead + 1;
       map[i] = owner[j++]!;

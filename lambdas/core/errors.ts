@@ -96,3 +96,30 @@ export function describeError(error: unknown): string {
   if (typeof error === 'string') return error;
   return 'an unknown error occurred';
 }
+
+/** The user's balance does not cover the video. The API answers 402 with both numbers. */
+export class InsufficientCredits extends PermanentError {
+  constructor(
+    readonly balance: number,
+    readonly needed: number,
+  ) {
+    super(`This video costs ${needed} credit${needed === 1 ? '' : 's'}; your balance is ${balance}.`);
+    this.name = 'InsufficientCredits';
+  }
+}
+
+/** An Idempotency-Key came back with a different request than the one it was first used for. */
+export class IdempotencyKeyReused extends PermanentError {
+  constructor(key: string) {
+    super(`The Idempotency-Key "${key}" was already used for a different request; use a new key for a new video.`);
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
+/** The job is not in a state that allows the action (retry a job that did not fail, delete a running one). */
+export class JobStateConflict extends PermanentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobStateConflict';
+  }
+}

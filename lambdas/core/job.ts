@@ -1,4 +1,4 @@
-import type { VideoRequest } from './model.js';
+import type { Script, VideoRequest } from './model.js';
 
 /** The pipeline's steps as a user sees them, in order. Keys of `Job.steps`. */
 export const STEPS = ['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize'] as const;
@@ -68,11 +68,45 @@ export interface Job {
   cost: Partial<Record<StepName, CostLine>>;
   /** Render throughput, recorded by Finalize. */
   renderFps?: number;
+  /**
+   * Credits the current attempt holds: debited with the job (or its retry) in one transaction.
+   * Absent or 0 for jobs made without credits (the CLI).
+   */
+  credits?: number;
+  /** The held credits went back to the user; set once, in the refund's own transaction. */
+  refunded?: boolean;
+  /** 0 for the first run, +1 per retry or re-drive; names the execution (see {@link executionName}). */
+  attempt?: number;
+  /** Times the sweeper sent an interrupted run back to the queue. */
+  redrives?: number;
+  /** When the current attempt was queued. */
+  queuedAt?: string;
+  /** The checked script, kept so a retry reuses it (and so every content-addressed asset) instead of paying again. */
+  script?: Script;
+  /** The Idempotency-Key the job was created with, if any. */
+  idempotencyKey?: string;
+  /** The first scene's picture: the video's thumbnail in lists (recorded when the render starts). */
+  thumbnailKey?: string;
 }
 
 /** Fields a step may set on the job itself (not its step entry). */
 export type JobPatch = Partial<
-  Pick<Job, 'status' | 'currentStep' | 'title' | 'sceneCount' | 'durationMs' | 'outputKey' | 'startedAt' | 'finishedAt' | 'error' | 'renderFps'>
+  Pick<
+    Job,
+    | 'status'
+    | 'currentStep'
+    | 'title'
+    | 'sceneCount'
+    | 'durationMs'
+    | 'outputKey'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'error'
+    | 'renderFps'
+    | 'script'
+    | 'queuedAt'
+    | 'thumbnailKey'
+  >
 >;
 
 /**
@@ -86,9 +120,23 @@ export type StepPatch = Partial<Omit<StepState, 'attempts' | 'done' | 'error'>> 
   error?: string | null;
 };
 
+/** Every step pending: a new job, or one about to run again. */
+export function pendingSteps(): Record<StepName, StepState> {
+  return Object.fromEntries(STEPS.map((s) => [s, { status: 'pending' } satisfies StepState])) as Record<StepName, StepState>;
+}
+
+/**
+ * The execution name of the job's current attempt: the job id for the first run, `{jobId}-r{n}`
+ * after a retry or re-drive. Step Functions keeps names unique, so a duplicate start of the same
+ * attempt is harmless and a new attempt can never collide with an old one.
+ */
+export function executionName(job: Pick<Job, 'jobId' | 'attempt'>): string {
+  return job.attempt ? `${job.jobId}-r${job.attempt}` : job.jobId;
+}
+
 export function newJob(input: { jobId: string; userId: string; request: VideoRequest; now: Date }): Job {
   const at = input.now.toISOString();
-  const steps = Object.fromEntries(STEPS.map((s) => [s, { status: 'pending' } satisfies StepState])) as Record<StepName, StepState>;
+  const steps = pendingSteps();
   return {
     jobId: input.jobId,
     userId: input.userId,

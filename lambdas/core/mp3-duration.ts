@@ -66,18 +66,24 @@ function frameConfirmed(bytes: Uint8Array, end: number): boolean {
 /**
  * The playing time of an MPEG-1/2/2.5 Layer III stream in milliseconds, or undefined when the
  * bytes hold no MP3 frames. Skips ID3v2 tags and the Xing/Info frame; tolerates junk between
- * frames by resynchronising on the next valid header that is followed by another one.
+ * frames by resynchronising on the next valid header that is followed by another frame.
  */
 export function mp3DurationMs(bytes: Uint8Array): number | undefined {
   let at = id3v2Size(bytes);
   let seconds = 0;
   let frames = 0;
+  // In sync, a valid header at the end of the last frame is the next frame. Out of sync (at
+  // the start, after junk), a header-like pattern counts only if another frame follows it.
+  let synced = false;
   while (at + 4 <= bytes.length) {
     const header = readHeader(bytes, at);
-    if (!header || !frameConfirmed(bytes, at + header.length)) {
+    const fits = header !== undefined && at + header.length <= bytes.length;
+    if (!header || !fits || (!synced && !frameConfirmed(bytes, at + header.length))) {
+      synced = false;
       at++;
       continue;
     }
+    synced = true;
     if (!(frames === 0 && isInfoTag(bytes, header.tagOffset))) seconds += header.samples / header.sampleRate;
     frames++;
     at += header.length;

@@ -1,6 +1,6 @@
 import type { Aspect, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
-import type { Job, JobPatch, StepName, StepPatch, StepState } from './job.js';
+import type { Job, JobPatch, JobStatus, StepName, StepPatch, StepState } from './job.js';
 
 /** Money and units a provider call used, for the job's cost line. */
 export interface Spend {
@@ -78,8 +78,11 @@ export interface BlobStore {
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<Uint8Array>;
   exists(key: string): Promise<boolean>;
-  /** A time-limited GET URL a browser or renderer can fetch. */
-  presignGet(key: string, expiresInSeconds?: number): Promise<string>;
+  /**
+   * A time-limited GET URL a browser or renderer can fetch. With `downloadName`, the answer
+   * asks the browser to save the file under that name (Content-Disposition: attachment).
+   */
+  presignGet(key: string, expiresInSeconds?: number, options?: { downloadName?: string }): Promise<string>;
   deletePrefix(prefix: string): Promise<number>;
 }
 
@@ -100,4 +103,120 @@ export interface JobStore {
 /** Wall clock, injectable so tests can pin time. */
 export interface Clock {
   now(): Date;
+}
+
+/** A page of a list and where the next one starts (an opaque cursor), if there is one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Queries over the job records (the jobs table's `byUser` and `byStatus` indexes). */
+export interface JobIndex {
+  /** A user's jobs, newest first. */
+  listByUser(userId: string, options: { limit: number; cursor?: string }): Promise<Page<Job>>;
+  /** Jobs in a status whose last update lies in the given window (open ends when omitted), oldest first. */
+  listByStatus(status: JobStatus, options?: { updatedAfter?: Date; updatedBefore?: Date; limit?: number }): Promise<JobRef[]>;
+  countByStatus(status: JobStatus): Promise<number>;
+  /**
+   * Changes a job only if it is still in the `expected` status (and attempt, when given);
+   * `remove` drops fields. Returns false when the job moved on meanwhile (or is gone).
+   */
+  transition(jobId: string, expected: { status: JobStatus | readonly JobStatus[]; attempt?: number }, change: JobTransition): Promise<boolean>;
+  /** Deletes the record if it is in one of `statuses`; false when it is not (or is gone). */
+  deleteIf(jobId: string, statuses: JobStatus[]): Promise<boolean>;
+}
+
+/** What the `byStatus` index holds of a job. */
+export interface JobRef {
+  jobId: string;
+  userId: string;
+  status: JobStatus;
+  updatedAt: string;
+  createdAt: string;
+}
+
+/** A conditional change of a job: fields to set (steps replaced whole), fields to drop, counters to add to. */
+export interface JobTransition {
+  set: Partial<Omit<Job, 'jobId' | 'userId' | 'updatedAt'>>;
+  remove?: (keyof Job)[];
+  increment?: Partial<Record<'attempt' | 'redrives', number>>;
+}
+
+/** One credit movement. Entries are never changed; the balance is their sum. */
+export interface LedgerEntry {
+  userId: string;
+  /** `{ISO time}#{kind}#{reference}`: sorts by time. */
+  entryId: string;
+  at: string;
+  /** Credits added (positive) or taken (negative). */
+  delta: number;
+  kind: 'grant' | 'debit' | 'refund' | 'purchase';
+  jobId?: string;
+  attempt?: number;
+  /** The Stripe checkout session of a purchase. */
+  reference?: string;
+  note: string;
+}
+
+export interface Account {
+  userId: string;
+  balance: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Credits (DynamoDB): every balance change is one transaction that also writes its ledger entry,
+ * so the ledger always sums to the balance, and each change is guarded so it happens once.
+ */
+export interface CreditStore {
+  /** The user's account, created with `startingCredits` (and a ledger entry) on first sight, exactly once. */
+  account(userId: string, startingCredits: number): Promise<Account>;
+  /** Ledger entries, newest first. */
+  ledger(userId: string, options: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;
+  /**
+   * In one transaction: debit `job.credits` (only if the balance covers it), write the job
+   * (QUEUED, only if new) and a ledger entry, and with an idempotency key, record it. A key seen
+   * before returns the job it made (`replayed`) and debits nothing. Throws InsufficientCredits,
+   * IdempotencyKeyReused.
+   */
+  createJob(input: {
+    job: Job;
+    startingCredits: number;
+    idempotency?: { key: string; requestHash: string; ttlSeconds: number };
+  }): Promise<{ job: Job; replayed: boolean }>;
+  /**
+   * Fails the job's current attempt and gives its held credits back, once: the job (FAILED,
+   * `refunded`, and the readable `failure` when given), the balance and the ledger entry change
+   * in one transaction. False when there was nothing (more) to refund.
+   */
+  refund(jobId: string, note: string, failure?: { error: NonNullable<Job['error']> }): Promise<boolean>;
+  /**
+   * Queues a FAILED job again as a new attempt. If its credits were refunded, debits them again in
+   * the same transaction (one video, one net debit); if they are still held, carries them over.
+   * Throws InsufficientCredits, JobStateConflict.
+   */
+  requeueFailed(job: Job, change: { credits: number; now: Date }): Promise<Job>;
+  /** Deletes a QUEUED job and refunds its credits in one transaction; false if it is no longer QUEUED. */
+  cancelQueued(job: Job, now: Date): Promise<boolean>;
+  /** Credits a paid checkout once per `reference` (the Stripe checkout session id). False when seen before. */
+  purchase(input: { userId: string; credits: number; reference: string; note: string; startingCredits: number }): Promise<boolean>;
+}
+
+/** The admission queue of job ids (SQS). */
+export interface JobQueue {
+  /** Puts the job id on the queue; with a delay, it becomes visible that many seconds later. */
+  enqueue(jobId: string, delaySeconds?: number): Promise<void>;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'NOT_FOUND';
+
+/** Starts pipeline executions (Step Functions, or the local runner). */
+export interface PipelineStarter {
+  /** Starts an execution named `name`; a name already started is not an error (`already-started`). */
+  start(name: string, input: { jobId: string; request: VideoRequest }): Promise<'started' | 'already-started'>;
+  status(name: string): Promise<ExecutionStatus>;
+  /** Stops a running execution (a stuck job); a finished or unknown one is left alone. */
+  stop(name: string, cause: string): Promise<void>;
 }

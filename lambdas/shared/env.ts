@@ -44,6 +44,50 @@ export const ENV = {
   ELEVENLABS_VOICE_ID: 'ELEVENLABS_VOICE_ID',
   /** ElevenLabs model, e.g. eleven_multilingual_v2 (default) or eleven_flash_v2_5 (half the price). */
   ELEVENLABS_MODEL_ID: 'ELEVENLABS_MODEL_ID',
+
+  // --- The HTTP API, credits and the job queue (docs/api.md) ---
+  /** Credit balances, one item per user (key `userId`). */
+  ACCOUNTS_TABLE: 'ACCOUNTS_TABLE',
+  /** Every credit movement (key `userId` + sortable `entryId`); sums to the balance. */
+  LEDGER_TABLE: 'LEDGER_TABLE',
+  /** Idempotency-Key records and processed Stripe checkouts (key `id`, TTL `expiresAt`). */
+  IDEMPOTENCY_TABLE: 'IDEMPOTENCY_TABLE',
+  /** URL of the SQS queue of job ids waiting for a pipeline. */
+  JOBS_QUEUE_URL: 'JOBS_QUEUE_URL',
+  /** ARN of the pipeline state machine the dispatcher starts executions of. */
+  STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
+  /** At most this many pipelines run at once; the rest wait in the queue. 0 pauses dispatching. */
+  MAX_RUNNING_PIPELINES: 'MAX_RUNNING_PIPELINES',
+  /** Credits a new user is given once, on first sight. */
+  STARTING_CREDITS: 'STARTING_CREDITS',
+  /** Comma-separated user ids (Clerk `sub`) with the admin role, besides the token's own role claim. */
+  ADMIN_USER_IDS: 'ADMIN_USER_IDS',
+  /** Clerk's PEM public key: session tokens are verified without a network call. */
+  CLERK_JWT_KEY: 'CLERK_JWT_KEY',
+  /** Clerk secret key: session tokens are verified against the instance's JWKS (fetched, cached). */
+  CLERK_SECRET_KEY: 'CLERK_SECRET_KEY',
+  /** Clerk Backend API base URL (for the JWKS), default https://api.clerk.com. */
+  CLERK_API_URL: 'CLERK_API_URL',
+  /** Comma-separated origins allowed in a token's `azp` claim (the dashboard's origin). */
+  CLERK_AUTHORIZED_PARTIES: 'CLERK_AUTHORIZED_PARTIES',
+  /** Stripe secret key (sk_…), for Checkout. From the env locally, else PROVIDER_SECRET_ARN's JSON. */
+  STRIPE_SECRET_KEY: 'STRIPE_SECRET_KEY',
+  /** Stripe webhook signing secret (whsec_…). From the env locally, else PROVIDER_SECRET_ARN's JSON. */
+  STRIPE_WEBHOOK_SECRET: 'STRIPE_WEBHOOK_SECRET',
+  /** Stripe API base URL override, e.g. http://127.0.0.1:12111 for a stub; default Stripe's own. */
+  STRIPE_API_BASE: 'STRIPE_API_BASE',
+  /** Price of one credit in US cents on the Checkout page. */
+  CREDIT_PRICE_CENTS: 'CREDIT_PRICE_CENTS',
+  /** The dashboard's public URL: where Checkout sends the buyer back. */
+  APP_URL: 'APP_URL',
+  /** Seconds a QUEUED job may sit untouched before the sweeper sends its id to the queue again. */
+  QUEUED_REDRIVE_SECONDS: 'QUEUED_REDRIVE_SECONDS',
+  /** Hours a job may wait in the queue in all before it is failed and refunded. */
+  MAX_QUEUED_HOURS: 'MAX_QUEUED_HOURS',
+  /** Minutes a RUNNING job may go without any update before it is stopped, failed and refunded. */
+  STUCK_JOB_MINUTES: 'STUCK_JOB_MINUTES',
+  /** Seconds before a job that found every pipeline busy is looked at again. */
+  DISPATCH_RETRY_SECONDS: 'DISPATCH_RETRY_SECONDS',
 } as const;
 
 export class MissingConfiguration extends Error {

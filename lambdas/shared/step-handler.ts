@@ -1,6 +1,6 @@
-import { describeError, NotFound } from '../core/errors.js';
+import { describeError, JobStateConflict, NotFound } from '../core/errors.js';
 import type { StepName } from '../core/job.js';
-import type { Clock, JobStore } from '../core/ports.js';
+import type { Clock, JobIndex, JobStore } from '../core/ports.js';
 import { logger } from './powertools.js';
 import { jobStore, systemClock } from './container.js';
 
@@ -21,26 +21,37 @@ export interface StepTracking<R> {
 export function stepHandler<E extends { jobId: string }, R>(
   tracking: StepTracking<R>,
   run: (event: E) => Promise<R>,
-  deps: { jobs: () => JobStore; clock: Clock } = { jobs: jobStore, clock: systemClock },
+  deps: { jobs: () => JobStore & Pick<JobIndex, 'transition'>; clock: Clock } = { jobs: jobStore, clock: systemClock },
 ): (event: E) => Promise<R> {
   const { step } = tracking;
   return async (event: E) => {
     const jobs = deps.jobs();
-    logger.appendKeys({ jobId: event.jobId, step });
-    try {
+    // A child per invocation: locally, concurrent handlers share one process and one logger.
+    const log = logger.createChild({ persistentKeys: { jobId: event.jobId, step } });
+    {
       const job = await jobs.get(event.jobId);
       if (!job) throw new NotFound(`Job ${event.jobId} does not exist (it may have been deleted).`);
+      // A branch or Map iteration still starting after the job failed must not revive it.
+      if (job.status === 'FAILED' || job.status === 'SUCCEEDED') {
+        throw new JobStateConflict(`Job ${event.jobId} has already ${job.status.toLowerCase()}; step ${step} was not run.`);
+      }
       const now = deps.clock.now();
       const startedAt = job.steps[step]?.startedAt ?? now.toISOString();
       await jobs.updateStep(event.jobId, step, { status: 'running', startedAt, addAttempt: true });
       if (job.status !== 'RUNNING' || job.currentStep !== step) {
-        await jobs.update(event.jobId, { status: 'RUNNING', currentStep: step, startedAt: job.startedAt ?? now.toISOString() });
+        // Conditional: a Fail Job that lands between our read and this write wins.
+        const moved = await jobs.transition(
+          event.jobId,
+          { status: ['QUEUED', 'RUNNING'], attempt: job.attempt ?? 0 },
+          { set: { status: 'RUNNING', currentStep: step, startedAt: job.startedAt ?? now.toISOString() } },
+        );
+        if (!moved) throw new JobStateConflict(`Job ${event.jobId} ended or was retried while step ${step} was starting.`);
       }
       let result: R;
       try {
         result = await run(event);
       } catch (error) {
-        logger.warn('step failed', { error: error as Error });
+        log.warn('step failed', { error: error as Error });
         await jobs.updateStep(event.jobId, step, { error: `${(error as Error).name ?? 'Error'}: ${describeError(error)}` });
         throw error;
       }
@@ -55,8 +66,6 @@ export function stepHandler<E extends { jobId: string }, R>(
         });
       }
       return result;
-    } finally {
-      logger.removeKeys(['jobId', 'step']);
     }
   };
 }

@@ -65,9 +65,47 @@ export const JOBS_TABLE_DEFINITION = {
   ],
 } as const satisfies TableDefinition;
 
+/** Credit balances: one item per user (`balance`, `createdAt`, `updatedAt`). */
+export const ACCOUNTS_TABLE_DEFINITION = {
+  logicalName: 'AccountsTable',
+  tableNameEnv: ENV.ACCOUNTS_TABLE,
+  localTableName: 'ai-shorts-accounts',
+  partitionKey: { name: 'userId', type: 'S' },
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+/**
+ * The credit ledger: every grant, debit, refund and purchase, written in the same transaction as
+ * the balance change. `entryId` (`{ISO time}#{kind}#{reference}`) sorts a user's entries by time.
+ */
+export const LEDGER_TABLE_DEFINITION = {
+  logicalName: 'LedgerTable',
+  tableNameEnv: ENV.LEDGER_TABLE,
+  localTableName: 'ai-shorts-ledger',
+  partitionKey: { name: 'userId', type: 'S' },
+  sortKey: { name: 'entryId', type: 'S' },
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+/**
+ * Things that must happen once: `{userId}#{Idempotency-Key}` → the job it created (24 h), and
+ * `stripe-checkout#{session id}` → the purchase it credited (kept a year). Items expire by TTL.
+ */
+export const IDEMPOTENCY_TABLE_DEFINITION = {
+  logicalName: 'IdempotencyTable',
+  tableNameEnv: ENV.IDEMPOTENCY_TABLE,
+  localTableName: 'ai-shorts-idempotency',
+  partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
 /** Every table of the app, by logical name. */
 export const TABLES = {
   JobsTable: JOBS_TABLE_DEFINITION,
+  AccountsTable: ACCOUNTS_TABLE_DEFINITION,
+  LedgerTable: LEDGER_TABLE_DEFINITION,
+  IdempotencyTable: IDEMPOTENCY_TABLE_DEFINITION,
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableLogicalName = keyof typeof TABLES;

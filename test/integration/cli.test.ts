@@ -45,9 +45,10 @@ describe('shorts generate: usage errors exit 2 with a clear message and write no
     { name: 'seconds not a number', args: ['generate', 'cats', '--out', 'x.mp4', '--seconds', 'ten'], message: /whole number/ },
     { name: 'an output that is not .mp4', args: ['generate', 'cats', '--out', 'x.mov'], message: /must name an \.mp4 file/ },
     { name: 'a missing output folder', args: ['generate', 'cats', '--out', 'no/such/dir/x.mp4'], message: /folder .* does not exist/ },
-  ])('$name', async ({ args, message }) => {
+    { name: 'a cloud provider without its key', args: ['generate', 'cats', '--out', 'x.mp4'], env: { SHORTS_LLM: 'groq', GROQ_API_KEY: '' }, message: /SHORTS_LLM=groq needs an API key: set GROQ_API_KEY/ },
+  ])('$name', async ({ args, message, env }) => {
     // Act
-    const outcome = await shorts(args.map((a) => (a === 'x.mp4' || a === 'x.mov' ? path.join(dir, a) : a)));
+    const outcome = await shorts(args.map((a) => (a === 'x.mp4' || a === 'x.mov' ? path.join(dir, a) : a)), env);
 
     // Assess
     expect(outcome.code).toBe(2);

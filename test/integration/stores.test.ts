@@ -57,7 +57,10 @@ describe('tables from the definitions', () => {
       { AttributeName: 'updatedAt', KeyType: 'RANGE' },
     ]);
 
-    await expect(ensureTables(dynamo, TABLE_DEFINITIONS)).resolves.toEqual({ JobsTable: JOBS_TABLE_DEFINITION.localTableName });
+    await expect(ensureTables(dynamo, TABLE_DEFINITIONS)).resolves.toEqual(
+      Object.fromEntries(TABLE_DEFINITIONS.map((d) => [d.logicalName, d.localTableName])),
+    );
+    expect(emulators.tables.JobsTable).toBe(JOBS_TABLE_DEFINITION.localTableName);
   });
 
   it('says how to get Java when it is missing', async () => {

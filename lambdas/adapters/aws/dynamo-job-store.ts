@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { NotFound, PermanentError, ProviderUnavailable } from '../../core/errors.js';
-import type { Job, JobPatch, StepName, StepPatch, StepState } from '../../core/job.js';
-import type { Clock, JobStore, Spend } from '../../core/ports.js';
+import { InvalidInput, NotFound, PermanentError, ProviderUnavailable } from '../../core/errors.js';
+import type { Job, JobPatch, JobStatus, StepName, StepPatch, StepState } from '../../core/job.js';
+import type { Clock, JobIndex, JobRef, JobStore, JobTransition, Page, Spend } from '../../core/ports.js';
 
 /** `create` was called for a job id that is already stored. */
 export class JobAlreadyExists extends PermanentError {
@@ -13,7 +13,7 @@ export class JobAlreadyExists extends PermanentError {
 }
 
 /** Failures that pass by themselves become `ProviderUnavailable`, so the state machine retries. */
-function toStoreError(error: unknown, action: string): unknown {
+export function toStoreError(error: unknown, action: string): unknown {
   if (!(error instanceof Error)) return error;
   const sdkError = error as Parameters<typeof isTransientError>[0];
   if (
@@ -28,12 +28,12 @@ function toStoreError(error: unknown, action: string): unknown {
   return error;
 }
 
-function isNamed(error: unknown, name: string): boolean {
+export function isNamed(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
 
 /** Drops `undefined` members (recursively), so the item marshals whatever the client's options. */
-function compact<T>(value: T): T {
+export function compact<T>(value: T): T {
   if (Array.isArray(value)) return value.map(compact) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(
@@ -46,7 +46,7 @@ function compact<T>(value: T): T {
 }
 
 /** Collects `#name` / `:value` placeholders for one expression. Any string is a safe name this way. */
-class Placeholders {
+export class Placeholders {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
   private readonly nameIds = new Map<string, string>();
@@ -73,6 +73,34 @@ class Placeholders {
   }
 }
 
+/** The stored item of a job: `steps` and `cost` must be maps for the nested updates below. */
+export function jobItem(job: Job): Record<string, unknown> {
+  return compact({ ...job, steps: job.steps ?? {}, cost: job.cost ?? {} }) as unknown as Record<string, unknown>;
+}
+
+/** An opaque page cursor: the query's LastEvaluatedKey, base64url JSON. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+/**
+ * Reads a cursor back, refusing one that is malformed or belongs to another partition (a
+ * cursor made for one user's list must not page through another's).
+ */
+export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  if (!key || typeof key !== 'object' || (key as Record<string, unknown>)[partition.name] !== partition.value) {
+    throw new InvalidInput('cursor: not a cursor this list gave out');
+  }
+  return key as Record<string, unknown>;
+}
+
 /** Step fields the store counts itself; a patch adds to them instead of setting them. */
 const COUNTED = new Set(['addDone', 'addAttempt']);
 
@@ -81,7 +109,7 @@ const COUNTED = new Set(['addDone', 'addAttempt']);
  * on the exact document paths it touches, so concurrent writers (a Map of image steps, the
  * voice step beside them) never overwrite each other's fields, and counters add atomically.
  */
-export class DynamoJobStore implements JobStore {
+export class DynamoJobStore implements JobStore, JobIndex {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: Clock;
@@ -90,6 +118,124 @@ export class DynamoJobStore implements JobStore {
     this.doc = options.doc;
     this.tableName = options.tableName;
     this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async listByUser(userId: string, options: { limit: number; cursor?: string }): Promise<Page<Job>> {
+    const startKey = decodeCursor(options.cursor, { name: 'userId', value: userId });
+    try {
+      const answer = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byUser',
+          KeyConditionExpression: 'userId = :u',
+          ExpressionAttributeValues: { ':u': userId },
+          ScanIndexForward: false,
+          Limit: options.limit,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const nextCursor = encodeCursor(answer.LastEvaluatedKey);
+      return { items: (answer.Items ?? []) as Job[], ...(nextCursor ? { nextCursor } : {}) };
+    } catch (error) {
+      throw toStoreError(error, `list jobs of ${userId}`);
+    }
+  }
+
+  async listByStatus(status: JobStatus, options: { updatedAfter?: Date; updatedBefore?: Date; limit?: number } = {}): Promise<JobRef[]> {
+    const refs: JobRef[] = [];
+    const { updatedAfter: after, updatedBefore: before } = options;
+    const range = after && before ? ' AND updatedAt BETWEEN :after AND :before' : after ? ' AND updatedAt > :after' : before ? ' AND updatedAt < :before' : '';
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const answer = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'byStatus',
+            KeyConditionExpression: `#s = :s${range}`,
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':s': status,
+              ...(after ? { ':after': after.toISOString() } : {}),
+              ...(before ? { ':before': before.toISOString() } : {}),
+            },
+            ExclusiveStartKey: startKey,
+            ...(options.limit ? { Limit: options.limit - refs.length } : {}),
+          }),
+        );
+        refs.push(...((answer.Items ?? []) as JobRef[]));
+        startKey = answer.LastEvaluatedKey;
+      } while (startKey && (!options.limit || refs.length < options.limit));
+    } catch (error) {
+      throw toStoreError(error, `list ${status} jobs`);
+    }
+    return refs;
+  }
+
+  async countByStatus(status: JobStatus): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const answer = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'byStatus',
+            KeyConditionExpression: '#s = :s',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': status },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += answer.Count ?? 0;
+        startKey = answer.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw toStoreError(error, `count ${status} jobs`);
+    }
+    return count;
+  }
+
+  async transition(jobId: string, expected: { status: JobStatus | readonly JobStatus[]; attempt?: number }, change: JobTransition): Promise<boolean> {
+    const p = new Placeholders();
+    const update = transitionUpdate(p, change, this.clock.now());
+    const condition = expectedCondition(p, expected);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { jobId },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: p.names,
+          ExpressionAttributeValues: p.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+      throw toStoreError(error, `change job ${jobId}`);
+    }
+  }
+
+  async deleteIf(jobId: string, statuses: JobStatus[]): Promise<boolean> {
+    const p = new Placeholders();
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { jobId },
+          ConditionExpression: `${p.path('status')} IN (${statuses.map((s) => p.value(s)).join(', ')})`,
+          ExpressionAttributeNames: p.names,
+          ExpressionAttributeValues: p.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+      throw toStoreError(error, `delete job ${jobId}`);
+    }
   }
 
   async create(job: Job): Promise<void> {
@@ -225,4 +371,35 @@ export class DynamoJobStore implements JobStore {
     }
     return write();
   }
+}
+
+/**
+ * The UpdateExpression of a {@link JobTransition}: SET its fields and `updatedAt`, ADD its
+ * counters (from 0 when missing), REMOVE its dropped fields.
+ */
+export function transitionUpdate(p: Placeholders, change: JobTransition, now: Date): string {
+  const sets = Object.entries(change.set)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => `${p.path(field)} = ${p.value(value)}`);
+  for (const [field, amount] of Object.entries(change.increment ?? {})) {
+    sets.push(`${p.path(field)} = if_not_exists(${p.path(field)}, ${p.value(0)}) + ${p.value(amount)}`);
+  }
+  sets.push(`${p.path('updatedAt')} = ${p.value(now.toISOString())}`);
+  const removes = (change.remove ?? []).map((field) => p.path(field));
+  return `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+}
+
+/** `status IN (…) AND attempt = n` (attempt 0 also matches a job that never had the field). */
+export function expectedCondition(p: Placeholders, expected: { status: JobStatus | readonly JobStatus[]; attempt?: number }): string {
+  const statuses = typeof expected.status === 'string' ? [expected.status] : expected.status;
+  const parts = [`${p.path('status')} IN (${statuses.map((s) => p.value(s)).join(', ')})`];
+  if (expected.attempt !== undefined) {
+    const attempt = p.path('attempt');
+    parts.push(
+      expected.attempt === 0
+        ? `(attribute_not_exists(${attempt}) OR ${attempt} = ${p.value(0)})`
+        : `${attempt} = ${p.value(expected.attempt)}`,
+    );
+  }
+  return parts.join(' AND ');
 }

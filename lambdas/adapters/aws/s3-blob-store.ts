@@ -71,8 +71,16 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async presignGet(key: string, expiresInSeconds = DEFAULT_PRESIGN_SECONDS): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
+  async presignGet(key: string, expiresInSeconds = DEFAULT_PRESIGN_SECONDS, options: { downloadName?: string } = {}): Promise<string> {
+    // An ASCII-safe name (video file names are slugs anyway): other characters, quotes and backslashes become _.
+    const disposition = options.downloadName
+      ? `attachment; filename="${options.downloadName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`
+      : undefined;
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(disposition ? { ResponseContentDisposition: disposition } : {}) }),
+      { expiresIn: expiresInSeconds },
+    );
   }
 
   /** Deletes every object whose key starts with `prefix`; returns how many. */

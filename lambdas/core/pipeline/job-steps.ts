@@ -1,6 +1,6 @@
 import { describeError } from '../errors.js';
-import type { StepName } from '../job.js';
-import type { BlobStore, Clock, JobStore } from '../ports.js';
+import { STEPS, type Job, type StepName } from '../job.js';
+import type { BlobStore, Clock, CreditStore, JobIndex, JobStore } from '../ports.js';
 import type { CaughtError, FailJobEvent, FinalizeJobEvent } from './events.js';
 
 /** Finalize Job: the video exists; the job is done. */
@@ -38,16 +38,48 @@ export function readableCause(error: CaughtError): string {
   return `The pipeline stopped with ${error.Error}.`;
 }
 
-/** Fail Job: the job is marked failed with the step that failed and a readable reason. */
-export async function failJob(event: FailJobEvent, deps: { jobs: JobStore; clock: Clock }): Promise<{ failed: true }> {
+/**
+ * The step that failed: a running step whose recorded error is this one. `currentStep` alone
+ * can name the wrong step when the image and voice branches run side by side.
+ */
+function failedStep(job: Job, message: string): StepName | undefined {
+  const erred = STEPS.filter((s) => job.steps[s]?.status === 'running' && job.steps[s]?.error);
+  return erred.find((s) => job.steps[s]?.error?.includes(message)) ?? erred[0] ?? job.currentStep;
+}
+
+/**
+ * Fail Job: the job is marked failed with the step that failed and a readable reason, and the
+ * credits it holds go back to the user — in one transaction, guarded by the job's `refunded`
+ * flag, so a repeated Fail Job (a Lambda retry) or the sweeper never refunds twice and nobody
+ * sees a failed job whose credit has not come back. A job that holds no credits (made by the
+ * CLI) is only marked; the mark is conditional on the attempt, so a retry queued meanwhile is
+ * never overwritten.
+ */
+export async function failJob(
+  event: FailJobEvent,
+  deps: { jobs: JobStore; clock: Clock; credits?: CreditStore; index?: JobIndex },
+): Promise<{ failed: true; refunded: boolean }> {
   const job = await deps.jobs.get(event.jobId);
-  const step: StepName | undefined = job?.currentStep;
+  if (!job) return { failed: true, refunded: false }; // deleted meanwhile: nothing left to mark
   const message = readableCause(event.error);
-  if (step) await deps.jobs.updateStep(event.jobId, step, { status: 'failed', error: message, endedAt: deps.clock.now().toISOString() });
-  await deps.jobs.update(event.jobId, {
-    status: 'FAILED',
-    finishedAt: deps.clock.now().toISOString(),
-    error: { ...(step ? { step } : {}), name: event.error.Error, message: describeError(message) },
-  });
-  return { failed: true };
+  if (job.status === 'FAILED') {
+    // Already failed (a repeated Fail Job, or a late branch refused to run): keep the first
+    // reason; only make sure the credit went back.
+    const refunded = deps.credits ? await deps.credits.refund(event.jobId, `Refund: ${job.error?.message ?? message}`) : false;
+    return { failed: true, refunded };
+  }
+  const step = failedStep(job, message);
+  const now = deps.clock.now().toISOString();
+  const error = { ...(step ? { step } : {}), name: event.error.Error, message: describeError(message) };
+  if (step) await deps.jobs.updateStep(event.jobId, step, { status: 'failed', error: message, endedAt: now });
+  const refunded = deps.credits ? await deps.credits.refund(event.jobId, `Refund: ${error.message}`, { error }) : false;
+  if (!refunded) {
+    const details = { status: 'FAILED' as const, finishedAt: now, error };
+    if (deps.index) {
+      await deps.index.transition(event.jobId, { status: ['QUEUED', 'RUNNING', 'FAILED'], attempt: job.attempt ?? 0 }, { set: details });
+    } else {
+      await deps.jobs.update(event.jobId, details);
+    }
+  }
+  return { failed: true, refunded };
 }

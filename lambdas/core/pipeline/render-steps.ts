@@ -53,6 +53,8 @@ export async function startRender(
   const outputKey = `videos/${event.jobId}/${videoFileName(event.title)}`;
   const { renderId } = await deps.renderer.start({ jobId: event.jobId, props, outputKey });
   await deps.jobs.updateStep(event.jobId, 'render', { total: 1000, done: 0 });
+  // The first scene's picture stands for the video in lists, from now on.
+  if (event.images[0]) await deps.jobs.update(event.jobId, { thumbnailKey: event.images[0].key });
   return { renderId, outputKey, startedAt: deps.clock.now().toISOString(), timeoutSeconds: deps.timeoutSeconds };
 }
 

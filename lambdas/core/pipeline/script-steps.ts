@@ -9,6 +9,10 @@ export async function generateScript(
   event: GenerateScriptEvent,
   deps: { writer: ScriptWriter; jobs: JobStore },
 ): Promise<Draft> {
+  // A retried job keeps the script its earlier attempt checked: not paid for again, and the
+  // same script maps to the same content-addressed images and voice, which are reused too.
+  const kept = (await deps.jobs.get(event.jobId))?.script;
+  if (kept) return { raw: JSON.stringify(kept) };
   const { raw, spend } = await deps.writer.write(event.request);
   await deps.jobs.addSpend(event.jobId, 'script', spend);
   return { raw };
@@ -38,7 +42,7 @@ export function validateScript(raw: string): Script {
 /** Parse Script: nothing invalid passes; the job learns its title and scene count. */
 export async function parseScript(event: ParseScriptEvent, deps: { jobs: JobStore }): Promise<Script> {
   const script = validateScript(event.draft.raw);
-  await deps.jobs.update(event.jobId, { title: script.title, sceneCount: script.scenes.length });
+  await deps.jobs.update(event.jobId, { title: script.title, sceneCount: script.scenes.length, script });
   await deps.jobs.updateStep(event.jobId, 'images', { total: script.scenes.length });
   return script;
 }

@@ -12,5 +12,5 @@ export const handler = stepHandler<GenerateImageEvent & { jobId: string }, Image
       return step.total !== undefined && (step.done ?? 0) >= step.total;
     },
   },
-  (event) => generateImage(event, { images: imageGenerator(), blobs: blobStore(), jobs: jobStore() }),
+  async (event) => generateImage(event, { images: await imageGenerator(), blobs: blobStore(), jobs: jobStore() }),
 );

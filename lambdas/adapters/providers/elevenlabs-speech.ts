@@ -1,0 +1,187 @@
+import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import { wordsFromAlignment } from '../../core/alignment.js';
+import { InvalidInput, ProviderRejected, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
+import { mp3DurationMs } from '../../core/mp3-duration.js';
+import type { Speech, SpeechSynthesizer } from '../../core/ports.js';
+import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
+
+type Sdk = typeof import('@elevenlabs/elevenlabs-js');
+let sdk: Promise<Sdk> | undefined;
+/** Loaded on first use: the SDK takes seconds to import, and only the voice step needs it. */
+function loadSdk(): Promise<Sdk> {
+  sdk ??= import('@elevenlabs/elevenlabs-js');
+  return sdk;
+}
+
+/** "George", the voice ElevenLabs' own examples use; override with ELEVENLABS_VOICE_ID. */
+export const DEFAULT_ELEVENLABS_VOICE_ID = 'JBFqnCBsd6RMkjVDRZzb';
+export const DEFAULT_ELEVENLABS_MODEL_ID = 'eleven_multilingual_v2';
+/** MP3, 44.1 kHz, 128 kbit/s: available on every plan, and what the renderer plays. */
+const OUTPUT_FORMAT = 'mp3_44100_128';
+
+/**
+ * US dollars per character, by model. Assumption (ElevenLabs API pricing, 2025): the
+ * Multilingual v2 / v3 models bill 1 credit per character at $0.10 per 1,000 characters
+ * (pay-as-you-go API price); Flash and Turbo bill half a credit, $0.05 per 1,000. Subscription
+ * plans make a credit cheaper or dearer; this is an estimate for the job's cost line.
+ */
+export function elevenLabsUsdPerCharacter(modelId: string): number {
+  return /flash|turbo/i.test(modelId) ? 0.05 / 1000 : 0.1 / 1000;
+}
+
+export interface ElevenLabsSpeechOptions {
+  apiKey: () => Promise<string>;
+  /** The SDK's `baseUrl` (default https://api.elevenlabs.io); requests go to `{baseUrl}/v1/…`. */
+  baseUrl?: string;
+  /** Used when a request names no voice. */
+  voiceId?: string;
+  modelId?: string;
+  /** Per request. Default 120 s (a 90 s narration takes well under that). */
+  timeoutMs?: number;
+  maxRateLimitWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface ElevenLabsDetail {
+  detail?: { status?: string; message?: string } | { msg?: string; loc?: unknown[] }[] | string;
+}
+
+/**
+ * Speaks with ElevenLabs (`textToSpeech.convertWithTimestamps`): MP3 audio plus a character
+ * alignment, turned into the same word timings the offline voice gives. The SDK's retries are
+ * off (`maxRetries: 0`); the state machine owns retry policy.
+ */
+export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
+  readonly name = 'elevenlabs';
+  readonly cacheKey: string;
+  private readonly voiceId: string;
+  private readonly modelId: string;
+  private client?: Promise<ElevenLabsClient>;
+
+  constructor(private readonly options: ElevenLabsSpeechOptions) {
+    this.voiceId = options.voiceId ?? DEFAULT_ELEVENLABS_VOICE_ID;
+    this.modelId = options.modelId ?? DEFAULT_ELEVENLABS_MODEL_ID;
+    // The voice is part of the asset key already (request.voice or 'default'): the default voice is not.
+    this.cacheKey = `elevenlabs/${this.modelId}/${this.voiceId}/${OUTPUT_FORMAT}`;
+  }
+
+  async synthesize(input: { text: string; voice?: string }): Promise<Speech> {
+    const { text } = input;
+    if (text.trim() === '') throw new InvalidInput('There is no text to speak.');
+    const voiceId = input.voice ?? this.voiceId;
+    const answer = await retryOnceIfSoon(() => this.convert(voiceId, text), {
+      maxWaitMs: this.options.maxRateLimitWaitMs ?? 5000,
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+    });
+
+    const audio = Buffer.from(answer.audioBase64 ?? '', 'base64');
+    if (audio.byteLength === 0) throw new ProviderUnavailable('ElevenLabs returned no audio.');
+    const alignment = answer.alignment ?? answer.normalizedAlignment;
+    if (!alignment || alignment.characters.length === 0) {
+      throw new ProviderUnavailable('ElevenLabs returned audio without character timings; the captions need them.');
+    }
+    let words;
+    try {
+      words = wordsFromAlignment(text, {
+        characters: alignment.characters,
+        startTimesSeconds: alignment.characterStartTimesSeconds,
+        endTimesSeconds: alignment.characterEndTimesSeconds,
+      });
+    } catch (error) {
+      throw new ProviderUnavailable(`ElevenLabs returned unusable timings: ${(error as Error).message}`, { cause: error });
+    }
+    const spokenUntilMs = Math.round(Math.max(0, ...alignment.characterEndTimesSeconds) * 1000);
+    const durationMs = Math.max(mp3DurationMs(audio) ?? 0, spokenUntilMs, words.at(-1)?.endMs ?? 0);
+    return {
+      audio,
+      contentType: 'audio/mpeg',
+      extension: 'mp3',
+      durationMs,
+      words,
+      spend: { units: { characters: text.length }, usd: text.length * elevenLabsUsdPerCharacter(this.modelId) },
+    };
+  }
+
+  private elevenLabs(): Promise<ElevenLabsClient> {
+    if (!this.client) {
+      const pending = Promise.all([this.options.apiKey(), loadSdk()]).then(
+        ([apiKey, { ElevenLabsClient }]) =>
+          new ElevenLabsClient({
+            apiKey,
+            ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
+            maxRetries: 0,
+            timeoutInSeconds: (this.options.timeoutMs ?? 120_000) / 1000,
+          }),
+      );
+      pending.catch(() => {
+        if (this.client === pending) this.client = undefined;
+      });
+      this.client = pending;
+    }
+    return this.client;
+  }
+
+  private async convert(voiceId: string, text: string) {
+    const client = await this.elevenLabs();
+    const timeoutMs = this.options.timeoutMs ?? 120_000;
+    try {
+      return await client.textToSpeech.convertWithTimestamps(
+        voiceId,
+        { text, modelId: this.modelId, outputFormat: OUTPUT_FORMAT },
+        // The SDK's own timeout stops waiting for headers only; this one bounds the body too.
+        { abortSignal: AbortSignal.timeout(timeoutMs + 1000) },
+      );
+    } catch (error) {
+      throw toNamedError(error, voiceId, await loadSdk());
+    }
+  }
+}
+
+function describeDetail(body: unknown): { status?: string; message?: string } {
+  const detail = (body as ElevenLabsDetail | undefined)?.detail;
+  if (typeof detail === 'string') return { message: detail };
+  if (Array.isArray(detail)) {
+    // FastAPI validation errors: [{loc: ['body', 'text'], msg: 'Field required'}]
+    return { message: detail.map((d) => [Array.isArray(d.loc) ? d.loc.join('.') : '', d.msg].filter(Boolean).join(': ')).join('; ') };
+  }
+  if (detail && typeof detail === 'object') return detail;
+  return typeof body === 'string' ? { message: body } : {};
+}
+
+function toNamedError(error: unknown, voiceId: string, { ElevenLabsError, ElevenLabsTimeoutError }: Sdk): Error {
+  const timedOut = () => new ProviderTimeout('ElevenLabs did not answer the voice request in time.', { cause: error });
+  if (error instanceof ElevenLabsTimeoutError) return timedOut();
+  if (error instanceof ElevenLabsError) {
+    const { statusCode } = error;
+    if (statusCode === undefined) {
+      // The SDK aborts its timer with the string "timeout", which reaches here as an "unknown" error.
+      if (error.cause === 'timeout' || isTimeout(error.cause) || /^"?timeout"?$/i.test(error.message)) return timedOut();
+      return errorForNetworkFailure('ElevenLabs', error.cause ?? error, 'the voice request');
+    }
+    const { status, message } = describeDetail(error.body);
+    if (statusCode >= 200 && statusCode < 300) {
+      return new ProviderUnavailable(`ElevenLabs sent an unreadable answer (${statusCode}).`, { cause: error });
+    }
+    if (status === 'quota_exceeded') {
+      return new ProviderRejected(`ElevenLabs refused the request: the character quota is used up (${statusCode} quota_exceeded)${message ? `: ${shortDetail(message)}` : ''}.`, { cause: error });
+    }
+    if (status === 'voice_not_found') {
+      return new ProviderRejected(`ElevenLabs has no voice "${voiceId}" (${statusCode} voice_not_found). Use a voice id from your ElevenLabs voice library.`, { cause: error });
+    }
+    const retryAfterMs = parseRetryAfterMs(error.rawResponse?.headers.get('retry-after'));
+    return errorForHttpStatus({
+      provider: 'ElevenLabs',
+      status: statusCode,
+      detail: [status, message].filter(Boolean).join(': ') || undefined,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      keyVariable: 'ELEVENLABS_API_KEY',
+      cause: error,
+    });
+  }
+  // The SDK checks answers against its schema; a malformed one fails that check.
+  const name = (error as Error | undefined)?.name ?? '';
+  if (/json|parse|validation/i.test(name) || error instanceof SyntaxError) {
+    return new ProviderUnavailable(`ElevenLabs sent an unexpected answer (${shortDetail((error as Error).message)}).`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,55 @@
+import Stripe from 'stripe';
+import { ProviderUnavailable } from '../../core/errors.js';
+import { appUrl, creditPriceCents } from '../../shared/api-config.js';
+import { stripeClient } from '../../shared/api-container.js';
+import { MissingConfiguration } from '../../shared/env.js';
+import { header, json, parseBody, userRoute, type ApiEvent } from '../http.js';
+import { CheckoutBody } from '../schemas.js';
+
+/** Where Checkout sends the buyer back: APP_URL, else the API's own origin. */
+function returnBase(event: ApiEvent): string {
+  return (appUrl() ?? `https://${event.requestContext.domainName}`).replace(/\/+$/, '');
+}
+
+/**
+ * POST /api/billing/checkout: a Stripe Checkout Session for `credits` credits. The session carries
+ * the buyer and the credits in its metadata; the webhook credits them when Stripe says it is paid.
+ */
+export const handler = userRoute(async ({ event, caller }) => {
+  const { credits } = parseBody(event, CheckoutBody);
+  const stripe = await stripeClient();
+  const base = returnBase(event);
+  const idempotencyKey = header(event, 'idempotency-key');
+  try {
+    const session = await stripe.checkout.sessions.create(
+      {
+        mode: 'payment',
+        client_reference_id: caller.userId,
+        metadata: { userId: caller.userId, credits: String(credits) },
+        line_items: [
+          {
+            quantity: credits,
+            price_data: {
+              currency: 'usd',
+              unit_amount: creditPriceCents(),
+              product_data: { name: 'ai-shorts video credit', description: 'One credit makes one video of up to 60 seconds.' },
+            },
+          },
+        ],
+        success_url: `${base}/?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${base}/?checkout=cancelled`,
+      },
+      idempotencyKey ? { idempotencyKey: `checkout-${caller.userId}-${idempotencyKey}` } : undefined,
+    );
+    if (!session.url) throw new ProviderUnavailable(`Stripe returned checkout session ${session.id} without a URL.`);
+    return json(200, { id: session.id, url: session.url });
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeAuthenticationError) {
+      throw new MissingConfiguration(`Payments are misconfigured: Stripe refused the secret key (${error.message}).`);
+    }
+    if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError || error instanceof Stripe.errors.StripeRateLimitError) {
+      throw new ProviderUnavailable(`Stripe is unavailable: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,39 @@
+import { createVideo } from '../../core/jobs/videos.js';
+import { IDEMPOTENCY_TTL_SECONDS, startingCredits } from '../../shared/api-config.js';
+import { creditStore, jobQueue, newJobId } from '../../shared/api-container.js';
+import { systemClock } from '../../shared/container.js';
+import { logger } from '../../shared/powertools.js';
+import { fieldErrors, header, HttpError, json, parseBody, userRoute } from '../http.js';
+import { CreateVideoBody, IdempotencyKeySchema } from '../schemas.js';
+
+/** POST /api/videos: debit, record and queue a video (202), once per Idempotency-Key. */
+export const handler = userRoute(async ({ event, caller }) => {
+  const request = parseBody(event, CreateVideoBody);
+  const key = header(event, 'idempotency-key');
+  let idempotencyKey: string | undefined;
+  if (key !== undefined) {
+    const parsed = IdempotencyKeySchema.safeParse(key);
+    if (!parsed.success) {
+      const fields = fieldErrors(parsed.error, 'Idempotency-Key');
+      throw new HttpError(400, 'invalid_request', fields.map((f) => f.message).join('; '), { fields });
+    }
+    idempotencyKey = parsed.data;
+  }
+  const { job, replayed } = await createVideo(
+    { userId: caller.userId, request, ...(idempotencyKey ? { idempotencyKey } : {}) },
+    {
+      credits: creditStore(),
+      queue: jobQueue(),
+      clock: systemClock,
+      newId: newJobId,
+      startingCredits: startingCredits(),
+      idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
+      onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
+    },
+  );
+  return json(
+    202,
+    { id: job.jobId, status: job.status, credits: job.credits ?? 0, replayed },
+    { location: `/api/videos/${job.jobId}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+  );
+});

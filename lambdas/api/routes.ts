@@ -1,0 +1,221 @@
+/**
+ * The HTTP API's route table: one Lambda per route (`entry`), the same list the local server
+ * serves and GET /api/openapi.json documents. The API Gateway construct reads it too: `access`
+ * says what each function touches, so it gets exactly those grants and env vars (docs/api.md).
+ */
+import type { z } from 'zod';
+import {
+  CheckoutBody,
+  CheckoutView,
+  CreatedVideo,
+  CreateVideoBody,
+  CreditsView,
+  DeletedView,
+  ListQuery,
+  MeView,
+  VideoDetail,
+  VideoList,
+  WebhookView,
+} from './schemas.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** Tables by logical name (lib/cloud/table-definitions.ts). */
+export type TableName = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable';
+
+export interface RouteAccess {
+  /** Item reads/writes (and index queries) on these tables. */
+  tables: readonly TableName[];
+  /**
+   * The assets bucket, by key prefix: `read` to presign GETs (s3:GetObject), `delete` to remove a
+   * job's files (s3:ListBucket + s3:DeleteObject). Thumbnails are scene images under `assets/images/`.
+   */
+  objects?: { read: readonly string[]; delete?: readonly string[] };
+  /** Sends job ids to the jobs queue. */
+  queue?: boolean;
+  /** Keys it reads from the provider secret (or the env, locally). */
+  secrets?: readonly ('STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'CLERK_SECRET_KEY')[];
+  /** Other env vars it reads (besides the table names and the Clerk settings of user routes). */
+  env?: readonly string[];
+}
+
+export interface RouteResponse {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface ApiRoute {
+  /** PascalCase: construct id and function-name suffix. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway route path; `{name}` is a path parameter. */
+  path: string;
+  /** Handler module, relative to the repository root. */
+  entry: string;
+  summary: string;
+  description?: string;
+  /** `user`: a Clerk session token is required; `public`: anyone (the webhook checks Stripe's signature). */
+  auth: 'user' | 'public';
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Extra request headers worth documenting. */
+  headers?: { name: string; description: string; required: boolean }[];
+  responses: Record<number, RouteResponse>;
+  access: RouteAccess;
+}
+
+const CREDIT_TABLES = ['JobsTable', 'AccountsTable', 'LedgerTable'] as const;
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'CreateVideo',
+    method: 'POST',
+    path: '/api/videos',
+    entry: 'lambdas/api/create-video/handler.ts',
+    summary: 'Order a video',
+    description:
+      'Debits the credits (1 up to 60 s, 2 above), records the job and a ledger entry in one transaction, then queues the job. ' +
+      'With an Idempotency-Key, repeating the request returns the same job and debits once.',
+    auth: 'user',
+    body: CreateVideoBody,
+    headers: [{ name: 'Idempotency-Key', description: 'Any unique string (a UUID); a repeat within 24 h returns the first job.', required: false }],
+    responses: {
+      202: { description: 'Queued (or, for a repeated Idempotency-Key, the job it made).', schema: CreatedVideo },
+      400: { description: 'The body is not valid; `fields` names each problem.' },
+      402: { description: 'Not enough credits; `balance` and `needed` say how many.' },
+      422: { description: 'The Idempotency-Key was used for a different request.' },
+    },
+    access: { tables: [...CREDIT_TABLES, 'IdempotencyTable'], queue: true, env: ['STARTING_CREDITS'] },
+  },
+  {
+    id: 'ListVideos',
+    method: 'GET',
+    path: '/api/videos',
+    entry: 'lambdas/api/list-videos/handler.ts',
+    summary: "The caller's videos, newest first",
+    auth: 'user',
+    query: ListQuery,
+    responses: { 200: { description: 'A page of videos; pass `nextCursor` as `cursor` for the next.', schema: VideoList } },
+    access: { tables: ['JobsTable'], objects: { read: ['assets/images/'] } },
+  },
+  {
+    id: 'GetVideo',
+    method: 'GET',
+    path: '/api/videos/{id}',
+    entry: 'lambdas/api/get-video/handler.ts',
+    summary: 'One video: status, steps with timings, progress, error, cost and (when done) a presigned URL',
+    auth: 'user',
+    responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
+    access: { tables: ['JobsTable'], objects: { read: ['videos/', 'assets/images/'] } },
+  },
+  {
+    id: 'GetVideoFile',
+    method: 'GET',
+    path: '/api/videos/{id}/file',
+    entry: 'lambdas/api/get-video-file/handler.ts',
+    summary: 'Redirects to a fresh presigned URL of the MP4',
+    auth: 'user',
+    responses: {
+      302: { description: 'Location: the presigned MP4 URL (valid one hour).' },
+      404: { description: 'No such video of yours.' },
+      409: { description: 'The video is not finished.' },
+    },
+    access: { tables: ['JobsTable'], objects: { read: ['videos/'] } },
+  },
+  {
+    id: 'DeleteVideo',
+    method: 'DELETE',
+    path: '/api/videos/{id}',
+    entry: 'lambdas/api/delete-video/handler.ts',
+    summary: 'Deletes a video and its files (a queued one is cancelled and refunded)',
+    auth: 'user',
+    responses: {
+      200: { description: 'Deleted.', schema: DeletedView },
+      404: { description: 'No such video of yours.' },
+      409: { description: 'The video is being made; delete it when it has finished.' },
+    },
+    access: { tables: CREDIT_TABLES, objects: { read: [], delete: ['videos/'] } },
+  },
+  {
+    id: 'RetryVideo',
+    method: 'POST',
+    path: '/api/videos/{id}/retry',
+    entry: 'lambdas/api/retry-video/handler.ts',
+    summary: 'Runs a failed video again',
+    description:
+      'The failure refunded its credits; the retry debits them again in the same transaction that queues it, so a video costs one ' +
+      'net debit however often it is retried. Finished steps are not paid for again (the script is kept, images and voice are content-addressed).',
+    auth: 'user',
+    responses: {
+      202: { description: 'Queued again.', schema: CreatedVideo },
+      402: { description: 'Not enough credits.' },
+      404: { description: 'No such video of yours.' },
+      409: { description: 'Only a failed video can be retried.' },
+    },
+    access: { tables: CREDIT_TABLES, queue: true },
+  },
+  {
+    id: 'GetCredits',
+    method: 'GET',
+    path: '/api/credits',
+    entry: 'lambdas/api/get-credits/handler.ts',
+    summary: 'Balance and recent ledger entries (newest first)',
+    auth: 'user',
+    query: ListQuery,
+    responses: { 200: { description: 'The balance and a page of the ledger.', schema: CreditsView } },
+    access: { tables: ['AccountsTable', 'LedgerTable'], env: ['STARTING_CREDITS'] },
+  },
+  {
+    id: 'GetMe',
+    method: 'GET',
+    path: '/api/me',
+    entry: 'lambdas/api/get-me/handler.ts',
+    summary: 'Who the token belongs to: user id, admin role, balance, and the price of a credit',
+    auth: 'user',
+    responses: { 200: { description: 'The caller.', schema: MeView } },
+    access: { tables: ['AccountsTable', 'LedgerTable'], env: ['STARTING_CREDITS', 'ADMIN_USER_IDS', 'CREDIT_PRICE_CENTS'] },
+  },
+  {
+    id: 'CreateCheckout',
+    method: 'POST',
+    path: '/api/billing/checkout',
+    entry: 'lambdas/api/create-checkout/handler.ts',
+    summary: 'Starts a Stripe Checkout for credits',
+    auth: 'user',
+    body: CheckoutBody,
+    responses: {
+      200: { description: 'Send the buyer to `url`.', schema: CheckoutView },
+      503: { description: 'Payments are not configured.' },
+    },
+    access: { tables: [], secrets: ['STRIPE_SECRET_KEY'], env: ['APP_URL', 'CREDIT_PRICE_CENTS', 'STRIPE_API_BASE'] },
+  },
+  {
+    id: 'StripeWebhook',
+    method: 'POST',
+    path: '/api/billing/webhook',
+    entry: 'lambdas/api/stripe-webhook/handler.ts',
+    summary: 'Stripe events (signed); a paid checkout credits the buyer once',
+    auth: 'public',
+    headers: [{ name: 'Stripe-Signature', description: "Stripe's signature of the raw body.", required: true }],
+    responses: {
+      200: { description: 'Received.', schema: WebhookView },
+      400: { description: 'Missing or bad signature, or a malformed event.' },
+    },
+    access: { tables: ['AccountsTable', 'LedgerTable', 'IdempotencyTable'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS'] },
+  },
+  {
+    id: 'OpenApi',
+    method: 'GET',
+    path: '/api/openapi.json',
+    entry: 'lambdas/api/openapi/handler.ts',
+    summary: 'This API as an OpenAPI 3.1 document',
+    auth: 'public',
+    responses: { 200: { description: 'The document.' } },
+    access: { tables: [] },
+  },
+];
+
+/** `GET /api/videos/{id}` as API Gateway writes route keys. */
+export function routeKey(route: { method: string; path: string }): string {
+  return `${route.method} ${route.path}`;
+}

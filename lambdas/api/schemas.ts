@@ -1,0 +1,154 @@
+/**
+ * The API's request and response shapes as zod schemas: handlers validate with them, and
+ * GET /api/openapi.json is generated from them (lambdas/api/openapi.ts).
+ */
+import { z } from 'zod';
+import { ASPECTS, CAPTION_STYLES, VideoRequestSchema } from '../core/model.js';
+import { STEPS } from '../core/job.js';
+
+/** POST /api/videos. Unknown fields are refused, so a typo ("captionstyle") is an error, not a default. */
+export const CreateVideoBody = VideoRequestSchema.strict().meta({ id: 'CreateVideoRequest' });
+
+/** An Idempotency-Key: 1–255 visible ASCII characters (a UUID is a good one). */
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1, 'Idempotency-Key must not be empty')
+  .max(255, 'Idempotency-Key must be at most 255 characters')
+  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be visible ASCII characters');
+
+export const ListQuery = z
+  .object({
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit must be at least 1')
+      .max(50, 'limit must be at most 50')
+      .default(20),
+    cursor: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+export const CheckoutBody = z
+  .object({
+    credits: z
+      .number({ error: 'credits must be a number' })
+      .int('credits must be a whole number')
+      .min(1, 'credits must be at least 1')
+      .max(100, 'credits must be at most 100'),
+  })
+  .strict()
+  .meta({ id: 'CheckoutRequest' });
+
+const JobStatusSchema = z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
+const StepNameSchema = z.enum(STEPS);
+
+export const JobErrorSchema = z.object({
+  step: StepNameSchema.optional(),
+  name: z.string(),
+  message: z.string().describe('What went wrong, in words a person can act on.'),
+});
+
+export const StepView = z
+  .object({
+    name: StepNameSchema,
+    label: z.string(),
+    status: z.enum(['pending', 'running', 'succeeded', 'failed']),
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    attempts: z.number().int().optional(),
+    done: z.number().optional(),
+    total: z.number().optional(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'Step' });
+
+export const VideoSummary = z
+  .object({
+    id: z.string(),
+    status: JobStatusSchema,
+    prompt: z.string(),
+    title: z.string().optional(),
+    seconds: z.number().int(),
+    aspect: z.enum(ASPECTS),
+    captionStyle: z.enum(CAPTION_STYLES),
+    voice: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    progress: z.number().min(0).max(100).describe('Whole-job progress in percent.'),
+    currentStep: StepNameSchema.optional(),
+    credits: z.number().int().describe('Credits this video costs.'),
+    error: JobErrorSchema.optional(),
+    thumbnailUrl: z.string().optional().describe("Presigned URL of the first scene's picture, once the render has started."),
+  })
+  .meta({ id: 'VideoSummary' });
+
+export const VideoDetail = VideoSummary.extend({
+  steps: z.array(StepView),
+  attempt: z.number().int().describe('0 for the first run; +1 per retry.'),
+  refunded: z.boolean().describe('The credits of a failed attempt went back to the balance.'),
+  sceneCount: z.number().int().optional(),
+  durationMs: z.number().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  costUsd: z.number().describe('Estimated provider spend in US dollars.'),
+  videoUrl: z.string().optional().describe('Presigned MP4 URL, when the video is done.'),
+  videoUrlExpiresAt: z.string().optional(),
+  downloadUrl: z.string().optional().describe('Presigned MP4 URL that makes the browser save the file.'),
+  fileUrl: z.string().optional().describe('API path that redirects to a fresh presigned MP4 URL.'),
+}).meta({ id: 'VideoDetail' });
+
+export const VideoList = z.object({ videos: z.array(VideoSummary), nextCursor: z.string().optional() }).meta({ id: 'VideoList' });
+
+export const CreatedVideo = z
+  .object({
+    id: z.string(),
+    status: JobStatusSchema,
+    credits: z.number().int(),
+    replayed: z.boolean().describe('True when the Idempotency-Key was seen before: this is the job it made.'),
+  })
+  .meta({ id: 'CreatedVideo' });
+
+export const LedgerEntryView = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    delta: z.number().int(),
+    kind: z.enum(['grant', 'debit', 'refund', 'purchase']),
+    jobId: z.string().optional(),
+    note: z.string(),
+  })
+  .meta({ id: 'LedgerEntry' });
+
+export const CreditsView = z
+  .object({ balance: z.number().int(), entries: z.array(LedgerEntryView), nextCursor: z.string().optional() })
+  .meta({ id: 'Credits' });
+
+export const MeView = z
+  .object({
+    userId: z.string(),
+    admin: z.boolean(),
+    balance: z.number().int(),
+    creditPriceCents: z.number().int().describe('Price of one credit at Checkout, in cents of `currency`.'),
+    currency: z.string(),
+  })
+  .meta({ id: 'Me' });
+
+export const CheckoutView = z.object({ id: z.string(), url: z.string() }).meta({ id: 'Checkout' });
+
+export const WebhookView = z.object({ received: z.literal(true), credited: z.boolean() }).meta({ id: 'WebhookResult' });
+
+export const DeletedView = z.object({ id: z.string(), deleted: z.literal(true), deletedFiles: z.number().int(), refunded: z.boolean() }).meta({ id: 'Deleted' });
+
+export const ErrorView = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      balance: z.number().optional(),
+      needed: z.number().optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

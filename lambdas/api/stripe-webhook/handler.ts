@@ -1,0 +1,43 @@
+import Stripe from 'stripe';
+import { creditCheckout } from '../../core/billing.js';
+import { InvalidInput } from '../../core/errors.js';
+import { startingCredits } from '../../shared/api-config.js';
+import { creditStore, stripeWebhookSecret } from '../../shared/api-container.js';
+import { logger } from '../../shared/powertools.js';
+import { header, HttpError, json, publicRoute, rawBody } from '../http.js';
+
+/** Events that mean "this checkout is paid". Everything else is acknowledged and ignored. */
+const PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
+
+/**
+ * POST /api/billing/webhook: Stripe's events, verified with the SDK's `webhooks.constructEvent`
+ * against the raw body. A paid checkout credits its buyer once per checkout session, so replays
+ * and duplicate deliveries are answered 200 without crediting again.
+ */
+export const handler = publicRoute(async ({ event }) => {
+  const signature = header(event, 'stripe-signature');
+  if (!signature) throw new HttpError(400, 'bad_signature', 'The Stripe-Signature header is missing.');
+  const secret = await stripeWebhookSecret();
+  let stripeEvent: Stripe.Event;
+  try {
+    stripeEvent = Stripe.webhooks.constructEvent(rawBody(event), signature, secret);
+  } catch (error) {
+    logger.warn('webhook signature refused', { reason: (error as Error).message });
+    throw new HttpError(400, 'bad_signature', 'The Stripe signature does not match the body (or is too old).');
+  }
+  const stripeEventId = stripeEvent.id;
+  try {
+    if (!PAID_EVENTS.has(stripeEvent.type)) return json(200, { received: true, credited: false });
+    const session = stripeEvent.data.object as Stripe.Checkout.Session;
+    const credited = await creditCheckout(
+      { id: session.id, payment_status: session.payment_status, client_reference_id: session.client_reference_id, metadata: session.metadata },
+      { credits: creditStore(), startingCredits: startingCredits() },
+    );
+    logger.info(credited ? 'checkout credited' : 'checkout not credited (unpaid or seen before)', { stripeEventId, sessionId: session.id, type: stripeEvent.type });
+    return json(200, { received: true, credited });
+  } catch (error) {
+    // Money arrived that cannot be credited: log loudly, and answer 400 so Stripe shows the failed delivery.
+    if (error instanceof InvalidInput) logger.error('paid checkout cannot be credited', { stripeEventId, error });
+    throw error;
+  }
+});

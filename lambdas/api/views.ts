@@ -1,0 +1,64 @@
+/** Job records and ledger entries as the API shows them (see schemas.ts). */
+import type { z } from 'zod';
+import { creditsFor } from '../core/credits.js';
+import { jobCostUsd, jobProgress, STEP_LABELS, STEPS, type Job } from '../core/job.js';
+import type { LedgerEntry } from '../core/ports.js';
+import type { LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
+
+/** Presigned URLs that go with a job's view, made by the handler (the view itself is pure). */
+export interface VideoUrls {
+  thumbnailUrl?: string;
+  video?: { url: string; expiresAt: string };
+  downloadUrl?: string;
+}
+
+export function videoSummary(job: Job, urls: Pick<VideoUrls, 'thumbnailUrl'> = {}): z.infer<typeof VideoSummary> {
+  return {
+    id: job.jobId,
+    status: job.status,
+    prompt: job.request.prompt,
+    ...(job.title ? { title: job.title } : {}),
+    seconds: job.request.seconds,
+    aspect: job.request.aspect,
+    captionStyle: job.request.captionStyle,
+    ...(job.request.voice ? { voice: job.request.voice } : {}),
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    progress: jobProgress(job),
+    ...(job.currentStep && job.status !== 'SUCCEEDED' ? { currentStep: job.currentStep } : {}),
+    credits: job.credits ?? creditsFor(job.request),
+    ...(job.error ? { error: job.error } : {}),
+    ...(urls.thumbnailUrl ? { thumbnailUrl: urls.thumbnailUrl } : {}),
+  };
+}
+
+export function videoDetail(job: Job, urls: VideoUrls = {}): z.infer<typeof VideoDetail> {
+  const { video, downloadUrl } = urls;
+  return {
+    ...videoSummary(job, urls),
+    steps: STEPS.map((name) => {
+      const step = job.steps?.[name] ?? { status: 'pending' as const };
+      return { name, label: STEP_LABELS[name], ...step };
+    }),
+    attempt: job.attempt ?? 0,
+    refunded: job.refunded ?? false,
+    ...(job.sceneCount !== undefined ? { sceneCount: job.sceneCount } : {}),
+    ...(job.durationMs !== undefined ? { durationMs: job.durationMs } : {}),
+    ...(job.startedAt ? { startedAt: job.startedAt } : {}),
+    ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+    costUsd: jobCostUsd(job),
+    ...(video ? { videoUrl: video.url, videoUrlExpiresAt: video.expiresAt, fileUrl: `/api/videos/${encodeURIComponent(job.jobId)}/file` } : {}),
+    ...(downloadUrl ? { downloadUrl } : {}),
+  };
+}
+
+export function ledgerEntryView(entry: LedgerEntry): z.infer<typeof LedgerEntryView> {
+  return {
+    id: entry.entryId,
+    at: entry.at,
+    delta: entry.delta,
+    kind: entry.kind,
+    ...(entry.jobId ? { jobId: entry.jobId } : {}),
+    note: entry.note,
+  };
+}

@@ -1,0 +1,110 @@
+import { creditsFor } from '../credits.js';
+import { JobStateConflict, NotFound } from '../errors.js';
+import { newJob, type Job } from '../job.js';
+import type { VideoRequest } from '../model.js';
+import { contentHash } from '../pipeline/content-key.js';
+import type { BlobStore, Clock, CreditStore, JobIndex, JobQueue, JobStore } from '../ports.js';
+
+/** Where a job's own files live; deleting the job deletes this prefix. Shared assets live under `assets/`. */
+export function videoPrefix(jobId: string): string {
+  return `videos/${jobId}/`;
+}
+
+/** A stable digest of a checked request, so a repeated Idempotency-Key can tell "same request" from "different". */
+export function requestHash(request: VideoRequest): string {
+  const canonical = Object.fromEntries(Object.entries(request).sort(([a], [b]) => a.localeCompare(b)));
+  return contentHash(JSON.stringify(canonical));
+}
+
+export interface CreateVideoDeps {
+  credits: CreditStore;
+  queue: JobQueue;
+  clock: Clock;
+  newId: () => string;
+  startingCredits: number;
+  idempotencyTtlSeconds: number;
+  /** Told when the job is paid for but its queue message could not be sent (the sweeper re-sends it). */
+  onEnqueueFailed?: (jobId: string, error: unknown) => void;
+}
+
+/**
+ * Creates a video job: the debit, the QUEUED job, the ledger entry (and the Idempotency-Key
+ * record) in one transaction, then the job id onto the queue. A replayed key returns the job it
+ * made, debiting nothing; if that job is still waiting, its id is queued again (harmless: the
+ * dispatcher starts each attempt once), which also heals a message lost after the debit.
+ */
+export async function createVideo(
+  input: { userId: string; request: VideoRequest; idempotencyKey?: string },
+  deps: CreateVideoDeps,
+): Promise<{ job: Job; replayed: boolean }> {
+  const now = deps.clock.now();
+  const job: Job = {
+    ...newJob({ jobId: deps.newId(), userId: input.userId, request: input.request, now }),
+    credits: creditsFor(input.request),
+    refunded: false,
+    attempt: 0,
+    redrives: 0,
+    queuedAt: now.toISOString(),
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+  };
+  const result = await deps.credits.createJob({
+    job,
+    startingCredits: deps.startingCredits,
+    ...(input.idempotencyKey
+      ? { idempotency: { key: input.idempotencyKey, requestHash: requestHash(input.request), ttlSeconds: deps.idempotencyTtlSeconds } }
+      : {}),
+  });
+  if (result.job.status === 'QUEUED') {
+    try {
+      await deps.queue.enqueue(result.job.jobId);
+    } catch (error) {
+      // The job is paid for and recorded: answering 5xx would invite a second, unkeyed attempt.
+      // The sweeper sends the id again once the job has waited untouched for a while.
+      deps.onEnqueueFailed?.(result.job.jobId, error);
+    }
+  }
+  return result;
+}
+
+/** The job if it exists and belongs to the user; anyone else's job is "not found", never "forbidden". */
+export async function ownedJob(jobs: JobStore, userId: string, jobId: string): Promise<Job> {
+  const job = await jobs.get(jobId);
+  if (!job || job.userId !== userId) throw new NotFound(`No video ${jobId}.`);
+  return job;
+}
+
+/**
+ * Retry: a FAILED job runs again as a new attempt (a new execution name). The credit the failure
+ * refunded is debited again in the same transaction that re-queues the job, so one video costs
+ * one net debit however many times it is retried. The pipeline starts from the top, but the
+ * checked script is kept on the job and images and voice are content-addressed, so the steps that
+ * had finished are not paid for again.
+ */
+export async function retryVideo(job: Job, deps: { credits: CreditStore; queue: JobQueue; clock: Clock }): Promise<Job> {
+  const queued = await deps.credits.requeueFailed(job, { credits: creditsFor(job.request), now: deps.clock.now() });
+  await deps.queue.enqueue(queued.jobId);
+  return queued;
+}
+
+/**
+ * Delete: a job waiting in the queue is cancelled and refunded; a finished or failed one loses its
+ * files (`videos/{id}/`) and then its record. A running job cannot be deleted until it ends.
+ * Content-addressed assets are shared between jobs and expire by the bucket's lifecycle rule.
+ */
+export async function deleteVideo(
+  job: Job,
+  deps: { credits: CreditStore; jobs: JobIndex; blobs: BlobStore; clock: Clock },
+): Promise<{ deletedFiles: number; refunded: boolean }> {
+  if (job.status === 'QUEUED') {
+    if (await deps.credits.cancelQueued(job, deps.clock.now())) return { deletedFiles: 0, refunded: (job.credits ?? 0) > 0 };
+    throw new JobStateConflict('The video has just started; delete it when it has finished.');
+  }
+  if (job.status === 'RUNNING') throw new JobStateConflict('The video is being made; delete it when it has finished or failed.');
+  // A failure's refund must not be lost with the record (it normally happened already).
+  const refunded = job.status === 'FAILED' ? await deps.credits.refund(job.jobId, 'Refund of a failed video') : false;
+  const deletedFiles = await deps.blobs.deletePrefix(videoPrefix(job.jobId));
+  if (!(await deps.jobs.deleteIf(job.jobId, ['SUCCEEDED', 'FAILED']))) {
+    throw new JobStateConflict('The video changed while it was being deleted; try again.');
+  }
+  return { deletedFiles, refunded };
+}

@@ -1,0 +1,25 @@
+import { sweepJobs, type SweepReport } from '../../core/jobs/sweep.js';
+import { sweepConfig } from '../../shared/api-config.js';
+import { creditStore, jobIndex, jobQueue, pipelineStarter } from '../../shared/api-container.js';
+import { jobStore, systemClock } from '../../shared/container.js';
+import { logger } from '../../shared/powertools.js';
+
+/** A scheduled event (EventBridge), or `{ recovery: true }` from the local runtime when it starts. */
+export interface SweepEvent {
+  /** Right after a local restart every RUNNING job's execution died with the old process: no grace period. */
+  recovery?: boolean;
+}
+
+/**
+ * The sweeper, run on a schedule (every few minutes in AWS, every 30 s locally): queues lost
+ * jobs again, re-drives interrupted runs, fails and refunds stuck ones (core/jobs/sweep.ts).
+ */
+export const handler = async (event: SweepEvent = {}): Promise<SweepReport> => {
+  const report = await sweepJobs(
+    { jobs: jobStore(), index: jobIndex(), starter: pipelineStarter(), queue: jobQueue(), credits: creditStore(), clock: systemClock },
+    sweepConfig(event.recovery ? { runningGraceSeconds: 0, queuedRedriveSeconds: 0 } : {}),
+  );
+  const acted = report.requeued.length + report.redriven.length + report.failed.length + report.refunded.length;
+  if (acted > 0) logger.info('sweep', { ...report });
+  return report;
+};

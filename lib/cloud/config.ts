@@ -1,0 +1,109 @@
+/**
+ * What a deployment can choose, read from CDK context (`cdk.json` or `-c key=value`), with the
+ * defaults a real deployment wants. Everything else in lib/cloud is fixed by the app's design.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { ENV } from '../../lambdas/shared/env.js';
+
+/** The provider variables, as the handlers read them (lambdas/shared/container.ts). */
+export const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.RENDER] as const;
+export type ProviderVariable = (typeof PROVIDER_VARIABLES)[number];
+
+/**
+ * Providers a Lambda can run, by variable; the first is the default. The offline providers are
+ * not among them: they need resvg's native binary, the eSpeak WASM build or Chromium, which the
+ * cloud bundles leave out (see OFFLINE_ONLY_IMPORTS). test/cloud checks each name against
+ * `PROVIDERS` in lambdas/shared/container.ts; duplicated so synth does not load the adapters.
+ */
+export const CLOUD_PROVIDERS: Record<ProviderVariable, readonly [string, ...string[]]> = {
+  [ENV.LLM]: ['groq'],
+  [ENV.IMAGES]: ['replicate'],
+  [ENV.VOICE]: ['elevenlabs'],
+  [ENV.RENDER]: ['lambda'],
+};
+
+export interface AppConfig {
+  stackName: string;
+  /** Provider per service; context keys are the env var names (`-c SHORTS_LLM=offline`). */
+  providers: Record<ProviderVariable, string>;
+  /** Secrets Manager name of the vendor keys. */
+  providerSecretName: string;
+  /** Days until intermediate assets (`assets/`: images, voice) expire. */
+  assetsExpireAfterDays: number;
+  /** Days until finished videos (`videos/`) expire; undefined keeps them. */
+  videosExpireAfterDays: number | undefined;
+  logRetention: RetentionDays;
+  /** Keep tables and buckets (and their data) when the stack is deleted. */
+  retainData: boolean;
+}
+
+export class InvalidContext extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidContext';
+  }
+}
+
+/** Context values from `-c` arrive as strings, from cdk.json as JSON values. */
+function contextValue(node: Node, key: string): unknown {
+  const value: unknown = node.tryGetContext(key);
+  return value === '' ? undefined : value;
+}
+
+function integer(node: Node, key: string, fallback: number, min: number): number {
+  const raw = contextValue(node, key);
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new InvalidContext(`Context ${key} must be an integer >= ${min}, got ${JSON.stringify(raw)}.`);
+  return value;
+}
+
+function boolean(node: Node, key: string, fallback: boolean): boolean {
+  const raw = contextValue(node, key);
+  if (raw === undefined) return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new InvalidContext(`Context ${key} must be true or false, got ${JSON.stringify(raw)}.`);
+}
+
+function string(node: Node, key: string, fallback: string): string {
+  const raw = contextValue(node, key);
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string') throw new InvalidContext(`Context ${key} must be a string, got ${JSON.stringify(raw)}.`);
+  return raw;
+}
+
+function retention(node: Node): RetentionDays {
+  const days = integer(node, 'logRetentionDays', RetentionDays.ONE_MONTH, 1);
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!allowed.includes(days)) throw new InvalidContext(`Context logRetentionDays must be one of CloudWatch's values (${allowed.join(', ')}), got ${days}.`);
+  return days as RetentionDays;
+}
+
+/** Reads and validates the deployment's choices; a bad value fails synth with the key and the reason. */
+export function readConfig(node: Node): AppConfig {
+  const providers = Object.fromEntries(
+    PROVIDER_VARIABLES.map((variable) => {
+      const allowed = CLOUD_PROVIDERS[variable];
+      const choice = string(node, variable, allowed[0]);
+      if (!allowed.includes(choice)) {
+        throw new InvalidContext(
+          `Context ${variable}=${choice} cannot run in AWS Lambda; use one of: ${allowed.join(', ')} ` +
+            '(offline providers run only on one machine: npx shorts generate).',
+        );
+      }
+      return [variable, choice];
+    }),
+  ) as Record<ProviderVariable, string>;
+  const videosDays = integer(node, 'videosExpireAfterDays', 0, 0);
+  return {
+    stackName: string(node, 'stackName', 'AiShorts'),
+    providers,
+    providerSecretName: string(node, 'providerSecretName', 'ai-shorts/providers'),
+    assetsExpireAfterDays: integer(node, 'assetsExpireAfterDays', 30, 1),
+    videosExpireAfterDays: videosDays === 0 ? undefined : videosDays,
+    logRetention: retention(node),
+    retainData: boolean(node, 'retainData', true),
+  };
+}

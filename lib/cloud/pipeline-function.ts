@@ -1,0 +1,218 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { ENV } from '../../lambdas/shared/env.js';
+import type { StepFunctionSpec } from '../../lambdas/steps/registry.js';
+import { nagArn } from './nag.js';
+import { REPO_ROOT } from './paths.js';
+import type { TableDefinition } from './table-definitions.js';
+
+/** The Node runtime of every handler Lambda. */
+export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Modules left out of the cloud bundles: the offline adapters (resvg's native binary, the
+ * eSpeak WASM build, Remotion's bundler and renderer with Chromium) only run on one machine.
+ * esbuild matches these against the import path as written in lambdas/.
+ */
+export const OFFLINE_ONLY_IMPORTS = ['../adapters/offline/*', '../../adapters/offline/*'];
+
+/** esbuild target for the handler bundles (matches {@link HANDLER_RUNTIME}). */
+export const BUNDLE_TARGET = 'node24';
+
+/** CommonJS dependencies inside an ESM bundle still call require() for Node built-ins. */
+export const BUNDLE_BANNER = "import { createRequire as __shortsCreateRequire } from 'node:module'; const require = __shortsCreateRequire(import.meta.url);";
+
+/** Job-store operations on a table: item reads and writes, index queries; no scans, no streams. */
+const TABLE_DATA_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** Where a render runs: what Start Render and Check Render need to drive Remotion Lambda. */
+export interface RenderTarget {
+  functionName: string;
+  functionArn: string;
+  serveUrl: string;
+  region: string;
+  bucket: IBucket;
+}
+
+export interface PipelineFunctionProps {
+  spec: StepFunctionSpec;
+  logRetention: RetentionDays;
+  retainData: boolean;
+}
+
+/**
+ * One pipeline step as a Lambda function, with the house defaults (Node 24 on arm64, ESM,
+ * source maps, X-Ray, JSON logs into a log group with retention) and a role that starts
+ * empty: each `bind…` call adds one env var together with exactly the grant it implies.
+ */
+export class PipelineFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `ai-shorts step ${spec.id} (${spec.states.join(', ')})`,
+    });
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    logGroup.grantWrite(this.role);
+    this.logGroup = logGroup;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: `ai-shorts: ${spec.states.join(', ')}`,
+      entry: join(REPO_ROOT, spec.entry),
+      handler: 'handler',
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      runtime: HANDLER_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      // Stack traces in the logs point at lambdas/*.ts lines, not the minified bundle.
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE_TARGET,
+        mainFields: ['module', 'main'],
+        sourceMap: true,
+        // File and line are enough; the sources' text would triple the map Node parses at cold start.
+        sourcesContent: false,
+        minify: true,
+        // The same SDK versions the tests ran with, not whatever the runtime ships.
+        bundleAwsSDK: true,
+        externalModules: OFFLINE_ONLY_IMPORTS,
+        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+        banner: BUNDLE_BANNER,
+      },
+    });
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
+
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Item reads and writes on the table (and queries on its declared indexes); its name in the env. */
+  bindTable(definition: TableDefinition, table: ITable): this {
+    this.addEnvironment(definition.tableNameEnv, table.tableName);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: TABLE_DATA_ACTIONS,
+        resources: [table.tableArn, ...definition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * The assets bucket's name in the env; object reads/writes under the given key prefixes, and
+   * ListBucket so a missing key answers 404 (the content-addressed "exists?" check) not 403.
+   */
+  bindAssets(bucket: IBucket, access: { read: readonly string[]; write: readonly string[] }): this {
+    this.addEnvironment(ENV.ASSETS_BUCKET, bucket.bucketName);
+    if (access.read.length > 0) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: access.read.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+      );
+    }
+    if (access.write.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:PutObject'], resources: access.write.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+      );
+    }
+    const prefixes = [...new Set([...access.read, ...access.write])];
+    if (prefixes.length > 0) {
+      NagSuppressions.addResourceSuppressions(
+        this.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: `Object access under key prefixes ${prefixes.join(', ')} of the assets bucket; S3 object ARNs name keys with a wildcard.`,
+            appliesTo: prefixes.map((prefix) => `Resource::${nagArn(bucket)}/${prefix}*`),
+          },
+        ],
+        true,
+      );
+    }
+    return this;
+  }
+
+  /** The vendor keys' secret ARN in the env, and read access to that one secret. */
+  bindProviderSecret(secret: ISecret): this {
+    this.addEnvironment(ENV.PROVIDER_SECRET_ARN, secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+
+  /**
+   * Remotion Lambda's coordinates in the env; invoke on the render function (start, progress),
+   * reads of its progress files, and for `start` uploads of input props too large to inline.
+   */
+  bindRenderer(target: RenderTarget, mode: 'start' | 'check'): this {
+    this.addEnvironment(ENV.REMOTION_FUNCTION_NAME, target.functionName)
+      .addEnvironment(ENV.REMOTION_SERVE_URL, target.serveUrl)
+      .addEnvironment(ENV.REMOTION_REGION, target.region)
+      .addEnvironment(ENV.REMOTION_BUCKET, target.bucket.bucketName);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [target.bucket.bucketArn] }));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [target.bucket.arnForObjects('renders/*')] }));
+    const appliesTo = [`Resource::${nagArn(target.bucket)}/renders/*`];
+    if (mode === 'start') {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [target.bucket.arnForObjects('input-props/*')] }));
+      appliesTo.push(`Resource::${nagArn(target.bucket)}/input-props/*`);
+    }
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: "Remotion's render bucket: progress files under renders/ and (Start Render) large input props under input-props/; S3 object ARNs name keys with a wildcard.",
+          appliesTo,
+        },
+      ],
+      true,
+    );
+    return this;
+  }
+}

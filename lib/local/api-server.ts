@@ -1,0 +1,296 @@
+/**
+ * The local HTTP server: the same route table and handler modules the API Lambdas use, fed
+ * API Gateway HTTP API (payload v2) events made from Node requests, so a route behaves the same
+ * behind API Gateway and here. Anything outside /api is the dashboard (frontend/dist) when it is
+ * built, or a short page saying it is not.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where the dashboard's build lands (`vite build`). */
+export const FRONTEND_DIST = path.join(ROOT, 'frontend', 'dist');
+/** API Gateway HTTP APIs take at most 10 MB; nothing here needs more than a small JSON body. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LocalRoute {
+  method: string;
+  path: string;
+  summary: string;
+  handler: RouteHandler;
+}
+
+/** Imports each route's real handler module, as the Lambda runtime would. */
+export async function loadRoutes(routes: readonly ApiRoute[] = API_ROUTES): Promise<LocalRoute[]> {
+  return Promise.all(
+    routes.map(async (route) => {
+      const module = (await import(`${ROOT}${route.entry}`)) as { handler: RouteHandler };
+      return { method: route.method, path: route.path, summary: route.summary, handler: module.handler };
+    }),
+  );
+}
+
+interface CompiledRoute extends LocalRoute {
+  pattern: RegExp;
+  params: string[];
+  literalSegments: number;
+}
+
+function compile(route: LocalRoute): CompiledRoute {
+  const params: string[] = [];
+  const segments = route.path.split('/').filter(Boolean);
+  const pattern = segments
+    .map((segment) => {
+      const param = segment.match(/^\{(\w+)\}$/)?.[1];
+      if (param) {
+        params.push(param);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { ...route, pattern: new RegExp(`^/${pattern}/?$`), params, literalSegments: segments.length - params.length };
+}
+
+const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json)|text\/)/i;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error('body too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A Node request as API Gateway's HTTP API (payload format 2.0) hands it to a Lambda. */
+export function toApiGatewayEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  match: { route: { method: string; path: string }; pathParameters: Record<string, string> },
+): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') {
+      // API Gateway moves cookies out of the headers into `cookies`.
+      cookies = (Array.isArray(value) ? value.join('; ') : value).split(/;\s*/).filter(Boolean);
+      continue;
+    }
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const textual = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+  const now = new Date();
+  const key = routeKey(match.route);
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(match.pathParameters).length ? { pathParameters: match.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: (headers.host ?? '127.0.0.1').split('.')[0] ?? 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  headers['content-length'] = String(body.length);
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(res, { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** A file of the built dashboard; unknown paths without an extension get index.html (client-side routes). */
+async function serveStatic(res: ServerResponse, dir: string, pathname: string): Promise<boolean> {
+  const root = path.resolve(dir);
+  let file = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+  if (file !== root && !file.startsWith(`${root}${path.sep}`)) return false;
+  let info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) {
+    file = path.join(file, 'index.html');
+    info = await stat(file).catch(() => undefined);
+  }
+  if (!info?.isFile()) {
+    if (path.extname(pathname)) return false;
+    file = path.join(root, 'index.html');
+    info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return false;
+  }
+  const body = await readFile(file);
+  const immutable = file.includes(`${path.sep}assets${path.sep}`);
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'content-length': String(body.length),
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  res.end(body);
+  return true;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The page at / while the dashboard is not built: what this is, and the API to use meanwhile. */
+export function placeholderPage(routes: readonly Pick<LocalRoute, 'method' | 'path' | 'summary'>[]): string {
+  const rows = routes
+    .map((r) => `<tr><td><code>${r.method}</code></td><td><code>${escapeHtml(r.path)}</code></td><td>${escapeHtml(r.summary)}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ai-shorts (local)</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+td{padding:.2rem .8rem .2rem 0;vertical-align:top}code{font-size:.9em}</style></head>
+<body><h1>ai-shorts is running</h1>
+<p>The dashboard is not built yet (no <code>frontend/dist</code>). The API is here; its OpenAPI document is at
+<a href="/api/openapi.json">/api/openapi.json</a>.</p>
+<p>Get a local session token with <code>curl -X POST -d '{"userId":"me"}' ${'$'}ORIGIN/api/dev/session</code>
+and send it as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<table>${rows}</table></body></html>`;
+}
+
+export interface ApiServerOptions {
+  routes: LocalRoute[];
+  port?: number;
+  /** Serve the dashboard from here when it exists. Default frontend/dist. */
+  staticDir?: string;
+  /** Told about every request when it is answered. */
+  onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  onError?: (error: unknown) => void;
+}
+
+export interface ApiServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the API on 127.0.0.1. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const routes = options.routes.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
+  const staticDir = options.staticDir ?? FRONTEND_DIST;
+
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://local');
+    res.on('finish', () => options.onRequest?.({ method: req.method ?? '', path: url.pathname, status: res.statusCode, ms: Date.now() - started }));
+    void (async () => {
+      try {
+        if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+          const candidates = routes.map((route) => ({ route, match: url.pathname.match(route.pattern) })).filter((c) => c.match);
+          if (candidates.length === 0) return sendJson(res, 404, { error: { code: 'not_found', message: `No route ${url.pathname}.` } });
+          const found = candidates.find((c) => c.route.method === req.method);
+          if (!found) {
+            const allow = [...new Set(candidates.map((c) => c.route.method))].join(', ');
+            return sendJson(res, 405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed here; use ${allow}.` } }, { allow });
+          }
+          const pathParameters = Object.fromEntries(found.route.params.map((name, i) => [name, found.match![i + 1]!]));
+          const body = await readBody(req);
+          const event = toApiGatewayEvent(req, body, { route: found.route, pathParameters });
+          return send(res, await found.route.handler(event));
+        }
+        if (req.method === 'GET' || req.method === 'HEAD') {
+          if (existsSync(staticDir) && (await serveStatic(res, staticDir, url.pathname))) return;
+          if (url.pathname === '/' || url.pathname === '/index.html') {
+            const html = placeholderPage(routes).replace('$ORIGIN', `http://${req.headers.host ?? '127.0.0.1'}`);
+            return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html });
+          }
+        }
+        sendJson(res, 404, { error: { code: 'not_found', message: `Nothing at ${url.pathname}.` } });
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 413) return sendJson(res, 413, { error: { code: 'too_large', message: 'The body is larger than 1 MB.' } });
+        options.onError?.(error);
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Something went wrong on our side.' } });
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

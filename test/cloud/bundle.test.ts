@@ -1,0 +1,50 @@
+/**
+ * A handler's cloud bundle must load where there is no node_modules (a Lambda's /var/task):
+ * synth cannot tell, the first invocation would. Bundles two handlers with the options the
+ * stack gives NodejsFunction and imports each in a child process from a bare directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
+import { BUNDLE_BANNER, BUNDLE_TARGET, OFFLINE_ONLY_IMPORTS } from '../../lib/cloud/pipeline-function.js';
+import { REPO_ROOT } from '../../lib/cloud/paths.js';
+
+describe('cloud bundles', () => {
+  // Parse Script stands for every step (they share the composition root); Start Render adds Remotion's client.
+  for (const id of ['ParseScript', 'StartRender']) {
+    it(`${id} loads without node_modules`, async () => {
+      const spec = STEP_FUNCTIONS.find((fn) => fn.id === id)!;
+      const outdir = mkdtempSync(join(tmpdir(), 'ai-shorts-bundle-'));
+      const outfile = join(outdir, 'index.mjs');
+      await build({
+        entryPoints: [join(REPO_ROOT, spec.entry)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: BUNDLE_TARGET,
+        mainFields: ['module', 'main'],
+        external: OFFLINE_ONLY_IMPORTS,
+        banner: { js: BUNDLE_BANNER },
+        minify: true,
+        logLevel: 'silent',
+      });
+
+      const loaded = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(outfile)}); console.log(typeof m.handler);`],
+        { cwd: outdir, encoding: 'utf8', timeout: 60_000 },
+      );
+
+      // A missing '../adapters/offline/…' means a module on every step's import path (the composition
+      // root) imports an offline adapter statically; import it on demand, as the local renderer is.
+      const error = loaded.stderr.split('\n').find((line) => /Error/.test(line)) ?? '';
+      expect(error, `${id}: the Lambda bundle does not load`).toBe('');
+      expect(loaded.stdout.trim()).toBe('function');
+    });
+  }
+});
