@@ -1,0 +1,37 @@
+/** The choices the create form offers, with the words shown for them. */
+import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
+import type { VoiceOption } from '../config.js';
+
+export const LENGTHS = [10, 15, 30, 45, 60, 90] as const;
+
+export const ASPECT_INFO: Record<Aspect, { label: string; hint: string }> = {
+  '9:16': { label: 'Vertical', hint: 'TikTok, Reels, Shorts' },
+  '1:1': { label: 'Square', hint: 'Feeds' },
+  '16:9': { label: 'Wide', hint: 'YouTube, web' },
+};
+
+export const CAPTION_INFO: Record<CaptionStyle, { label: string; hint: string }> = {
+  bold: { label: 'Bold', hint: 'Big words, the spoken one boxed' },
+  karaoke: { label: 'Karaoke', hint: 'Words light up as they are said' },
+  minimal: { label: 'Minimal', hint: 'Small text on a soft band' },
+};
+
+/**
+ * The offline voice's (eSpeak NG) English voices, for local mode when the server lists none.
+ * In cloud mode the voices come from /config.json, else only the provider's default is offered.
+ */
+export const OFFLINE_VOICES: VoiceOption[] = [
+  { id: 'en-us', label: 'American English' },
+  { id: 'en-gb', label: 'British English' },
+  { id: 'en-gb-scotland', label: 'Scottish English' },
+  { id: 'en-gb-x-rp', label: 'Received Pronunciation' },
+  { id: 'en-029', label: 'Caribbean English' },
+  { id: 'en-us-nyc', label: 'New York English' },
+];
+
+export const PROMPT_IDEAS = [
+  'Why octopuses have three hearts',
+  'A short history of coffee',
+  'How black holes bend light',
+  'Three habits that make mornings easier',
+];

@@ -1,0 +1,280 @@
+/** Create: a prompt and a few choices, the price and the balance, one button. */
+import { useRef, useState, type FormEvent } from 'react';
+import { creditsFor } from '../../../lambdas/core/credits.js';
+import { ASPECTS, CAPTION_STYLES, DEFAULT_SECONDS, type Aspect, type CaptionStyle } from '../../../lambdas/core/model.js';
+import { ApiError } from '../api/client.js';
+import { useCreateVideo, useCredits } from '../api/hooks.js';
+import { Icon } from '../components/icons.js';
+import { RecentVideos } from '../components/recent-videos.js';
+import { Skeleton, Spinner, errorMessage } from '../components/ui.js';
+import { useConfig } from '../lib/config-context.js';
+import { plural } from '../lib/format.js';
+import { uuid } from '../lib/ids.js';
+import { ASPECT_INFO, CAPTION_INFO, LENGTHS, OFFLINE_VOICES, PROMPT_IDEAS } from '../lib/options.js';
+import { Link, navigate } from '../lib/router.js';
+
+const PROMPT_MIN = 3;
+const PROMPT_MAX = 500;
+
+export function CreatePage() {
+  const config = useConfig();
+  const credits = useCredits();
+  const create = useCreateVideo();
+  const [prompt, setPrompt] = useState('');
+  const [seconds, setSeconds] = useState<number>(DEFAULT_SECONDS);
+  const [aspect, setAspect] = useState<Aspect>('9:16');
+  const [voice, setVoice] = useState('');
+  const [captionStyle, setCaptionStyle] = useState<CaptionStyle>('bold');
+  const [touched, setTouched] = useState(false);
+  // One key per video being asked for: a double click or a resent request makes one video.
+  const idempotencyKey = useRef(uuid());
+
+  const voices = config.voices ?? (config.mode === 'local' ? OFFLINE_VOICES : []);
+  const cost = creditsFor({ seconds });
+  const balance = credits.data?.balance;
+  const trimmed = prompt.trim();
+  const promptProblem =
+    trimmed.length < PROMPT_MIN ? `Describe your video in at least ${PROMPT_MIN} characters.` : trimmed.length > PROMPT_MAX ? `Keep it under ${PROMPT_MAX} characters.` : undefined;
+  const serverError = create.error instanceof ApiError ? create.error : undefined;
+  const promptError = (touched && promptProblem) || (serverError?.field === 'prompt' ? serverError.message : undefined);
+  const short = balance !== undefined && balance < cost;
+
+  const blocked: string | undefined = credits.isPending
+    ? 'Checking your balance…'
+    : credits.isError
+      ? 'Your balance could not be loaded.'
+      : short
+        ? `This video costs ${plural(cost, 'credit')} and you have ${plural(balance ?? 0, 'credit')}.`
+        : undefined;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (promptProblem || blocked || create.isPending) return;
+    create.mutate(
+      {
+        input: { prompt: trimmed, seconds, aspect, captionStyle, ...(voice ? { voice } : {}) },
+        idempotencyKey: idempotencyKey.current,
+      },
+      {
+        onSuccess: ({ id }) => {
+          idempotencyKey.current = uuid();
+          navigate(`/videos/${encodeURIComponent(id)}`);
+        },
+      },
+    );
+  };
+
+  return (
+    <div className="page page-create">
+      <div className="create-hero">
+        <h1 className="display-sm">
+          What should your <span className="gradient-text">short</span> be about?
+        </h1>
+        <p className="muted lead">Describe it in a sentence. We write the script, draw the scenes, record the voice and add captions.</p>
+      </div>
+
+      <form className="create-layout" onSubmit={submit} noValidate aria-label="Create a video">
+        <div className="card create-form">
+          <div className="field">
+            <label className="field-label" htmlFor="prompt">
+              Prompt
+            </label>
+            <div className={`prompt-box ${promptError ? 'is-invalid' : ''}`}>
+              <textarea
+                id="prompt"
+                name="prompt"
+                className="prompt-input"
+                rows={4}
+                maxLength={PROMPT_MAX}
+                placeholder="e.g. Why octopuses have three hearts"
+                value={prompt}
+                onChange={(e) => setPrompt(e.target.value)}
+                onBlur={() => prompt !== '' && setTouched(true)}
+                aria-invalid={promptError ? true : undefined}
+                aria-describedby="prompt-help"
+              />
+              <div className="prompt-foot">
+                <span className={`small ${trimmed.length > PROMPT_MAX - 40 ? 'tone-warning-text' : 'muted'}`}>
+                  {trimmed.length}/{PROMPT_MAX}
+                </span>
+              </div>
+            </div>
+            <p id="prompt-help" className={promptError ? 'field-error' : 'field-hint'} role={promptError ? 'alert' : undefined}>
+              {promptError ?? 'A topic, a question or a story idea works best.'}
+            </p>
+            {prompt === '' ? (
+              <div className="ideas" aria-label="Ideas">
+                {PROMPT_IDEAS.map((idea) => (
+                  <button key={idea} type="button" className="chip chip-idea" onClick={() => setPrompt(idea)}>
+                    <Icon name="sparkles" size={14} /> {idea}
+                  </button>
+                ))}
+              </div>
+            ) : null}
+          </div>
+
+          <fieldset className="field">
+            <legend className="field-label">Length</legend>
+            <div className="segmented" role="radiogroup" aria-label="Length">
+              {LENGTHS.map((s) => (
+                <label key={s} className="segment">
+                  <input type="radio" name="seconds" value={s} checked={seconds === s} onChange={() => setSeconds(s)} />
+                  <span>{s} s</span>
+                </label>
+              ))}
+            </div>
+            <p className="field-hint">
+              Up to 60 s costs 1 credit; longer videos cost 2.
+            </p>
+          </fieldset>
+
+          <fieldset className="field">
+            <legend className="field-label">Shape</legend>
+            <div className="option-cards cols-3">
+              {ASPECTS.map((a) => (
+                <label key={a} className="option-card">
+                  <input type="radio" name="aspect" value={a} checked={aspect === a} onChange={() => setAspect(a)} />
+                  <span className="option-card-body">
+                    <span className={`shape-icon shape-${a.replace(':', 'x')}`} aria-hidden />
+                    <span className="option-title">
+                      {ASPECT_INFO[a].label} <span className="muted">{a}</span>
+                    </span>
+                    <span className="option-hint">{ASPECT_INFO[a].hint}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+
+          <fieldset className="field">
+            <legend className="field-label">Captions</legend>
+            <div className="option-cards cols-3">
+              {CAPTION_STYLES.map((c) => (
+                <label key={c} className="option-card">
+                  <input type="radio" name="captionStyle" value={c} checked={captionStyle === c} onChange={() => setCaptionStyle(c)} />
+                  <span className="option-card-body">
+                    <CaptionSample style={c} />
+                    <span className="option-title">{CAPTION_INFO[c].label}</span>
+                    <span className="option-hint">{CAPTION_INFO[c].hint}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+
+          <div className="field">
+            <label className="field-label" htmlFor="voice">
+              Voice
+            </label>
+            <div className="select-wrap">
+              <Icon name="mic" size={16} />
+              <select id="voice" name="voice" className="input select" value={voice} onChange={(e) => setVoice(e.target.value)}>
+                <option value="">Default voice</option>
+                {voices.map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </div>
+
+        <aside className="card create-summary" aria-label="Summary">
+          <div className="summary-preview" aria-hidden>
+            <div className={`summary-frame frame-${aspect.replace(':', 'x')}`}>
+              <div className="summary-frame-art" />
+              <CaptionSample style={captionStyle} large />
+            </div>
+          </div>
+          <dl className="summary-list">
+            <div>
+              <dt>Length</dt>
+              <dd>{seconds} s</dd>
+            </div>
+            <div>
+              <dt>Shape</dt>
+              <dd>
+                {ASPECT_INFO[aspect].label} · {aspect}
+              </dd>
+            </div>
+            <div>
+              <dt>Captions</dt>
+              <dd>{CAPTION_INFO[captionStyle].label}</dd>
+            </div>
+            <div>
+              <dt>Voice</dt>
+              <dd>{voices.find((v) => v.id === voice)?.label ?? 'Default'}</dd>
+            </div>
+          </dl>
+          <div className="summary-cost">
+            <div>
+              <span className="muted small">Cost</span>
+              <strong className="cost-figure" data-testid="cost">
+                {plural(cost, 'credit')}
+              </strong>
+            </div>
+            <div className="align-end">
+              <span className="muted small">Your balance</span>
+              {balance !== undefined ? (
+                <strong className={`cost-figure ${short ? 'tone-danger-text' : ''}`}>{plural(balance, 'credit')}</strong>
+              ) : credits.isError ? (
+                <strong className="cost-figure">—</strong>
+              ) : (
+                <Skeleton width={80} height={22} />
+              )}
+            </div>
+          </div>
+          <button
+            type="submit"
+            className="btn btn-primary btn-lg btn-block"
+            disabled={Boolean(blocked) || create.isPending}
+            aria-describedby={blocked ? 'create-blocked' : undefined}
+          >
+            {create.isPending ? <Spinner /> : <Icon name="wand" size={18} />}
+            {create.isPending ? 'Starting…' : 'Create video'}
+          </button>
+          {blocked ? (
+            <p id="create-blocked" className={`summary-note ${short || credits.isError ? 'tone-danger-text' : 'muted'}`} role={short ? 'status' : undefined}>
+              {blocked}{' '}
+              {short ? (
+                <Link href="/credits" className="link">
+                  Buy credits
+                </Link>
+              ) : credits.isError ? (
+                <button type="button" className="link" onClick={() => void credits.refetch()}>
+                  Try again
+                </button>
+              ) : null}
+            </p>
+          ) : null}
+          {create.isError && serverError?.field !== 'prompt' ? (
+            <p className="summary-note tone-danger-text" role="alert">
+              {errorMessage(create.error)}
+            </p>
+          ) : null}
+        </aside>
+      </form>
+
+      <RecentVideos />
+    </div>
+  );
+}
+
+/** A still of what each caption style looks like, drawn in CSS. */
+function CaptionSample({ style, large = false }: { style: CaptionStyle; large?: boolean }) {
+  const words = ['your', 'story', 'here'];
+  const active = 1;
+  return (
+    <span className={`caption-sample caption-${style} ${large ? 'caption-sample-lg' : ''}`} aria-hidden>
+      <span className="caption-line">
+        {words.map((w, i) => (
+          <span key={w} className={i < active ? 'w-spoken' : i === active ? 'w-active' : 'w-upcoming'}>
+            {w}
+          </span>
+        ))}
+      </span>
+    </span>
+  );
+}
