@@ -153,3 +153,11 @@ export function userRoute(run: (ctx: RouteContext & { caller: Caller }) => Promi
     return run({ ...ctx, caller });
   });
 }
+
+/** A handler for operators: a signed-in caller with the admin role (docs/api.md), else 403. */
+export function adminRoute(run: (ctx: RouteContext & { caller: Caller }) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
+  return userRoute(async (ctx) => {
+    if (!ctx.caller.admin) throw new HttpError(403, 'forbidden', 'This operator endpoint needs the admin role.');
+    return run(ctx);
+  });
+}

@@ -4,6 +4,7 @@
  * says what each function touches, so it gets exactly those grants and env vars (docs/api.md).
  */
 import type { z } from 'zod';
+import { AlertsView, HealthView, MetricsQuery, QueueStatusView, SeriesView } from './ops-schemas.js';
 import {
   CheckoutBody,
   CheckoutView,
@@ -37,6 +38,15 @@ export interface RouteAccess {
   secrets?: readonly ('STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'CLERK_SECRET_KEY')[];
   /** Other env vars it reads (besides the table names and the Clerk settings of user routes). */
   env?: readonly string[];
+  /**
+   * Operator reads (docs/ops.md): `health` probes every dependency (dynamodb:DescribeTable,
+   * s3:ListBucket for HeadBucket, sqs:GetQueueAttributes, states:DescribeStateMachine,
+   * lambda:GetFunction on the render function; env JOBS_QUEUE_URL, ASSETS_BUCKET,
+   * STATE_MACHINE_ARN, SHORTS_RENDER, REMOTION_FUNCTION_NAME); `queueStats` reads the jobs queue's
+   * and DLQ's depths (sqs:GetQueueAttributes; JOBS_QUEUE_URL, JOBS_DLQ_URL); `alarms` lists the
+   * stack's CloudWatch alarms in ALARM (cloudwatch:DescribeAlarms; ALARM_NAME_PREFIX).
+   */
+  ops?: readonly ('health' | 'queueStats' | 'alarms')[];
 }
 
 export interface RouteResponse {
@@ -65,6 +75,18 @@ export interface ApiRoute {
 }
 
 const CREDIT_TABLES = ['JobsTable', 'AccountsTable', 'LedgerTable'] as const;
+/** What the health probes read besides the jobs table. */
+const OPS_ENV = ['ASSETS_BUCKET', 'JOBS_QUEUE_URL', 'JOBS_DLQ_URL', 'STATE_MACHINE_ARN', 'SHORTS_RENDER', 'REMOTION_FUNCTION_NAME', 'REMOTION_REGION'];
+const ALERT_ENV = [
+  'ALARM_NAME_PREFIX',
+  'ALERT_WINDOW_MINUTES',
+  'ALERT_FAILURE_RATE_CRITICAL_PERCENT',
+  'ALERT_FAILURE_RATE_WARNING_PERCENT',
+  'ALERT_MIN_FINISHED_JOBS',
+  'ALERT_STUCK_MINUTES',
+  'ALERT_P95_DURATION_SECONDS',
+  'ALERT_QUEUED_MINUTES',
+];
 
 export const API_ROUTES: readonly ApiRoute[] = [
   {
@@ -212,6 +234,59 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'public',
     responses: { 200: { description: 'The document.' } },
     access: { tables: [] },
+  },
+  {
+    id: 'GetHealth',
+    method: 'GET',
+    path: '/api/health',
+    entry: 'lambdas/api/get-health/handler.ts',
+    summary: 'Operators: DynamoDB, S3, the queue, the state machine and the render backend, each checked with its latency',
+    description: 'Needs the admin role.',
+    auth: 'user',
+    responses: {
+      200: { description: 'Every check passed.', schema: HealthView },
+      403: { description: 'Not an admin.' },
+      503: { description: 'A check failed; `failed` names it and its entry in `checks` says why.', schema: HealthView },
+    },
+    access: { tables: ['JobsTable'], ops: ['health'], env: OPS_ENV },
+  },
+  {
+    id: 'GetMetrics',
+    method: 'GET',
+    path: '/api/metrics',
+    entry: 'lambdas/api/get-metrics/handler.ts',
+    summary: 'Operators: a time series computed from the job records',
+    description: 'Jobs created/succeeded/failed, success and error rate, p50/p95 job and step durations, cost. Needs the admin role.',
+    auth: 'user',
+    query: MetricsQuery,
+    responses: {
+      200: { description: 'The series, one point per period.', schema: SeriesView },
+      400: { description: 'Unknown metric or bad range; `metrics` lists the valid names.' },
+      403: { description: 'Not an admin.' },
+    },
+    access: { tables: ['JobsTable'] },
+  },
+  {
+    id: 'GetQueueStatus',
+    method: 'GET',
+    path: '/api/queue/status',
+    entry: 'lambdas/api/get-queue-status/handler.ts',
+    summary: 'Operators: queued, running, dead-lettered, the oldest wait and the most recent jobs',
+    description: 'Needs the admin role.',
+    auth: 'user',
+    responses: { 200: { description: 'The queue.', schema: QueueStatusView }, 403: { description: 'Not an admin.' } },
+    access: { tables: ['JobsTable'], ops: ['queueStats'], env: ['MAX_RUNNING_PIPELINES'] },
+  },
+  {
+    id: 'GetAlerts',
+    method: 'GET',
+    path: '/api/alerts',
+    entry: 'lambdas/api/get-alerts/handler.ts',
+    summary: 'Operators: active alerts with severity, since when and why',
+    description: 'Failure rate, dead letters, stuck jobs, long waits, p95 duration, failing health checks and (in AWS) CloudWatch alarms in ALARM. Needs the admin role.',
+    auth: 'user',
+    responses: { 200: { description: 'The active alerts, critical first.', schema: AlertsView }, 403: { description: 'Not an admin.' } },
+    access: { tables: ['JobsTable'], ops: ['health', 'queueStats', 'alarms'], env: [...OPS_ENV, ...ALERT_ENV] },
   },
 ];
 

@@ -88,6 +88,27 @@ export const ENV = {
   STUCK_JOB_MINUTES: 'STUCK_JOB_MINUTES',
   /** Seconds before a job that found every pipeline busy is looked at again. */
   DISPATCH_RETRY_SECONDS: 'DISPATCH_RETRY_SECONDS',
+
+  // --- Monitoring, alerts and operations (docs/ops.md) ---
+  /** URL of the jobs queue's dead-letter queue (its depth is reported and alerted on). */
+  JOBS_DLQ_URL: 'JOBS_DLQ_URL',
+  /** Name prefix of the stack's CloudWatch alarms; /api/alerts lists those in ALARM (AWS only). */
+  ALARM_NAME_PREFIX: 'ALARM_NAME_PREFIX',
+  /** Minutes the failure-rate and p95 alert rules look back. */
+  ALERT_WINDOW_MINUTES: 'ALERT_WINDOW_MINUTES',
+  /** Error rate in percent at which the failure-rate alert is critical (default 50) / a warning (20). */
+  ALERT_FAILURE_RATE_CRITICAL_PERCENT: 'ALERT_FAILURE_RATE_CRITICAL_PERCENT',
+  ALERT_FAILURE_RATE_WARNING_PERCENT: 'ALERT_FAILURE_RATE_WARNING_PERCENT',
+  /** Finished jobs needed in the window before the failure rate alerts. */
+  ALERT_MIN_FINISHED_JOBS: 'ALERT_MIN_FINISHED_JOBS',
+  /** Minutes without an update after which a RUNNING job is reported stuck. */
+  ALERT_STUCK_MINUTES: 'ALERT_STUCK_MINUTES',
+  /** p95 job run time (s) above which an alert is raised. */
+  ALERT_P95_DURATION_SECONDS: 'ALERT_P95_DURATION_SECONDS',
+  /** Minutes the oldest queued job may wait before an alert is raised. */
+  ALERT_QUEUED_MINUTES: 'ALERT_QUEUED_MINUTES',
+  /** CloudWatch namespace of the Powertools metrics. */
+  METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
 export class MissingConfiguration extends Error {

@@ -1,8 +1,30 @@
 import { describeError, JobStateConflict, NotFound } from '../core/errors.js';
-import type { StepName } from '../core/job.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { jobCostUsd, type Job, type StepName } from '../core/job.js';
 import type { Clock, JobIndex, JobStore } from '../core/ports.js';
-import { logger } from './powertools.js';
+import { METRIC } from '../core/ops/metric-names.js';
+import { logger, metrics, tracer } from './powertools.js';
 import { jobStore, systemClock } from './container.js';
+
+/** Steps whose time is mostly a provider's answer (LLM, images, voice). */
+const PROVIDER_STEPS = new Set<StepName>(['script', 'images', 'voice']);
+
+/** A metric with the step as its dimension, written at once (its dimension must not leak into others). */
+function stepMetric(step: StepName, name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void {
+  const single = metrics.singleMetric();
+  single.addDimension('step', step);
+  single.addMetric(name, unit, value);
+}
+
+/** Per-job figures, when Finalize has marked the job succeeded. */
+export function jobMetrics(job: Job): void {
+  metrics.addMetric(METRIC.jobsSucceeded, MetricUnit.Count, 1);
+  const start = Date.parse(job.startedAt ?? job.createdAt);
+  const end = Date.parse(job.finishedAt ?? job.updatedAt);
+  if (Number.isFinite(start) && Number.isFinite(end) && end >= start) metrics.addMetric(METRIC.jobDuration, MetricUnit.Milliseconds, end - start);
+  metrics.addMetric(METRIC.jobCostUsd, MetricUnit.NoUnit, jobCostUsd({ cost: job.cost ?? {} }));
+  if (job.renderFps) metrics.addMetric(METRIC.renderFps, MetricUnit.CountPerSecond, job.renderFps);
+}
 
 export interface StepTracking<R> {
   step: StepName;
@@ -37,7 +59,10 @@ export function stepHandler<E extends { jobId: string }, R>(
       }
       const now = deps.clock.now();
       const startedAt = job.steps[step]?.startedAt ?? now.toISOString();
-      await jobs.updateStep(event.jobId, step, { status: 'running', startedAt, addAttempt: true });
+      const state = await jobs.updateStep(event.jobId, step, { status: 'running', startedAt, addAttempt: true });
+      tracer.putAnnotation('jobId', event.jobId);
+      tracer.putAnnotation('step', step);
+      if ((state.attempts ?? 1) > 1) stepMetric(step, METRIC.stepRetries, MetricUnit.Count, 1);
       if (job.status !== 'RUNNING' || job.currentStep !== step) {
         // Conditional: a Fail Job that lands between our read and this write wins.
         const moved = await jobs.transition(
@@ -52,6 +77,8 @@ export function stepHandler<E extends { jobId: string }, R>(
         result = await run(event);
       } catch (error) {
         log.warn('step failed', { error: error as Error });
+        stepMetric(step, METRIC.stepFailures, MetricUnit.Count, 1);
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
         await jobs.updateStep(event.jobId, step, { error: `${(error as Error).name ?? 'Error'}: ${describeError(error)}` });
         throw error;
       }
@@ -64,7 +91,15 @@ export function stepHandler<E extends { jobId: string }, R>(
           durationMs: end.getTime() - Date.parse(startedAt),
           error: null,
         });
+        const ms = end.getTime() - Date.parse(startedAt);
+        stepMetric(step, METRIC.stepDuration, MetricUnit.Milliseconds, ms);
+        if (PROVIDER_STEPS.has(step)) stepMetric(step, METRIC.providerLatency, MetricUnit.Milliseconds, ms);
+        if (step === 'finalize') {
+          const job = await jobs.get(event.jobId);
+          if (job) jobMetrics(job);
+        }
       }
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       return result;
     }
   };

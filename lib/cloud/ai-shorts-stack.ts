@@ -1,21 +1,23 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { IOrigin } from 'aws-cdk-lib/aws-cloudfront';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { ENV } from '../../lambdas/shared/env.js';
 import { AccessLogs } from './access-logs.js';
+import { Api } from './api.js';
 import { Assets, VIDEO_PREFIX } from './assets.js';
 import type { AppConfig } from './config.js';
 import { Data } from './data.js';
 import { Pipeline } from './pipeline.js';
+import { Observability } from './observability.js';
+import { JobQueue } from './queue.js';
 import { Render } from './render.js';
 import { remotionSiteSource } from './remotion-site.js';
-import { ProviderSecrets } from './secrets.js';
+import { API_SECRET_KEYS, ProviderSecrets } from './secrets.js';
 import { Web } from './web.js';
 
 export interface AiShortsStackProps extends StackProps {
   config: AppConfig;
-  /** The HTTP API's origin for /api/* (the API comes with a later issue). */
-  apiOrigin?: IOrigin;
   /** Override the Remotion site source (default: bundled from frontend/remotion at synth). */
   remotionSite?: ISource;
 }
@@ -25,9 +27,17 @@ export class AiShortsStack extends Stack {
   readonly data: Data;
   readonly assets: Assets;
   readonly secrets: ProviderSecrets;
+  /** Stripe's and Clerk's keys (`ai-shorts/api`), read only by the routes that need them. */
+  readonly apiSecrets: ProviderSecrets;
   readonly render: Render;
   readonly pipeline: Pipeline;
   readonly web: Web;
+  /** The admission queue, its DLQ, the dispatcher and the sweeper. */
+  readonly jobQueue: JobQueue;
+  /** The HTTP API (one Lambda per route of lambdas/api/routes.ts). */
+  readonly api: Api;
+  /** The operations dashboard and the alarms paging its SNS topic (docs/ops.md). */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: AiShortsStackProps) {
     super(scope, id, props);
@@ -43,6 +53,12 @@ export class AiShortsStack extends Stack {
       retainData,
     });
     this.secrets = new ProviderSecrets(this, 'Secrets', { secretName: config.providerSecretName, retainData });
+    this.apiSecrets = new ProviderSecrets(this, 'ApiSecrets', {
+      secretName: config.api.secretName,
+      keys: API_SECRET_KEYS,
+      issuers: 'Stripe, Clerk',
+      retainData,
+    });
     this.render = new Render(this, 'Render', {
       site: props.remotionSite ?? remotionSiteSource(),
       output: { bucket: this.assets.bucket, prefix: VIDEO_PREFIX },
@@ -59,13 +75,49 @@ export class AiShortsStack extends Stack {
       logRetention,
       retainData,
     });
-    this.web = new Web(this, 'Web', { accessLogs: accessLogs.bucket, ...(props.apiOrigin ? { apiOrigin: props.apiOrigin } : {}), retainData });
+    this.web = new Web(this, 'Web', { accessLogs: accessLogs.bucket, retainData });
+    this.jobQueue = new JobQueue(this, 'Queue', {
+      tables: this.data.tables,
+      stateMachine: this.pipeline.stateMachine,
+      maxRunningPipelines: config.api.maxRunningPipelines,
+      logRetention,
+      retainData,
+    });
+    this.api = new Api(this, 'Api', {
+      tables: this.data.tables,
+      assets: this.assets.bucket,
+      queue: this.jobQueue.queue,
+      deadLetterQueue: this.jobQueue.deadLetterQueue,
+      stateMachine: this.pipeline.stateMachine,
+      render: this.render,
+      renderProvider: config.providers[ENV.RENDER],
+      apiSecret: this.apiSecrets.secret,
+      config: config.api,
+      dashboardUrl: this.web.url,
+      logRetention,
+      retainData,
+    });
+    this.web.routeApi(this.api.origin);
+    const lambdas = (fns: Record<string, { function: IFunction }>) => Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.function]));
+    this.observability = new Observability(this, 'Observability', {
+      stateMachine: this.pipeline.stateMachine,
+      functions: { ...lambdas(this.pipeline.functions), DispatchJobs: this.jobQueue.dispatcher.function, SweepJobs: this.jobQueue.sweeper.function },
+      queue: this.jobQueue.queue,
+      deadLetterQueue: this.jobQueue.deadLetterQueue,
+      api: { httpApi: this.api.httpApi, functions: lambdas(this.api.functions) },
+      renderFunctionName: this.render.functionName,
+      retainData,
+    });
 
     new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DashboardUrl', { value: `https://${this.web.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'ProviderSecretName', { value: config.providerSecretName });
+    new CfnOutput(this, 'ApiSecretName', { value: config.api.secretName });
+    new CfnOutput(this, 'JobsQueueUrl', { value: this.jobQueue.queue.queueUrl });
     new CfnOutput(this, 'RemotionFunctionName', { value: this.render.functionName });
     new CfnOutput(this, 'RemotionServeUrl', { value: this.render.serveUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
     new CfnOutput(this, 'AssetsBucketName', { value: this.assets.bucket.bucketName });
   }
 }

@@ -36,6 +36,24 @@ export interface AppConfig {
   logRetention: RetentionDays;
   /** Keep tables and buckets (and their data) when the stack is deleted. */
   retainData: boolean;
+  /** Sign-in, billing and queue settings of the HTTP API (docs/api.md); context keys are the env var names. */
+  api: ApiConfig;
+}
+
+export interface ApiConfig {
+  /** Secrets Manager name of the Stripe and Clerk keys (`API_SECRET_KEYS`). */
+  secretName: string;
+  /** Clerk's PEM public key (networkless verification); undefined: user routes read CLERK_SECRET_KEY from the API secret. */
+  clerkJwtKey: string | undefined;
+  /** Origins allowed in a token's `azp`; undefined: the dashboard's CloudFront URL. */
+  clerkAuthorizedParties: string | undefined;
+  /** Comma-separated admin user ids; undefined: none besides the token's role claims. */
+  adminUserIds: string | undefined;
+  /** Where Checkout returns the buyer; undefined: the dashboard's CloudFront URL. */
+  appUrl: string | undefined;
+  creditPriceCents: number;
+  startingCredits: number;
+  maxRunningPipelines: number;
 }
 
 export class InvalidContext extends Error {
@@ -105,5 +123,15 @@ export function readConfig(node: Node): AppConfig {
     videosExpireAfterDays: videosDays === 0 ? undefined : videosDays,
     logRetention: retention(node),
     retainData: boolean(node, 'retainData', true),
+    api: {
+      secretName: string(node, 'apiSecretName', 'ai-shorts/api'),
+      clerkJwtKey: string(node, ENV.CLERK_JWT_KEY, '') || undefined,
+      clerkAuthorizedParties: string(node, ENV.CLERK_AUTHORIZED_PARTIES, '') || undefined,
+      adminUserIds: string(node, ENV.ADMIN_USER_IDS, '') || undefined,
+      appUrl: string(node, ENV.APP_URL, '') || undefined,
+      creditPriceCents: integer(node, ENV.CREDIT_PRICE_CENTS, 100, 50),
+      startingCredits: integer(node, ENV.STARTING_CREDITS, 3, 0),
+      maxRunningPipelines: integer(node, ENV.MAX_RUNNING_PIPELINES, 5, 0),
+    },
   };
 }

@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/env.js';
@@ -52,10 +53,19 @@ export interface RenderTarget {
   bucket: IBucket;
 }
 
+/**
+ * What a handler Lambda is: a pipeline step (StepFunctionSpec, described by its states) or an
+ * API route / queue function (described by `description`).
+ */
+export type HandlerSpec = Pick<StepFunctionSpec, 'id' | 'entry' | 'timeoutSeconds' | 'memoryMb'> &
+  ({ states: readonly string[]; description?: undefined } | { states?: undefined; description: string });
+
 export interface PipelineFunctionProps {
-  spec: StepFunctionSpec;
+  spec: HandlerSpec;
   logRetention: RetentionDays;
   retainData: boolean;
+  /** Reserved concurrency (the dispatcher's 1, so the running count it checks is exact). */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -73,7 +83,7 @@ export class PipelineFunction extends Construct {
     const { spec } = props;
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `ai-shorts step ${spec.id} (${spec.states.join(', ')})`,
+      description: spec.states ? `ai-shorts step ${spec.id} (${spec.states.join(', ')})` : `ai-shorts ${spec.id}`,
     });
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -83,7 +93,7 @@ export class PipelineFunction extends Construct {
     this.logGroup = logGroup;
 
     this.function = new NodejsFunction(this, 'Function', {
-      description: `ai-shorts: ${spec.states.join(', ')}`,
+      description: spec.states ? `ai-shorts: ${spec.states.join(', ')}` : `ai-shorts: ${spec.description}`,
       entry: join(REPO_ROOT, spec.entry),
       handler: 'handler',
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
@@ -92,6 +102,7 @@ export class PipelineFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup,
@@ -145,13 +156,25 @@ export class PipelineFunction extends Construct {
   }
 
   /**
+   * Only the table's name in the env, no grant: DynamoCreditStore's constructor reads all four
+   * credit-table names, though most callers touch only some of the tables.
+   */
+  bindTableName(definition: TableDefinition, table: ITable): this {
+    return this.addEnvironment(definition.tableNameEnv, table.tableName);
+  }
+
+  /**
    * The assets bucket's name in the env; object reads/writes under the given key prefixes, and
    * ListBucket so a missing key answers 404 (the content-addressed "exists?" check) not 403.
+   * `delete` prefixes (a video's files) get ListBucket + DeleteObject.
    */
-  bindAssets(bucket: IBucket, access: { read: readonly string[]; write: readonly string[] }): this {
+  bindAssets(bucket: IBucket, access: { read: readonly string[]; write: readonly string[]; delete?: readonly string[] }): this {
     this.addEnvironment(ENV.ASSETS_BUCKET, bucket.bucketName);
-    if (access.read.length > 0) {
+    const deletes = access.delete ?? [];
+    if (access.read.length > 0 || deletes.length > 0) {
       this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    }
+    if (access.read.length > 0) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['s3:GetObject'], resources: access.read.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
       );
@@ -161,7 +184,12 @@ export class PipelineFunction extends Construct {
         new PolicyStatement({ actions: ['s3:PutObject'], resources: access.write.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
       );
     }
-    const prefixes = [...new Set([...access.read, ...access.write])];
+    if (deletes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:DeleteObject'], resources: deletes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+      );
+    }
+    const prefixes = [...new Set([...access.read, ...access.write, ...deletes])];
     if (prefixes.length > 0) {
       NagSuppressions.addResourceSuppressions(
         this.role,
@@ -178,10 +206,21 @@ export class PipelineFunction extends Construct {
     return this;
   }
 
-  /** The vendor keys' secret ARN in the env, and read access to that one secret. */
+  /**
+   * A keys secret's ARN in the env (`PROVIDER_SECRET_ARN`: the handlers read any JSON key secret
+   * through it — the vendor keys for steps, the API keys for billing routes), and read access to
+   * that one secret.
+   */
   bindProviderSecret(secret: ISecret): this {
     this.addEnvironment(ENV.PROVIDER_SECRET_ARN, secret.secretArn);
     secret.grantRead(this.role);
+    return this;
+  }
+
+  /** The jobs queue's URL in the env (`JOBS_QUEUE_URL`) and sqs:SendMessage on that queue only. */
+  bindQueueSend(queue: IQueue): this {
+    this.addEnvironment(ENV.JOBS_QUEUE_URL, queue.queueUrl);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
     return this;
   }
 

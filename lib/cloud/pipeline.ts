@@ -80,6 +80,7 @@ export class Pipeline extends Construct {
     const access = stepAccess(id);
     const fn = new PipelineFunction(this, spec.id, { spec, logRetention: props.logRetention, retainData: props.retainData });
     for (const table of access.tables) fn.bindTable(TABLES[table], props.tables[table]);
+    for (const table of access.tableNames ?? []) fn.bindTableName(TABLES[table], props.tables[table]);
     if (access.assets) fn.bindAssets(props.assets, access.assets);
     if (access.provider) fn.addEnvironment(access.provider, props.providers[access.provider]);
     if (access.vendorKeys) fn.bindProviderSecret(props.providerSecret);

@@ -6,12 +6,24 @@ import { Construct } from 'constructs';
 /** The JSON keys of the provider secret; the vendor adapters read these. */
 export const PROVIDER_SECRET_KEYS = ['GROQ_API_KEY', 'REPLICATE_API_TOKEN', 'ELEVENLABS_API_KEY'] as const;
 
+/**
+ * The JSON keys of the API secret (`ai-shorts/api`): Stripe's and Clerk's. Kept apart from the
+ * vendor keys so the public webhook and the billing routes cannot read Groq/Replicate/ElevenLabs
+ * keys, and the pipeline steps cannot read Stripe's. The API handlers read it through the same
+ * `PROVIDER_SECRET_ARN` variable (lambdas/shared/container.ts `providerKeys`).
+ */
+export const API_SECRET_KEYS = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CLERK_SECRET_KEY'] as const;
+
 /** What the secret holds until an operator puts the real keys in (docs/deploy.md says how). */
 export const PROVIDER_SECRET_PLACEHOLDER = 'set-me';
 
 export interface ProviderSecretsProps {
   secretName: string;
   retainData: boolean;
+  /** The JSON keys; default {@link PROVIDER_SECRET_KEYS}. */
+  keys?: readonly string[];
+  /** Who issues the keys, for the description and the rotation finding; default the three vendors. */
+  issuers?: string;
 }
 
 /**
@@ -24,11 +36,13 @@ export class ProviderSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ProviderSecretsProps) {
     super(scope, id);
+    const keys = props.keys ?? PROVIDER_SECRET_KEYS;
+    const issuers = props.issuers ?? 'Groq, Replicate, ElevenLabs';
     const secret = new Secret(this, 'Secret', {
       secretName: props.secretName,
-      description: `ai-shorts vendor API keys (JSON: ${PROVIDER_SECRET_KEYS.join(', ')}).`,
+      description: `ai-shorts ${props.keys ? 'API' : 'vendor API'} keys (JSON: ${keys.join(', ')}).`,
       secretObjectValue: Object.fromEntries(
-        PROVIDER_SECRET_KEYS.map((key) => [key, SecretValue.unsafePlainText(PROVIDER_SECRET_PLACEHOLDER)]),
+        keys.map((key) => [key, SecretValue.unsafePlainText(PROVIDER_SECRET_PLACEHOLDER)]),
       ),
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -36,7 +50,7 @@ export class ProviderSecrets extends Construct {
       {
         id: 'AwsSolutions-SMG4',
         reason:
-          'Third-party API keys (Groq, Replicate, ElevenLabs) can only be rotated in the vendors\' dashboards; ' +
+          `Third-party API keys (${issuers}) can only be rotated in the vendors' dashboards; ` +
           'a rotation Lambda has no API to call. Rotate by putting the new key into this secret.',
       },
     ]);

@@ -12,6 +12,8 @@ import type { TableLogicalName } from './table-definitions.js';
 export interface StepAccess {
   /** Tables whose items the step reads and writes (every step records its progress on the job). */
   tables: readonly TableLogicalName[];
+  /** Tables whose names only are in the env, without a grant (DynamoCreditStore reads all four names). */
+  tableNames?: readonly TableLogicalName[];
   /** The assets bucket: its name in the env, plus object access by key prefix. */
   assets?: { read: readonly string[]; write: readonly string[] };
   /** The provider variable the step's adapter is chosen by. */
@@ -39,7 +41,8 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   CheckRender: { tables: JOBS, assets: { read: [VIDEO_PREFIX], write: [] }, provider: ENV.RENDER, render: 'check' },
   // Checks the rendered MP4 exists.
   FinalizeJob: { tables: JOBS, assets: { read: [VIDEO_PREFIX], write: [] } },
-  FailJob: { tables: JOBS },
+  // Marks the job failed and refunds its credits once (one transaction on jobs, accounts, ledger).
+  FailJob: { tables: ['JobsTable', 'AccountsTable', 'LedgerTable'], tableNames: ['IdempotencyTable'] },
 };
 
 /** The access entry of a step; a step without one is a synth error, never a silent default. */

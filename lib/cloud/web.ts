@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
   Distribution,
   Function as CloudFrontFunction,
@@ -55,9 +56,22 @@ const SPA_ROUTING = `function handler(event) {
   return request;
 }`;
 
+/**
+ * /api/* to the HTTP API: never cached, every method. The managed AllViewerExceptHostHeader
+ * policy forwards every viewer header but Host (API Gateway routes on its own host name) —
+ * Authorization, Stripe-Signature, Idempotency-Key, the `__session` cookie — and the query
+ * string. (A custom origin request policy may not list Authorization; the managed one forwards it.)
+ */
+export const API_BEHAVIOR: Omit<BehaviorOptions, 'origin'> = {
+  viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+  allowedMethods: AllowedMethods.ALLOW_ALL,
+  cachePolicy: CachePolicy.CACHING_DISABLED,
+  originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+};
+
 export interface WebProps {
   accessLogs: IBucket;
-  /** The HTTP API (a later issue). Without one, /api/* is not routed: it falls through to the SPA. */
+  /** The HTTP API, if known up front (else {@link Web.routeApi}). Without one, /api/* falls through to the SPA. */
   apiOrigin?: IOrigin;
   /** Defaults to {@link spaSource}. */
   site?: ISource;
@@ -70,6 +84,20 @@ export class Web extends Construct {
   readonly distribution: Distribution;
   /** Whether frontend/dist was deployed (false: the placeholder page). */
   readonly built: boolean;
+
+  private apiRouted = false;
+
+  /** Routes /api/* to the HTTP API ({@link API_BEHAVIOR}). */
+  routeApi(origin: IOrigin): void {
+    if (this.apiRouted) throw new Error('/api/* is already routed');
+    this.distribution.addBehavior('/api/*', origin, API_BEHAVIOR);
+    this.apiRouted = true;
+  }
+
+  /** The dashboard's origin, `https://{id}.cloudfront.net`. */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
@@ -99,25 +127,13 @@ export class Web extends Construct {
           },
         ],
       },
-      ...(props.apiOrigin
-        ? {
-            additionalBehaviors: {
-              '/api/*': {
-                origin: props.apiOrigin,
-                viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-                allowedMethods: AllowedMethods.ALLOW_ALL,
-                cachePolicy: CachePolicy.CACHING_DISABLED,
-                originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-              },
-            },
-          }
-        : {}),
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: props.accessLogs,
       logFilePrefix: 'cloudfront/web/',
     });
     suppressDefaultCertificateFindings(this.distribution);
+    if (props.apiOrigin) this.routeApi(props.apiOrigin);
 
     const { source, built } = props.site ? { source: props.site, built: true } : spaSource();
     this.built = built;

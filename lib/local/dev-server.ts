@@ -111,6 +111,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
     setEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
     setEnv(ENV.JOBS_QUEUE_URL, sqs.queueUrl);
+    setEnv(ENV.JOBS_DLQ_URL, sqs.dlqUrl);
     setEnv(ENV.CLERK_JWT_KEY, signer.publicKeyPem);
     setEnv(ENV.STRIPE_WEBHOOK_SECRET, secret);
     setEnv(ENV.MAX_RUNNING_PIPELINES, String(options.maxRunningPipelines ?? process.env[ENV.MAX_RUNNING_PIPELINES] ?? DEFAULT_LOCAL_MAX_RUNNING));
@@ -126,6 +127,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const starter = new LocalPipelineStarter(runtime.runner);
     apiContainer.providePipelineStarter(starter);
     cleanups.push(() => apiContainer.providePipelineStarter(undefined));
+    // /api/health probes the in-process runner where AWS would describe the state machine.
+    const opsContainer = await import('../../lambdas/shared/ops-container.js');
+    opsContainer.provideStateMachineProbe({
+      name: 'stateMachine',
+      target: 'local ASL runner',
+      check: async () => `local runner, ${runtime.runner.runningCount} execution(s) running`,
+    });
+    cleanups.push(() => opsContainer.provideStateMachineProbe(undefined));
 
     const { devRoutes } = await import('./dev-routes.js');
     const routes = [...(await loadRoutes()), ...devRoutes({ signer, webhookSecret: () => secret })];

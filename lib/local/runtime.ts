@@ -39,6 +39,8 @@ export interface LocalCloud {
   tables: Record<string, string>;
   /** The variables set on `process.env` so handlers' default SDK clients reach the emulators. */
   env: Record<string, string>;
+  /** Stops only DynamoDB Local (the ops tests watch /api/health turn 503); `stop` still ends the rest. */
+  stopDynamoDb(): Promise<void>;
   /** Stops the emulators and restores `process.env`. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -96,6 +98,7 @@ export async function startLocalCloud(options: Omit<LocalCloudOptions, 'runner'>
     bucket,
     tables,
     env,
+    stopDynamoDb: () => dynamo.value.stop(),
     stop() {
       stopped ??= (async () => {
         await Promise.all([dynamo.value.stop(), s3.value.stop()]);

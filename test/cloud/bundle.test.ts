@@ -9,15 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../lambdas/api/routes.js';
+import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { BUNDLE_BANNER, BUNDLE_TARGET, OFFLINE_ONLY_IMPORTS } from '../../lib/cloud/pipeline-function.js';
 import { REPO_ROOT } from '../../lib/cloud/paths.js';
 
 describe('cloud bundles', () => {
-  // Parse Script stands for every step (they share the composition root); Start Render adds Remotion's client.
-  for (const id of ['ParseScript', 'StartRender']) {
+  // Parse Script stands for every step (they share the composition root); Start Render adds Remotion's client;
+  // Create Checkout the API's (stripe, @clerk/backend); Dispatch Jobs the queue's (SQS, Step Functions).
+  const entries = new Map([...STEP_FUNCTIONS, ...API_ROUTES, ...QUEUE_FUNCTIONS].map((fn) => [fn.id, fn.entry]));
+  for (const id of ['ParseScript', 'StartRender', 'CreateCheckout', 'DispatchJobs']) {
     it(`${id} loads without node_modules`, async () => {
-      const spec = STEP_FUNCTIONS.find((fn) => fn.id === id)!;
+      const spec = { entry: entries.get(id)! };
       const outdir = mkdtempSync(join(tmpdir(), 'ai-shorts-bundle-'));
       const outfile = join(outdir, 'index.mjs');
       await build({

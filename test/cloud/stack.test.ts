@@ -10,12 +10,16 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LambdaInternals } from '@remotion/lambda';
 import { getRolePolicy } from '@remotion/lambda/policies';
+import { API_ROUTES, routeKey } from '../../lambdas/api/routes.js';
+import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { ENV } from '../../lambdas/shared/env.js';
+import { API_FUNCTION_MEMORY_MB, API_FUNCTION_TIMEOUT_SECONDS, cloudRoutes, LOCAL_ONLY_PREFIX } from '../../lib/cloud/api.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { PIPELINE_ASL, substitute } from '../../lib/local/state-machine-runner.js';
 import { REPO_ROOT } from '../../lib/cloud/paths.js';
 import { remotionFunctionZip } from '../../lib/cloud/render.js';
 import { PLACEHOLDER_PAGE } from '../../lib/cloud/web.js';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { createTableInput, TABLE_DEFINITIONS, TABLES, type TableLogicalName } from '../../lib/cloud/table-definitions.js';
 import { synthesize, TEST_ACCOUNT, TEST_REGION, type Synthesized } from './synth.js';
 import {
@@ -29,6 +33,9 @@ import {
   type CfnTemplate,
   type Json,
 } from './template-tools.js';
+
+/** The item-level table actions `bindTable` grants. */
+const TABLE_ACTIONS = ['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'];
 
 let synth: Synthesized;
 let template: CfnTemplate;
@@ -121,7 +128,13 @@ describe('the step functions', () => {
       StartRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       CheckRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       FinalizeJob: { ...base, [ENV.ASSETS_BUCKET]: assets },
-      FailJob: base,
+      // The refund transaction: DynamoCreditStore reads all four table names.
+      FailJob: {
+        ...base,
+        [ENV.ACCOUNTS_TABLE]: `<${logicalId(synth.stack.data.tables.AccountsTable)}>`,
+        [ENV.LEDGER_TABLE]: `<${logicalId(synth.stack.data.tables.LedgerTable)}>`,
+        [ENV.IDEMPOTENCY_TABLE]: `<${logicalId(synth.stack.data.tables.IdempotencyTable)}>`,
+      },
     };
     expect(Object.keys(expected).sort()).toEqual(STEP_FUNCTIONS.map((fn) => fn.id).sort());
     for (const spec of STEP_FUNCTIONS) {
@@ -175,6 +188,8 @@ describe('IAM', () => {
   it('gives each step exactly what it touches', () => {
     const names = new Map<string, string>([
       [logicalId(synth.stack.data.tables.JobsTable), 'jobs'],
+      [logicalId(synth.stack.data.tables.AccountsTable), 'accounts'],
+      [logicalId(synth.stack.data.tables.LedgerTable), 'ledger'],
       [logicalId(synth.stack.assets.bucket), 'assets'],
       [logicalId(synth.stack.render.bucket), 'render'],
       [logicalId(synth.stack.secrets.secret), 'secret'],
@@ -185,7 +200,7 @@ describe('IAM', () => {
       'logs:PutLogEvents own-logs',
       'xray:PutTelemetryRecords *',
       'xray:PutTraceSegments *',
-      ...['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].flatMap((action) =>
+      ...TABLE_ACTIONS.flatMap((action) =>
         ['jobs', 'jobs/index/byStatus', 'jobs/index/byUser'].map((resource) => `dynamodb:${action} ${resource}`),
       ),
     ];
@@ -201,7 +216,8 @@ describe('IAM', () => {
       StartRender: [...base, ...renderer, 's3:ListBucket assets', 's3:GetObject assets/assets/*', 's3:PutObject render/input-props/*'],
       CheckRender: [...base, ...renderer, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       FinalizeJob: [...base, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
-      FailJob: base,
+      // Refunds: the job, the account's balance and the ledger entry in one transaction.
+      FailJob: [...base, ...TABLE_ACTIONS.map((a) => `dynamodb:${a} accounts`), ...TABLE_ACTIONS.map((a) => `dynamodb:${a} ledger`)],
     };
     const byRole = statementsByRole(template);
     for (const spec of STEP_FUNCTIONS) {
@@ -303,11 +319,221 @@ describe('Remotion Lambda', () => {
 });
 
 describe('the web', () => {
-  it('does not route /api/* while there is no API, and shows the placeholder page until frontend/dist exists', () => {
-    const cdn = resource(logicalId(synth.stack.web.distribution)).Properties!.DistributionConfig as Record<string, Json>;
-    expect(cdn.CacheBehaviors).toBeUndefined();
+  it('routes /api/* to the HTTP API uncached, every method, all viewer headers but Host; shows the placeholder page until frontend/dist exists', () => {
+    const cdn = resource(logicalId(synth.stack.web.distribution)).Properties!.DistributionConfig as {
+      CacheBehaviors: Record<string, Json>[];
+      Origins: { Id: string; DomainName: Json; CustomOriginConfig?: Record<string, Json> }[];
+    };
+    expect(cdn.CacheBehaviors).toHaveLength(1);
+    const api = cdn.CacheBehaviors[0]!;
+    expect(api).toMatchObject({
+      PathPattern: '/api/*',
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+      OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+    });
+    const origin = cdn.Origins.find((o) => o.Id === api.TargetOriginId)!;
+    expect(render(origin.DomainName)).toBe(`<${logicalId(synth.stack.api.httpApi)}>.execute-api.${TEST_REGION}.<AWS::URLSuffix>`);
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
     expect(synth.stack.web.built).toBe(existsSync(join(REPO_ROOT, 'frontend/dist/index.html')));
     expect(PLACEHOLDER_PAGE).toContain('The dashboard is not built yet');
+  });
+});
+
+/** Readable names for the grants of the API and queue functions. */
+function grantNames(): Map<string, string> {
+  const { stack } = synth;
+  return new Map<string, string>([
+    [logicalId(stack.data.tables.JobsTable), 'jobs'],
+    [logicalId(stack.data.tables.AccountsTable), 'accounts'],
+    [logicalId(stack.data.tables.LedgerTable), 'ledger'],
+    [logicalId(stack.data.tables.IdempotencyTable), 'idempotency'],
+    [logicalId(stack.assets.bucket), 'assets'],
+    [logicalId(stack.apiSecrets.secret), 'api-secret'],
+    [logicalId(stack.secrets.secret), 'provider-secret'],
+    [logicalId(stack.jobQueue.queue), 'queue'],
+    [logicalId(stack.jobQueue.deadLetterQueue), 'dlq'],
+    [logicalId(stack.pipeline.stateMachine), 'machine'],
+  ]);
+}
+
+function grantsOf(fn: { role: { node: unknown }; logGroup: unknown } & { role: Parameters<typeof logicalId>[0]; logGroup: Parameters<typeof logicalId>[0] }): string[] {
+  const names = grantNames();
+  const ownLogs = logicalId(fn.logGroup);
+  const renderFunction = `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${synth.stack.render.functionName}`;
+  return grants(statementsByRole(template).get(logicalId(fn.role))!, (id, attr) =>
+    id === ownLogs ? 'own-logs' : attr === 'Name' && names.get(id) ? `${names.get(id)}-name` : (names.get(id) ?? `<${id}${attr ? `.${attr}` : ''}>`),
+  ).map((g) => g.replace(renderFunction, 'render-function'));
+}
+
+const LAMBDA_BASE = ['logs:CreateLogStream own-logs', 'logs:PutLogEvents own-logs', 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *'];
+const table = (name: string, indexes: string[] = []) => TABLE_ACTIONS.flatMap((a) => [name, ...indexes.map((i) => `${name}/index/${i}`)].map((r) => `dynamodb:${a} ${r}`));
+const JOBS = table('jobs', ['byStatus', 'byUser']);
+const ACCOUNTS = table('accounts');
+const LEDGER = table('ledger');
+const IDEMPOTENCY = table('idempotency');
+const API_SECRET = ['secretsmanager:DescribeSecret api-secret', 'secretsmanager:GetSecretValue api-secret'];
+
+describe('the HTTP API', () => {
+  const deployed = cloudRoutes();
+
+  it('has one route with a Lambda proxy integration (payload 2.0) per non-local route of the route table', () => {
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
+    const integrations = new Map(resourcesOfType(template, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties!]));
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(deployed.map(routeKey).sort());
+    for (const route of deployed) {
+      const cfn = routes.find((r) => r.RouteKey === routeKey(route))!;
+      const integrationId = render(cfn.Target!).replace(/^integrations\/<|>$/g, '');
+      expect(integrations.get(integrationId), route.id).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+      expect(render(integrations.get(integrationId)!.IntegrationUri!), route.id).toBe(`<${logicalId(synth.stack.api.functions[route.id]!.function)}.Arn>`);
+      expect(cfn.AuthorizationType ?? 'NONE', route.id).toBe('NONE'); // the handlers verify Clerk tokens
+    }
+    expect(deployed.length).toBe(API_ROUTES.length - API_ROUTES.filter((r) => r.path.startsWith(LOCAL_ONLY_PREFIX)).length);
+  });
+
+  it('never deploys a local-only /api/dev/* route', () => {
+    const routeKeys = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties!.RouteKey));
+    expect(routeKeys.filter((key) => key.includes(LOCAL_ONLY_PREFIX))).toEqual([]);
+    // Even if one were added to the table, it would be filtered out.
+    const dev = { ...API_ROUTES[0]!, id: 'DevSession', method: 'POST' as const, path: '/api/dev/session' };
+    expect(cloudRoutes([...API_ROUTES, dev]).map((r) => r.id)).not.toContain('DevSession');
+  });
+
+  it('logs access on its $default stage and throttles it', () => {
+    const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').map(([, r]) => r.Properties!);
+    expect(stages).toHaveLength(1);
+    expect(stages[0]).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+    expect(render((stages[0]!.AccessLogSettings as { DestinationArn: Json }).DestinationArn)).toBe(`<${logicalId(synth.stack.api.accessLogs)}.Arn>`);
+  });
+
+  it('runs each route on Node 24 arm64 with X-Ray and JSON logs', () => {
+    for (const route of deployed) {
+      expect(resource(logicalId(synth.stack.api.functions[route.id]!.function)).Properties, route.id).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: API_FUNCTION_MEMORY_MB,
+        Timeout: API_FUNCTION_TIMEOUT_SECONDS,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+    }
+  });
+
+  it('gives each route exactly what docs/api.md says it touches', () => {
+    // Without CLERK_JWT_KEY in the context, user routes verify tokens with CLERK_SECRET_KEY from the API secret.
+    const user = API_SECRET;
+    const expected: Record<string, string[]> = {
+      CreateVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, ...IDEMPOTENCY, 'sqs:SendMessage queue'],
+      ListVideos: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*'],
+      GetVideo: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*'],
+      GetVideoFile: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
+      DeleteVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
+      RetryVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, 'sqs:SendMessage queue'],
+      GetCredits: [...user, ...ACCOUNTS, ...LEDGER],
+      GetMe: [...user, ...ACCOUNTS, ...LEDGER],
+      CreateCheckout: [...user],
+      StripeWebhook: [...API_SECRET, ...ACCOUNTS, ...LEDGER, ...IDEMPOTENCY],
+      OpenApi: [],
+      GetHealth: [
+        ...user,
+        ...JOBS,
+        'dynamodb:DescribeTable jobs',
+        's3:ListBucket assets',
+        'sqs:GetQueueAttributes queue',
+        'states:DescribeStateMachine machine',
+        'lambda:GetFunction render-function',
+      ],
+      GetMetrics: [...user, ...JOBS],
+      GetQueueStatus: [...user, ...JOBS, 'sqs:GetQueueAttributes queue', 'sqs:GetQueueAttributes dlq'],
+      GetAlerts: [
+        ...user,
+        ...JOBS,
+        'dynamodb:DescribeTable jobs',
+        's3:ListBucket assets',
+        'sqs:GetQueueAttributes queue',
+        'sqs:GetQueueAttributes dlq',
+        'states:DescribeStateMachine machine',
+        'lambda:GetFunction render-function',
+        `cloudwatch:DescribeAlarms arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:${synth.stack.stackName}-*`,
+      ],
+    };
+    expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
+    for (const route of deployed) {
+      expect(grantsOf(synth.stack.api.functions[route.id]!), route.id).toEqual([...LAMBDA_BASE, ...expected[route.id]!].sort());
+    }
+  });
+
+  it('gives the API secret only to the routes that read it, and the vendor keys to none', () => {
+    const secret = `<${logicalId(synth.stack.apiSecrets.secret)}>`;
+    for (const route of deployed) {
+      const variables = (resource(logicalId(synth.stack.api.functions[route.id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
+      const readsSecret = route.auth === 'user' || (route.access.secrets?.length ?? 0) > 0;
+      expect(variables[ENV.PROVIDER_SECRET_ARN] === undefined ? undefined : render(variables[ENV.PROVIDER_SECRET_ARN]!), route.id).toBe(readsSecret ? secret : undefined);
+      if (route.auth === 'user') expect(render(variables[ENV.CLERK_AUTHORIZED_PARTIES]!), route.id).toBe(`https://<${logicalId(synth.stack.web.distribution)}.DomainName>`);
+    }
+  });
+
+  it('sets the table names DynamoCreditStore reads on every function that touches credits', () => {
+    const tableEnv = [ENV.JOBS_TABLE, ENV.ACCOUNTS_TABLE, ENV.LEDGER_TABLE, ENV.IDEMPOTENCY_TABLE];
+    for (const route of deployed.filter((r) => r.access.tables.some((t) => t === 'AccountsTable' || t === 'LedgerTable'))) {
+      const variables = (resource(logicalId(synth.stack.api.functions[route.id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
+      for (const name of tableEnv) expect(variables[name], `${route.id} ${name}`).toBeDefined();
+    }
+  });
+
+  it('outputs its URL', () => {
+    const outputs = (synth.template.toJSON() as { Outputs: Record<string, { Value: Json }> }).Outputs;
+    expect(render(outputs.ApiUrl!.Value)).toBe(`<${logicalId(synth.stack.api.httpApi)}.ApiEndpoint>`);
+  });
+});
+
+describe('the job queue', () => {
+  const spec = (id: string) => QUEUE_FUNCTIONS.find((fn) => fn.id === id)!;
+
+  it('is encrypted and TLS-only, with a dead-letter queue after 5 receives and a visibility timeout of 6 × the dispatcher timeout', () => {
+    const queue = resource(logicalId(synth.stack.jobQueue.queue)).Properties!;
+    const dlq = resource(logicalId(synth.stack.jobQueue.deadLetterQueue)).Properties!;
+    expect(queue).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 6 * spec('DispatchJobs').timeoutSeconds });
+    expect(dlq).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(synth.stack.jobQueue.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 });
+    for (const q of [synth.stack.jobQueue.queue, synth.stack.jobQueue.deadLetterQueue]) {
+      const policy = resourcesOfType(template, 'AWS::SQS::QueuePolicy').find(([, p]) => asList(p.Properties!.Queues as Json[]).some((ref) => render(ref) === `<${logicalId(q)}>`));
+      const statements = (policy![1].Properties!.PolicyDocument as { Statement: { Effect: string; Condition?: Json }[] }).Statement;
+      expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport')), logicalId(q)).toBe(true);
+    }
+  });
+
+  it('feeds the dispatcher (batches of 10, partial failures, reserved concurrency 1)', () => {
+    const dispatcher = synth.stack.jobQueue.dispatcher;
+    expect(resource(logicalId(dispatcher.function)).Properties).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: spec('DispatchJobs').timeoutSeconds,
+    });
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties!);
+    expect(mappings).toHaveLength(1);
+    expect(render(mappings[0]!.FunctionName!)).toBe(`<${logicalId(dispatcher.function)}>`);
+    expect(render(mappings[0]!.EventSourceArn!)).toBe(`<${logicalId(synth.stack.jobQueue.queue)}.Arn>`);
+    expect(mappings[0]).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('runs the sweeper every 5 minutes', () => {
+    const rule = resource(logicalId(synth.stack.jobQueue.schedule)).Properties!;
+    expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
+    expect((rule.Targets as { Arn: Json }[]).map((t) => render(t.Arn))).toEqual([`<${logicalId(synth.stack.jobQueue.sweeper.function)}.Arn>`]);
+  });
+
+  it('gives the dispatcher and the sweeper exactly what they touch', () => {
+    const executions = `arn:aws:states:${TEST_REGION}:${TEST_ACCOUNT}:execution:machine-name:*`;
+    const receive = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) => `${a} queue`);
+    expect(grantsOf(synth.stack.jobQueue.dispatcher)).toEqual(
+      [...LAMBDA_BASE, ...JOBS, 'sqs:SendMessage queue', ...receive, 'states:StartExecution machine'].sort(),
+    );
+    expect(grantsOf(synth.stack.jobQueue.sweeper)).toEqual(
+      [...LAMBDA_BASE, ...JOBS, ...ACCOUNTS, ...LEDGER, 'sqs:SendMessage queue', `states:DescribeExecution ${executions}`, `states:StopExecution ${executions}`].sort(),
+    );
   });
 });
 

@@ -2,7 +2,9 @@ import { sweepJobs, type SweepReport } from '../../core/jobs/sweep.js';
 import { sweepConfig } from '../../shared/api-config.js';
 import { creditStore, jobIndex, jobQueue, pipelineStarter } from '../../shared/api-container.js';
 import { jobStore, systemClock } from '../../shared/container.js';
-import { logger } from '../../shared/powertools.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC } from '../../core/ops/metric-names.js';
+import { logger, metrics } from '../../shared/powertools.js';
 
 /** A scheduled event (EventBridge), or `{ recovery: true }` from the local runtime when it starts. */
 export interface SweepEvent {
@@ -21,5 +23,8 @@ export const handler = async (event: SweepEvent = {}): Promise<SweepReport> => {
   );
   const acted = report.requeued.length + report.redriven.length + report.failed.length + report.refunded.length;
   if (acted > 0) logger.info('sweep', { ...report });
+  // Zero included: the stuck-jobs alarm sees a steady series rather than missing data.
+  metrics.addMetric(METRIC.jobsFailedBySweeper, MetricUnit.Count, report.failed.length);
+  metrics.publishStoredMetrics();
   return report;
 };

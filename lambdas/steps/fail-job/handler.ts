@@ -4,7 +4,9 @@ import type { CreditStore } from '../../core/ports.js';
 import { creditStore, jobIndex } from '../../shared/api-container.js';
 import { jobStore, systemClock } from '../../shared/container.js';
 import { MissingConfiguration } from '../../shared/env.js';
-import { logger } from '../../shared/powertools.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC } from '../../core/ops/metric-names.js';
+import { logger, metrics, tracer } from '../../shared/powertools.js';
 
 /**
  * The credit store, or none when its tables are not configured: the job must still be marked
@@ -24,8 +26,11 @@ function credits(): CreditStore | undefined {
 /** Not step-tracked: it records the failure of whichever step failed, and refunds the job once. */
 export const handler = async (event: FailJobEvent) => {
   logger.error('job failed', { jobId: event.jobId, error: event.error });
+  tracer.putAnnotation('jobId', event.jobId);
   const store = credits();
   const result = await failJob(event, { jobs: jobStore(), clock: systemClock, index: jobIndex(), ...(store ? { credits: store } : {}) });
   if (result.refunded) logger.info('job refunded', { jobId: event.jobId });
+  metrics.addMetric(METRIC.jobsFailed, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
   return result;
 };

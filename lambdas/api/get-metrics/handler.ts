@@ -1,0 +1,29 @@
+import { isMetricName, METRIC_NAMES, seriesRequestProblems } from '../../core/ops/metrics.js';
+import { metricSeries } from '../../core/ops/ops-service.js';
+import { opsDeps } from '../../shared/ops-container.js';
+import { adminRoute, fieldErrors, HttpError, json } from '../http.js';
+import { MetricsQuery } from '../ops-schemas.js';
+
+const DAY_MS = 24 * 3600_000;
+
+/** GET /api/metrics?metric&from&to&period[&step]: a time series computed from the job records. */
+export const handler = adminRoute(async ({ event }) => {
+  const parsed = MetricsQuery.safeParse(event.queryStringParameters ?? {});
+  const fields = parsed.success ? [] : fieldErrors(parsed.error, 'query');
+  const q = parsed.success ? parsed.data : undefined;
+  const metric = event.queryStringParameters?.metric;
+  if (!metric || !isMetricName(metric)) {
+    fields.unshift({ field: 'metric', message: `metric must be one of: ${METRIC_NAMES.join(', ')}` });
+  }
+  const to = q?.to ? new Date(q.to) : new Date();
+  const from = q?.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
+  const periodSeconds = q?.period ?? 3600;
+  if (q) fields.push(...seriesRequestProblems({ from, to, periodSeconds }));
+  if (fields.length || !q || !isMetricName(q.metric)) {
+    throw new HttpError(400, 'invalid_request', fields.map((f) => (f.message.startsWith(f.field) ? f.message : `${f.field}: ${f.message}`)).join('; '), {
+      fields,
+      metrics: METRIC_NAMES,
+    });
+  }
+  return json(200, await metricSeries(opsDeps(), { metric: q.metric, from, to, periodSeconds, ...(q.step ? { step: q.step } : {}) }));
+});

@@ -1,0 +1,245 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { OriginProtocolPolicy, type IOrigin } from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
+import { ENV } from '../../lambdas/shared/env.js';
+import type { ApiConfig } from './config.js';
+import { PipelineFunction, type RenderTarget } from './pipeline-function.js';
+import { TABLES, type TableLogicalName } from './table-definitions.js';
+
+/** Routes only the local dev server serves (lib/local/dev-routes.ts); never deployed. */
+export const LOCAL_ONLY_PREFIX = '/api/dev/';
+
+/** Every API function's size: room for the SDKs' cold start; below the HTTP API's 30 s integration limit. */
+export const API_FUNCTION_MEMORY_MB = 512;
+export const API_FUNCTION_TIMEOUT_SECONDS = 25;
+
+/** Stage-wide throttling (requests per second, burst); the account default (10,000 rps) is far above what this app should take. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** The tables DynamoCreditStore is constructed with: a function that touches any credit table needs all four names. */
+const CREDIT_STORE_TABLES: readonly TableLogicalName[] = ['JobsTable', 'AccountsTable', 'LedgerTable', 'IdempotencyTable'];
+
+/** The routes that are deployed: the route table without the local-only ones. */
+export function cloudRoutes(routes: readonly ApiRoute[] = API_ROUTES): ApiRoute[] {
+  return routes.filter((route) => !route.path.startsWith(LOCAL_ONLY_PREFIX));
+}
+
+/**
+ * The name prefix of the stack's CloudWatch alarms: GET /api/alerts lists those in ALARM
+ * (ALARM_NAME_PREFIX, cloudwatch:DescribeAlarms on `alarm:{prefix}*`). Alarms must be named with it.
+ */
+export function alarmNamePrefix(scope: Construct): string {
+  return `${Stack.of(scope).stackName}-`;
+}
+
+export interface ApiProps {
+  tables: Record<TableLogicalName, Table>;
+  assets: IBucket;
+  queue: IQueue;
+  /** The jobs queue's DLQ (operator routes read its depth). */
+  deadLetterQueue: IQueue;
+  /** The pipeline (the health probe describes it). */
+  stateMachine: IStateMachine;
+  /** Remotion Lambda (the health probe looks its function up) and the render provider (SHORTS_RENDER). */
+  render: RenderTarget;
+  renderProvider: string;
+  /** The Stripe and Clerk keys (`API_SECRET_KEYS`). */
+  apiSecret: ISecret;
+  config: ApiConfig;
+  /** The dashboard's origin (`https://…`): the default for CLERK_AUTHORIZED_PARTIES and APP_URL. */
+  dashboardUrl: string;
+  logRetention: RetentionDays;
+  retainData: boolean;
+}
+
+/**
+ * The HTTP API: one Lambda per entry of API_ROUTES (lambdas/api/routes.ts, the table the local
+ * server serves), each granted exactly its route's `access`. No API Gateway authorizer: the
+ * handlers verify Clerk session tokens themselves, identically to the local server.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  /** By route id. */
+  readonly functions: Record<string, PipelineFunction>;
+  /** By route id. */
+  readonly routes: Record<string, HttpRoute>;
+  /** The API as a CloudFront origin, for the dashboard's /api/* behaviour. */
+  readonly origin: IOrigin;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'ai-shorts API (routes from lambdas/api/routes.ts)',
+      createDefaultStage: false,
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs) },
+    });
+
+    this.functions = {};
+    this.routes = {};
+    for (const route of cloudRoutes()) {
+      const fn = this.routeFunction(route, props);
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+      });
+      this.functions[route.id] = fn;
+      this.routes[route.id] = created!;
+      NagSuppressions.addResourceSuppressions(created!, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.auth === 'user'
+              ? `${routeKey(route)}: the handler verifies the Clerk session token itself (@clerk/backend verifyToken, lambdas/api/auth.ts), exactly as on the local server; an API Gateway authorizer would be a second, divergent check.`
+              : `${routeKey(route)} is public by design (${route.id === 'StripeWebhook' ? "Stripe's calls, authenticated by the Stripe-Signature check in the handler" : 'the OpenAPI document'}).`,
+        },
+      ]);
+    }
+
+    const { region, urlSuffix } = Stack.of(this);
+    this.origin = new HttpOrigin(`${this.httpApi.apiId}.execute-api.${region}.${urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+    });
+  }
+
+  /** The URL of the API's default stage (`https://{id}.execute-api.{region}.amazonaws.com`). */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+
+  private routeFunction(route: ApiRoute, props: ApiProps): PipelineFunction {
+    const { access } = route;
+    const { config } = props;
+    const fn = new PipelineFunction(this, route.id, {
+      spec: {
+        id: route.id,
+        entry: route.entry,
+        timeoutSeconds: API_FUNCTION_TIMEOUT_SECONDS,
+        memoryMb: API_FUNCTION_MEMORY_MB,
+        description: `${routeKey(route)}: ${route.summary}`,
+      },
+      logRetention: props.logRetention,
+      retainData: props.retainData,
+    });
+    for (const table of access.tables) fn.bindTable(TABLES[table], props.tables[table]);
+    if (access.tables.some((t) => t === 'AccountsTable' || t === 'LedgerTable')) {
+      for (const table of CREDIT_STORE_TABLES.filter((t) => !access.tables.includes(t))) fn.bindTableName(TABLES[table], props.tables[table]);
+    }
+    if (access.objects) {
+      fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
+    }
+    if (access.queue) fn.bindQueueSend(props.queue);
+    // Stripe keys, or Clerk's secret key when there is no PEM key to verify tokens with.
+    const needsClerkSecret = route.auth === 'user' && !config.clerkJwtKey;
+    if ((access.secrets?.length ?? 0) > 0 || needsClerkSecret) fn.bindProviderSecret(props.apiSecret);
+
+    if (route.auth === 'user') {
+      if (config.clerkJwtKey) fn.addEnvironment(ENV.CLERK_JWT_KEY, config.clerkJwtKey);
+      fn.addEnvironment(ENV.CLERK_AUTHORIZED_PARTIES, config.clerkAuthorizedParties ?? props.dashboardUrl);
+      if (config.adminUserIds) fn.addEnvironment(ENV.ADMIN_USER_IDS, config.adminUserIds);
+    }
+    for (const name of access.env ?? []) {
+      const value = envValue(name, props, this);
+      if (value !== undefined) fn.addEnvironment(name, value);
+    }
+    for (const op of access.ops ?? []) this.bindOps(fn, op, props);
+    return fn;
+  }
+
+  /** The operator reads of `access.ops` (docs/ops.md); their env vars come with `access.env`. */
+  private bindOps(fn: PipelineFunction, op: 'health' | 'queueStats' | 'alarms', props: ApiProps): void {
+    const allow = (actions: string[], resources: string[]) => fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    switch (op) {
+      case 'health':
+        allow(['dynamodb:DescribeTable'], [props.tables.JobsTable.tableArn]);
+        // HeadBucket is authorized by s3:ListBucket.
+        allow(['s3:ListBucket'], [props.assets.bucketArn]);
+        allow(['sqs:GetQueueAttributes'], [props.queue.queueArn]);
+        allow(['states:DescribeStateMachine'], [props.stateMachine.stateMachineArn]);
+        if (props.renderProvider === 'lambda') allow(['lambda:GetFunction'], [props.render.functionArn]);
+        return;
+      case 'queueStats':
+        allow(['sqs:GetQueueAttributes'], [props.queue.queueArn, props.deadLetterQueue.queueArn]);
+        return;
+      case 'alarms': {
+        const { partition, region, account } = Stack.of(this);
+        allow(['cloudwatch:DescribeAlarms'], [`arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(this)}*`]);
+        NagSuppressions.addResourceSuppressions(
+          fn.role,
+          [
+            {
+              id: 'AwsSolutions-IAM5',
+              reason: "Alarm ARNs end in the alarm's name; the wildcard covers only this stack's alarms (named with its prefix), which /api/alerts lists.",
+              appliesTo: [{ regex: '/^Resource::arn:.*:cloudwatch:.*:alarm:[^:]+\\*$/g' }],
+            },
+          ],
+          true,
+        );
+        return;
+      }
+    }
+  }
+}
+
+/** The value of a route's `access.env` variable in AWS; undefined leaves the handler's default. */
+function envValue(name: string, props: ApiProps, scope: Construct): string | undefined {
+  const { config } = props;
+  if (name.startsWith('ALERT_')) return undefined; // alert thresholds: the handler's defaults (docs/ops.md)
+  switch (name) {
+    case ENV.ASSETS_BUCKET:
+      return props.assets.bucketName;
+    case ENV.JOBS_QUEUE_URL:
+      return props.queue.queueUrl;
+    case ENV.JOBS_DLQ_URL:
+      return props.deadLetterQueue.queueUrl;
+    case ENV.STATE_MACHINE_ARN:
+      return props.stateMachine.stateMachineArn;
+    case ENV.RENDER:
+      return props.renderProvider;
+    case ENV.REMOTION_FUNCTION_NAME:
+      return props.render.functionName;
+    case ENV.REMOTION_REGION:
+      return props.render.region;
+    case ENV.ALARM_NAME_PREFIX:
+      return alarmNamePrefix(scope);
+    case ENV.MAX_RUNNING_PIPELINES:
+      return String(config.maxRunningPipelines);
+    case ENV.STARTING_CREDITS:
+      return String(config.startingCredits);
+    case ENV.CREDIT_PRICE_CENTS:
+      return String(config.creditPriceCents);
+    case ENV.ADMIN_USER_IDS:
+      return config.adminUserIds;
+    case ENV.APP_URL:
+      return config.appUrl ?? props.dashboardUrl;
+    case ENV.STRIPE_API_BASE:
+      // A stub's URL in tests only; in AWS the SDK talks to Stripe itself.
+      return undefined;
+    default:
+      throw new Error(`lib/cloud/api.ts does not know the value of ${name} (a route's access.env); say where it comes from.`);
+  }
+}
