@@ -128,7 +128,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'One video: status, steps with timings, progress, error, cost and (when done) a presigned URL',
     auth: 'user',
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
-    access: { tables: ['JobsTable'], objects: { read: ['videos/', 'assets/images/'] } },
+    // assets/voice/: the preview's audio URL is presigned by this function.
+    access: { tables: ['JobsTable'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] } },
   },
   {
     id: 'GetVideoFile',

@@ -1,3 +1,4 @@
+import { ShortVideoPropsSchema } from '../core/video-props.js';
 /**
  * The API's request and response shapes as zod schemas: handlers validate with them, and
  * GET /api/openapi.json is generated from them (lambdas/api/openapi.ts).
@@ -96,6 +97,7 @@ export const VideoDetail = VideoSummary.extend({
   videoUrlExpiresAt: z.string().optional(),
   downloadUrl: z.string().optional().describe('Presigned MP4 URL that makes the browser save the file.'),
   fileUrl: z.string().optional().describe('API path that redirects to a fresh presigned MP4 URL.'),
+  preview: ShortVideoPropsSchema.optional().describe("The composition's props (presigned asset URLs), from the start of the render on: play it with @remotion/player."),
 }).meta({ id: 'VideoDetail' });
 
 export const VideoList = z.object({ videos: z.array(VideoSummary), nextCursor: z.string().optional() }).meta({ id: 'VideoList' });

@@ -1,3 +1,4 @@
+import type { ShortVideoProps } from '../core/video-props.js';
 /** Job records and ledger entries as the API shows them (see schemas.ts). */
 import type { z } from 'zod';
 import { creditsFor } from '../core/credits.js';
@@ -10,6 +11,8 @@ export interface VideoUrls {
   thumbnailUrl?: string;
   video?: { url: string; expiresAt: string };
   downloadUrl?: string;
+  /** The composition's props with presigned URLs, from Start Render on. */
+  preview?: ShortVideoProps;
 }
 
 export function videoSummary(job: Job, urls: Pick<VideoUrls, 'thumbnailUrl'> = {}): z.infer<typeof VideoSummary> {
@@ -33,7 +36,7 @@ export function videoSummary(job: Job, urls: Pick<VideoUrls, 'thumbnailUrl'> = {
 }
 
 export function videoDetail(job: Job, urls: VideoUrls = {}): z.infer<typeof VideoDetail> {
-  const { video, downloadUrl } = urls;
+  const { video, downloadUrl, preview } = urls;
   return {
     ...videoSummary(job, urls),
     steps: STEPS.map((name) => {
@@ -49,6 +52,7 @@ export function videoDetail(job: Job, urls: VideoUrls = {}): z.infer<typeof Vide
     costUsd: jobCostUsd(job),
     ...(video ? { videoUrl: video.url, videoUrlExpiresAt: video.expiresAt, fileUrl: `/api/videos/${encodeURIComponent(job.jobId)}/file` } : {}),
     ...(downloadUrl ? { downloadUrl } : {}),
+    ...(preview ? { preview } : {}),
   };
 }
 

@@ -37,3 +37,28 @@ export type ShortVideoProps = z.infer<typeof ShortVideoPropsSchema>;
 
 /** The composition's id in the Remotion bundle. */
 export const COMPOSITION_ID = 'ShortVideo';
+
+/**
+ * The composition's props with blob keys where the props have URLs: kept beside the video
+ * (`videos/{jobId}/preview.json`) from Start Render on, so the dashboard can play the video in
+ * the browser before the render finishes (URLs expire; keys are presigned on each read).
+ */
+export interface PreviewPlan extends Omit<ShortVideoProps, 'scenes' | 'audioUrl'> {
+  scenes: { imageKey: string; startFrame: number; durationInFrames: number }[];
+  audioKey: string;
+}
+
+export function previewKey(jobId: string): string {
+  return `videos/${jobId}/preview.json`;
+}
+
+/** Turns a plan into props by presigning its keys. */
+export async function presignPlan(plan: PreviewPlan, presign: (key: string) => Promise<string>): Promise<ShortVideoProps> {
+  const { scenes, audioKey, ...rest } = plan;
+  const [audioUrl, ...imageUrls] = await Promise.all([presign(audioKey), ...scenes.map((scene) => presign(scene.imageKey))]);
+  return ShortVideoPropsSchema.parse({
+    ...rest,
+    audioUrl,
+    scenes: scenes.map(({ imageKey: _key, ...scene }, i) => ({ ...scene, imageUrl: imageUrls[i] })),
+  });
+}

@@ -426,7 +426,7 @@ describe('the HTTP API', () => {
     const expected: Record<string, string[]> = {
       CreateVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, ...IDEMPOTENCY, 'sqs:SendMessage queue'],
       ListVideos: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*'],
-      GetVideo: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*'],
+      GetVideo: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
       GetVideoFile: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       DeleteVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
       RetryVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, 'sqs:SendMessage queue'],

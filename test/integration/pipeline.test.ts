@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderRejected, ProviderUnavailable } from '../../lambdas/core/errors.js';
 import { newJob, STEPS, type Job, type StepName } from '../../lambdas/core/job.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
+import { presignPlan, previewKey } from '../../lambdas/core/video-props.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { loadStepHandlers, type LocalHandler } from '../../lib/local/state-machine-runner.js';
 import { stepHandler } from '../../lambdas/shared/step-handler.js';
@@ -99,6 +100,13 @@ describe('the video pipeline on the local runtime', () => {
     expect(job.steps.images.done).toBe(job.sceneCount);
     expect(job.sceneCount).toBeGreaterThanOrEqual(4);
     expect(job.title).toBeTruthy();
+
+    // The plan the dashboard previews from is kept beside the video, and presigns to valid props.
+    const plan = JSON.parse(new TextDecoder().decode(await runtime.blobs.get(previewKey(job.jobId))));
+    const preview = await presignPlan(plan, (key) => runtime.blobs.presignGet(key));
+    expect(preview.scenes).toHaveLength(job.sceneCount!);
+    expect(Math.abs(preview.durationInFrames - (job.durationMs! * preview.fps) / 1000)).toBeLessThan(1);
+    expect((await fetch(preview.audioUrl)).ok).toBe(true);
 
     const file = path.join(dataDir, 'out.mp4');
     await writeFile(file, await runtime.blobs.get(job.outputKey!));

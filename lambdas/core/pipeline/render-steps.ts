@@ -1,7 +1,7 @@
 import { FRAME_SIZES } from '../model.js';
 import { RenderFailed } from '../errors.js';
 import type { BlobStore, Clock, JobStore, VideoRenderer } from '../ports.js';
-import { ShortVideoPropsSchema, type ShortVideoProps } from '../video-props.js';
+import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../video-props.js';
 import type { CheckRenderEvent, RenderStatus, RenderTicket, StartRenderEvent } from './events.js';
 
 /** How long the renderer may read the presigned asset URLs. */
@@ -20,28 +20,29 @@ export function videoFileName(title: string): string {
   return `${slug || 'short'}.mp4`;
 }
 
-/** The composition's props for a job: presigned asset URLs, captions and the scene timeline. */
-export async function renderProps(event: StartRenderEvent, blobs: BlobStore): Promise<ShortVideoProps> {
+/** What the composition draws for a job, with blob keys for its assets. */
+export function previewPlan(event: StartRenderEvent): PreviewPlan {
   const { width, height } = FRAME_SIZES[event.request.aspect];
-  const [audioUrl, ...imageUrls] = await Promise.all([
-    blobs.presignGet(event.audioKey, ASSET_URL_SECONDS),
-    ...event.images.map((image) => blobs.presignGet(image.key, ASSET_URL_SECONDS)),
-  ]);
-  if (imageUrls.length !== event.timeline.scenes.length) {
-    throw new RenderFailed(`There are ${imageUrls.length} scene images for ${event.timeline.scenes.length} scenes.`);
+  if (event.images.length !== event.timeline.scenes.length) {
+    throw new RenderFailed(`There are ${event.images.length} scene images for ${event.timeline.scenes.length} scenes.`);
   }
-  return ShortVideoPropsSchema.parse({
+  return {
     title: event.title,
     width,
     height,
     fps: event.timeline.fps,
     durationInFrames: event.timeline.durationInFrames,
     crossfadeFrames: event.timeline.crossfadeFrames,
-    scenes: event.timeline.scenes.map((scene, i) => ({ ...scene, imageUrl: imageUrls[i] })),
-    audioUrl,
+    scenes: event.timeline.scenes.map((scene, i) => ({ ...scene, imageKey: event.images[i]!.key })),
+    audioKey: event.audioKey,
     captions: event.captions,
     captionStyle: event.request.captionStyle,
-  });
+  };
+}
+
+/** The composition's props for a job: presigned asset URLs, captions and the scene timeline. */
+export async function renderProps(event: StartRenderEvent, blobs: BlobStore): Promise<ShortVideoProps> {
+  return presignPlan(previewPlan(event), (key) => blobs.presignGet(key, ASSET_URL_SECONDS));
 }
 
 /** Start Render: hands the composition to the renderer; the MP4 will land under the job's key. */
@@ -49,7 +50,10 @@ export async function startRender(
   event: StartRenderEvent,
   deps: { renderer: VideoRenderer; blobs: BlobStore; jobs: JobStore; clock: Clock; timeoutSeconds: number },
 ): Promise<RenderTicket> {
-  const props = await renderProps(event, deps.blobs);
+  const plan = previewPlan(event);
+  const props = await presignPlan(plan, (key) => deps.blobs.presignGet(key, ASSET_URL_SECONDS));
+  // Kept beside the video so the dashboard can preview it while it renders.
+  await deps.blobs.put(previewKey(event.jobId), new TextEncoder().encode(JSON.stringify(plan)), 'application/json');
   const outputKey = `videos/${event.jobId}/${videoFileName(event.title)}`;
   const { renderId } = await deps.renderer.start({ jobId: event.jobId, props, outputKey });
   await deps.jobs.updateStep(event.jobId, 'render', { total: 1000, done: 0 });
