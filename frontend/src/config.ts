@@ -9,7 +9,8 @@ export interface VoiceOption {
 }
 
 export interface RuntimeConfig {
-  mode: 'local' | 'cloud';
+  /** `misconfigured`: the deployment says cloud but names no Clerk key — nobody could sign in. */
+  mode: 'local' | 'cloud' | 'misconfigured';
   clerkPublishableKey?: string;
   /** Origin of the HTTP API when it is not the SPA's own (API Gateway); '' for same origin. */
   apiBaseUrl: string;
@@ -49,5 +50,6 @@ export async function loadConfig(): Promise<RuntimeConfig> {
         .filter((v): v is VoiceOption => v !== undefined)
     : undefined;
   const mode = file.mode === 'local' || file.mode === 'cloud' ? file.mode : clerkPublishableKey ? 'cloud' : 'local';
-  return { mode: mode === 'cloud' && clerkPublishableKey ? 'cloud' : 'local', clerkPublishableKey, apiBaseUrl, voices };
+  if (mode === 'cloud' && !clerkPublishableKey) return { mode: 'misconfigured', apiBaseUrl, voices };
+  return { mode, clerkPublishableKey, apiBaseUrl, voices };
 }

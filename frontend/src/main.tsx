@@ -24,6 +24,15 @@ function Root() {
     void loadConfig().then(setConfig);
   }, []);
   if (!config) return <Splash />;
+  if (config.mode === 'misconfigured') {
+    return (
+      <div className="splash" role="alert">
+        <LogoMark size={44} />
+        <p>Sign-in is not configured: this deployment has no Clerk publishable key.</p>
+        <p className="muted small">Operators: deploy with <code>-c CLERK_PUBLISHABLE_KEY=pk_…</code> (see docs/deploy.md).</p>
+      </div>
+    );
+  }
   const app: ReactNode = <App apiBaseUrl={config.apiBaseUrl} />;
   return (
     <ConfigContext.Provider value={config}>

@@ -75,7 +75,11 @@ export class AiShortsStack extends Stack {
       logRetention,
       retainData,
     });
-    this.web = new Web(this, 'Web', { accessLogs: accessLogs.bucket, retainData });
+    this.web = new Web(this, 'Web', {
+      accessLogs: accessLogs.bucket,
+      retainData,
+      ...(config.api.clerkPublishableKey ? { clerkPublishableKey: config.api.clerkPublishableKey } : {}),
+    });
     this.jobQueue = new JobQueue(this, 'Queue', {
       tables: this.data.tables,
       stateMachine: this.pipeline.stateMachine,

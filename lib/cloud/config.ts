@@ -47,6 +47,8 @@ export interface ApiConfig {
   clerkJwtKey: string | undefined;
   /** Origins allowed in a token's `azp`; undefined: the dashboard's CloudFront URL. */
   clerkAuthorizedParties: string | undefined;
+  /** Clerk's publishable key, for the dashboard's sign-in (public by design); undefined: the dashboard says sign-in is not configured. */
+  clerkPublishableKey: string | undefined;
   /** Comma-separated admin user ids; undefined: none besides the token's role claims. */
   adminUserIds: string | undefined;
   /** Where Checkout returns the buyer; undefined: the dashboard's CloudFront URL. */
@@ -127,6 +129,7 @@ export function readConfig(node: Node): AppConfig {
       secretName: string(node, 'apiSecretName', 'ai-shorts/api'),
       clerkJwtKey: string(node, ENV.CLERK_JWT_KEY, '') || undefined,
       clerkAuthorizedParties: string(node, ENV.CLERK_AUTHORIZED_PARTIES, '') || undefined,
+      clerkPublishableKey: string(node, 'CLERK_PUBLISHABLE_KEY', '') || undefined,
       adminUserIds: string(node, ENV.ADMIN_USER_IDS, '') || undefined,
       appUrl: string(node, ENV.APP_URL, '') || undefined,
       creditPriceCents: integer(node, ENV.CREDIT_PRICE_CENTS, 100, 50),

@@ -76,6 +76,13 @@ export interface WebProps {
   /** Defaults to {@link spaSource}. */
   site?: ISource;
   retainData: boolean;
+  /** Written to the SPA's config.json; without it the dashboard refuses cloud sign-in with a clear message. */
+  clerkPublishableKey?: string;
+}
+
+/** The SPA's `config.json` in AWS: cloud sign-in with Clerk (frontend/src/config.ts reads it). */
+export function spaRuntimeConfig(clerkPublishableKey: string | undefined): Record<string, string> {
+  return { mode: 'cloud', ...(clerkPublishableKey ? { clerkPublishableKey } : {}) };
 }
 
 /** The dashboard: a private bucket behind CloudFront (origin access control), /api/* to the API when given. */
@@ -142,7 +149,7 @@ export class Web extends Construct {
     const files = new BucketDeployment(this, 'DeployFiles', {
       sources: [source],
       destinationBucket: this.bucket,
-      exclude: ['index.html'],
+      exclude: ['index.html', 'config.json'],
       cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
       // Same size as the render site's deployment, so both share one CDK-managed handler.
       memoryLimit: 512,
@@ -155,7 +162,16 @@ export class Web extends Construct {
       cacheControl: [CacheControl.noCache()],
       memoryLimit: 512,
     });
+    // The SPA's runtime config: cloud mode with Clerk's publishable key (public by design).
+    const config = new BucketDeployment(this, 'DeployConfig', {
+      sources: [Source.jsonData('config.json', spaRuntimeConfig(props.clerkPublishableKey))],
+      destinationBucket: this.bucket,
+      cacheControl: [CacheControl.noCache()],
+      prune: false,
+      memoryLimit: 512,
+    });
     suppressBucketDeploymentFindings(files, this.bucket);
     suppressBucketDeploymentFindings(index, this.bucket);
+    suppressBucketDeploymentFindings(config, this.bucket);
   }
 }

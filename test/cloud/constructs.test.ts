@@ -14,7 +14,7 @@ import { PROVIDERS } from '../../lambdas/shared/container.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { CLOUD_PROVIDERS, InvalidContext, PROVIDER_VARIABLES, readConfig } from '../../lib/cloud/config.js';
 import { stepAccess, unusedStepAccess } from '../../lib/cloud/step-access.js';
-import { PLACEHOLDER_PAGE, spaSource, Web } from '../../lib/cloud/web.js';
+import { PLACEHOLDER_PAGE, spaRuntimeConfig, spaSource, Web } from '../../lib/cloud/web.js';
 
 function configWith(context: Record<string, unknown>) {
   return readConfig(new App({ context }).node);
@@ -64,6 +64,7 @@ describe('the web construct', () => {
       accessLogs: new Bucket(stack, 'Logs'),
       apiOrigin: new HttpOrigin('abc123.execute-api.eu-west-1.amazonaws.com'),
       retainData: false,
+      clerkPublishableKey: 'pk_test_abc',
     });
     template = Template.fromStack(stack);
   });
@@ -80,6 +81,18 @@ describe('the web construct', () => {
       ViewerProtocolPolicy: 'https-only',
     });
     expect(config.Origins.map((o) => o.DomainName)).toContain('abc123.execute-api.eu-west-1.amazonaws.com');
+  });
+
+  it('writes the SPA a fresh config.json in cloud mode with the Clerk key, never the build placeholder', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment')) as { Properties: Record<string, unknown> }[];
+    const immutable = deployments.filter((d) => JSON.stringify(d.Properties.SystemMetadata ?? {}).includes('immutable'));
+    expect(immutable.length).toBeGreaterThan(0);
+    for (const d of immutable) expect(d.Properties.Exclude).toEqual(expect.arrayContaining(['config.json', 'index.html']));
+    const config = deployments.filter((d) => d.Properties.Prune === false && JSON.stringify(d.Properties.SystemMetadata).includes('no-cache'));
+    expect(config, 'one uncached deployment of config.json').toHaveLength(1);
+    expect(spaRuntimeConfig('pk_test_abc')).toEqual({ mode: 'cloud', clerkPublishableKey: 'pk_test_abc' });
+    // Without a key the SPA shows "sign-in is not configured" instead of falling back to local sign-in.
+    expect(spaRuntimeConfig(undefined)).toEqual({ mode: 'cloud' });
   });
 
   it('deploys frontend/dist when it exists, otherwise a page that says the dashboard is not built', () => {
