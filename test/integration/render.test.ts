@@ -49,6 +49,7 @@ describe('LocalRemotionRenderer', () => {
       );
     }
     files.set('/voice.wav', { body: toneWav(AUDIO_SECONDS), contentType: 'audio/wav' });
+    files.set('/voice-4s.wav', { body: toneWav(4), contentType: 'audio/wav' });
     server = await serveFiles(files);
     serverWithoutCors = await serveFiles(files, { cors: false });
   });
@@ -137,6 +138,73 @@ describe('LocalRemotionRenderer', () => {
     for (const seconds of [0.5, 1.1, 2.6]) {
       await extractFrame(file, seconds, join(ARTIFACTS, `${name}-${seconds.toFixed(1)}s.png`));
     }
+  });
+
+  describe('in pieces rendered side by side (parallelChunks)', () => {
+    const chunked = new LocalRemotionRenderer({ blobs, workDir: WORK_DIR, parallelChunks: 2 });
+    const FOUR_SECONDS = 4 * FPS;
+
+    function fourSecondProps(): ShortVideoProps {
+      return {
+        ...propsFor(270, 480, 'bold'),
+        durationInFrames: FOUR_SECONDS,
+        scenes: evenScenes(
+          PALETTES.map((_, i) => server.url(`/270x480/scene-${i}.png`)),
+          FOUR_SECONDS,
+          8,
+        ),
+        audioUrl: server.url('/voice-4s.wav'),
+        captions: evenCaptions(NARRATION, 4000, 4),
+      };
+    }
+
+    it('joins the pieces into one clip as long as its audio, with the sound intact', async () => {
+      // Prepare: 120 frames, so two pieces of 60.
+      const props = fourSecondProps();
+
+      // Act
+      const { renderId } = await chunked.start({ jobId: 'chunked', props, outputKey: 'videos/chunked.mp4' });
+      let progress = await chunked.progress(renderId);
+      while (!progress.done && !progress.fatalError) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        progress = await chunked.progress(renderId);
+      }
+
+      // Assess
+      expect(progress).toMatchObject({ done: true, progress: 1 });
+      const file = join(ARTIFACTS, 'chunked-270x480.mp4');
+      await writeFile(file, await blobs.get('videos/chunked.mp4'));
+      const media = await probe(file);
+      expect(Math.abs(media.durationSeconds - 4)).toBeLessThan(0.1);
+      expect(media.streams.filter((s) => s.codec_type === 'video')).toEqual([
+        expect.objectContaining({ codec_name: 'h264', width: 270, height: 480, pix_fmt: 'yuv420p' }),
+      ]);
+      expect(media.streams.filter((s) => s.codec_type === 'audio')).toEqual([expect.objectContaining({ codec_name: 'aac' })]);
+      expect(await meanVolumeDb(file)).toBeGreaterThan(-30);
+      // Either side of the seam between the pieces (frame 60 is at 2.0 s).
+      for (const seconds of [1.95, 2.05]) {
+        await extractFrame(file, seconds, join(ARTIFACTS, `chunked-270x480-${seconds.toFixed(2)}s.png`));
+      }
+    });
+
+    it('fails the whole render when one piece cannot load its picture', async () => {
+      // Prepare: the last scene's picture is missing; the piece that meets it first fails.
+      const props = fourSecondProps();
+      props.scenes[2]!.imageUrl = server.url('/missing.png');
+
+      // Act
+      const { renderId } = await chunked.start({ jobId: 'chunked-broken', props, outputKey: 'videos/chunked-broken.mp4' });
+      let progress = await chunked.progress(renderId);
+      while (!progress.done && !progress.fatalError) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        progress = await chunked.progress(renderId);
+      }
+
+      // Assess
+      expect(progress.done).toBe(false);
+      expect(progress.fatalError).toMatch(/missing\.png|image|error/i);
+      expect(await blobs.exists('videos/chunked-broken.mp4')).toBe(false);
+    });
   });
 
   it('rejects props that do not match the schema', async () => {

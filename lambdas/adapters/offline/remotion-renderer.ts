@@ -3,14 +3,17 @@ import { createRequire } from 'node:module';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle } from '@remotion/bundler';
+import { availableParallelism } from 'node:os';
 import {
+  combineChunks,
+  makeCancelSignal,
   openBrowser,
   renderMedia,
   selectComposition,
   type BrowserLog,
   type ChromiumOptions,
   type LogLevel,
+  type X264Preset,
 } from '@remotion/renderer';
 import { webpackOverride } from '../../../frontend/remotion/webpack-override.js';
 import { describeError, InvalidInput, NotFound } from '../../core/errors.js';
@@ -24,11 +27,24 @@ const SOURCE_DIRS = [
   fileURLToPath(new URL('../../core/', import.meta.url)),
 ];
 const DEFAULT_BROWSER = '/usr/bin/chromium';
-// Measured fastest on two cores (FINDINGS: "Rendering with Remotion, offline"). Swangle GL is ~2x
-// slower than none; PNG frames are slower than JPEG; bt709 keeps JPEG frames in limited range.
+// Measured on two cores (BENCHMARKS.md; FINDINGS: "Rendering with Remotion, offline"). Swangle GL
+// is ~2x slower than none; PNG frames are slower than JPEG; bt709 keeps JPEG frames in limited
+// range; faster x264 presets save little CPU and double the file size at the same quality.
 const CHROMIUM_OPTIONS: ChromiumOptions = { gl: null };
 const JPEG_QUALITY = 80;
-const X264_PRESET = 'veryfast';
+const X264_PRESET: X264Preset = 'veryfast';
+/**
+ * Below this many frames a video is rendered in one piece: a second browser costs about a
+ * second to start, more than it saves on a clip of a few seconds.
+ */
+const MIN_FRAMES_PER_CHUNK = 60;
+/**
+ * x264 threads per encoder when pieces render in parallel. By default each encoder starts a
+ * thread per core and a frame buffer per thread (~300 MB of RSS at 1080×1920); the pieces'
+ * encoders run side by side and already keep the cores busy, and one thread each needs ~70 MB
+ * less memory for the same output speed.
+ */
+const ENCODER_THREADS_PER_PIECE = 1;
 
 export interface LocalRemotionRendererOptions {
   blobs: BlobStore;
@@ -36,8 +52,14 @@ export interface LocalRemotionRendererOptions {
   workDir: string;
   /** A Chromium/Chrome binary; Debian's by default. */
   browserExecutable?: string;
-  /** Browser tabs rendering frames at once. 1 is fastest on two cores: the encoder needs the other. */
-  concurrency?: number;
+  /**
+   * Pieces of the video rendered at once, each by its own browser (one tab) and its own encoder,
+   * then joined without re-encoding — Remotion Lambda's chunking, on one machine. One tab walks
+   * its frames strictly in turn (page → compositor → screenshot → JPEG → encoder), so a single
+   * piece keeps about one core busy; two pieces keep two. Default: the number of cores, at most 4.
+   * (Several tabs in one browser are slower: switching the active tab repaints every frame.)
+   */
+  parallelChunks?: number;
   onLog?: (message: string) => void;
 }
 
@@ -59,7 +81,7 @@ let queue: Promise<unknown> = Promise.resolve();
 export class LocalRemotionRenderer implements VideoRenderer {
   readonly name = 'local-remotion';
   private readonly browserExecutable: string;
-  private readonly concurrency: number;
+  private readonly parallelChunks: number;
   private readonly log: (message: string) => void;
   private readonly workDir: string;
 
@@ -67,7 +89,7 @@ export class LocalRemotionRenderer implements VideoRenderer {
     // Absolute: bundle() changes the process's working directory while webpack runs.
     this.workDir = resolve(options.workDir);
     this.browserExecutable = options.browserExecutable ?? DEFAULT_BROWSER;
-    this.concurrency = options.concurrency ?? 1;
+    this.parallelChunks = Math.max(1, Math.floor(options.parallelChunks ?? Math.min(4, availableParallelism())));
     this.log = options.onLog ?? (() => {});
   }
 
@@ -116,6 +138,8 @@ export class LocalRemotionRenderer implements VideoRenderer {
     // Build beside the final place and rename: another process may be bundling the same hash.
     const tmp = `${dir}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
     const started = Date.now();
+    // Loaded only when there is something to bundle: webpack costs ~35 MB in every render process.
+    const { bundle } = await import('@remotion/bundler');
     await bundle({ entryPoint: ENTRY_POINT, outDir: tmp, webpackOverride, enableCaching: true });
     try {
       await rename(tmp, dir);
@@ -134,19 +158,35 @@ export class LocalRemotionRenderer implements VideoRenderer {
     // At 'warn' Remotion repeats a note about cgroup memory limits on every render; the page's
     // own warnings and errors (a picture that failed to load, say) still reach onLog.
     const logLevel: LogLevel = 'error';
-    const outputLocation = join(this.workDir, 'renders', `${renderId}.mp4`);
-    const browser = await openBrowser('chrome', {
-      browserExecutable,
-      chromiumOptions: CHROMIUM_OPTIONS,
-      // Debian's Chromium is a full browser, which only has the new headless mode.
-      chromeMode: 'chrome-for-testing',
-      logLevel,
-    });
+    const dir = join(this.workDir, 'renders', renderId);
+    const outputLocation = join(dir, 'video.mp4');
+    const chunks = chunkRanges(props.durationInFrames, this.parallelChunks);
+    await mkdir(dir, { recursive: true });
+    const browsers = await Promise.all(
+      chunks.map(async () =>
+        screenshotWithinViewport(
+          await openBrowser('chrome', {
+            browserExecutable,
+            chromiumOptions: CHROMIUM_OPTIONS,
+            // Debian's Chromium is a full browser, which only has the new headless mode.
+            chromeMode: 'chrome-for-testing',
+            logLevel,
+          }),
+        ),
+      ),
+    );
+    // A piece's browser is closed as soon as its frames are drawn: encoding needs only ffmpeg,
+    // and two idle browsers would hold ~500 MB while the pieces encode.
+    const closing = new Map<number, Promise<void>>();
+    const closeBrowser = (i: number) => {
+      if (!closing.has(i)) closing.set(i, browsers[i]!.close({ silent: true }).catch(() => {}));
+      return closing.get(i)!;
+    };
+    const { cancelSignal, cancel } = makeCancelSignal();
     try {
       const shared = {
         serveUrl,
         inputProps: props,
-        puppeteerInstance: browser,
         browserExecutable,
         chromiumOptions: CHROMIUM_OPTIONS,
         chromeMode: 'chrome-for-testing' as const,
@@ -155,35 +195,88 @@ export class LocalRemotionRenderer implements VideoRenderer {
           if (log.type === 'error' || log.type === 'warning') this.log(`[chromium ${log.type}] ${log.text}`);
         },
       };
-      const composition = await selectComposition({ ...shared, id: COMPOSITION_ID });
-      await mkdir(dirname(outputLocation), { recursive: true });
-      state.startedAt = Date.now();
-      await renderMedia({
+      const composition = await selectComposition({ ...shared, puppeteerInstance: browsers[0]!, id: COMPOSITION_ID });
+      const encoding = {
         ...shared,
         composition,
-        codec: 'h264',
-        audioCodec: 'aac',
-        outputLocation,
-        concurrency: this.concurrency,
-        imageFormat: 'jpeg',
+        cancelSignal,
+        concurrency: 1,
+        imageFormat: 'jpeg' as const,
         jpegQuality: JPEG_QUALITY,
         x264Preset: X264_PRESET,
-        colorSpace: 'bt709',
-        onProgress: ({ progress, renderedFrames }) => {
-          // Keep the last few percent for the upload, so 1 only ever means "stored".
-          state.progress = Math.min(progress, 1) * 0.98;
-          const seconds = (Date.now() - (state.startedAt ?? Date.now())) / 1000;
-          if (seconds > 0 && renderedFrames > 0) state.framesPerSecond = renderedFrames / seconds;
-        },
-      });
+        colorSpace: 'bt709' as const,
+        audioCodec: 'aac' as const,
+      };
+      const rendered = chunks.map(() => 0);
+      const onFrames = (i: number, frames: number) => {
+        rendered[i] = frames;
+        const done = rendered.reduce((a, b) => a + b, 0);
+        // Keep the last few percent for joining and storing, so 1 only ever means "stored".
+        state.progress = Math.min(done / props.durationInFrames, 1) * 0.96;
+        const seconds = (Date.now() - (state.startedAt ?? Date.now())) / 1000;
+        if (seconds > 0 && done > 0) state.framesPerSecond = done / seconds;
+      };
+      state.startedAt = Date.now();
+      if (chunks.length === 1) {
+        await renderMedia({
+          ...encoding,
+          puppeteerInstance: browsers[0]!,
+          codec: 'h264',
+          outputLocation,
+          onProgress: ({ renderedFrames }) => onFrames(0, renderedFrames),
+        });
+      } else {
+        // As Remotion Lambda does: MPEG-TS video pieces and AAC audio pieces that join seamlessly.
+        const pieces = chunks.map((frameRange, i) => ({ frameRange, video: join(dir, `chunk-${i}.ts`), audio: join(dir, `chunk-${i}.aac`) }));
+        await Promise.all(
+          pieces.map((piece, i) =>
+            renderMedia({
+              ...encoding,
+              puppeteerInstance: browsers[i]!,
+              codec: 'h264-ts',
+              frameRange: piece.frameRange,
+              outputLocation: piece.video,
+              separateAudioTo: piece.audio,
+              forSeamlessAacConcatenation: true,
+              compositionStart: 0,
+              // An MPEG-TS piece is encoded after its frames are drawn (Remotion's "stitcher").
+              ffmpegOverride: ({ args }) => withEncoderThreads(args, ENCODER_THREADS_PER_PIECE),
+              onProgress: ({ renderedFrames, renderedDoneIn }) => {
+                onFrames(i, renderedFrames);
+                if (renderedDoneIn !== null) void closeBrowser(i);
+              },
+            }).catch((error: unknown) => {
+              // One failed piece fails the render; the others stop instead of finishing for nothing.
+              cancel();
+              throw error;
+            }),
+          ),
+        );
+        await combineChunks({
+          outputLocation,
+          videoFiles: pieces.map((p) => p.video),
+          audioFiles: pieces.map((p) => p.audio),
+          codec: 'h264',
+          audioCodec: 'aac',
+          fps: composition.fps,
+          framesPerChunk: chunks[0]![1] - chunks[0]![0] + 1,
+          compositionDurationInFrames: composition.durationInFrames,
+          preferLossless: false,
+          logLevel,
+          cancelSignal,
+        });
+      }
+      state.progress = 0.98;
       await this.options.blobs.put(outputKey, await readFile(outputLocation), 'video/mp4');
       state.outputKey = outputKey;
       state.progress = 1;
       state.done = true;
-      this.log(`render ${renderId}: ${composition.durationInFrames} frames at ${state.framesPerSecond?.toFixed(1)} fps`);
+      this.log(
+        `render ${renderId}: ${composition.durationInFrames} frames in ${chunks.length} piece(s) at ${state.framesPerSecond?.toFixed(1)} fps`,
+      );
     } finally {
-      await browser.close({ silent: true });
-      await rm(outputLocation, { force: true });
+      await Promise.all(browsers.map((_, i) => closeBrowser(i)));
+      await rm(dir, { recursive: true, force: true });
     }
   }
 
@@ -209,6 +302,54 @@ export class LocalRemotionRenderer implements VideoRenderer {
     }
     return path;
   }
+}
+
+type Browser = Awaited<ReturnType<typeof openBrowser>>;
+
+/** Adds `-threads n` to an ffmpeg command as an output option (just before the output path). */
+export function withEncoderThreads(args: string[], threads: number): string[] {
+  return [...args.slice(0, -1), '-threads', String(threads), ...args.slice(-1)];
+}
+
+/** The slice of Remotion's page object used below (its CDP session); absent fields mean "leave alone". */
+interface PageWithSession {
+  _client?: () => { send?: (method: string, params?: object) => Promise<unknown> };
+}
+
+/**
+ * Remotion asks for every frame's screenshot with `captureBeyondViewport: true`, which makes
+ * Chromium resize the page to its full height, lay it out and repaint it, for every frame. The
+ * page is exactly the frame here (Remotion sets the viewport to the composition's size), so
+ * the screenshot is the same without it and each frame costs ~6 ms less CPU (BENCHMARKS.md).
+ * Remotion opens its pages through `browser.newPage`; wrapping it adjusts just that request.
+ * Should Remotion's internals change shape, pages are left as they are.
+ */
+function screenshotWithinViewport(browser: Browser): Browser {
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args: Parameters<Browser['newPage']>) => {
+    const page = await newPage(...args);
+    const session = (page as unknown as PageWithSession)._client?.();
+    const send = session?.send?.bind(session);
+    if (session && send) {
+      session.send = (method, params) =>
+        send(method, method === 'Page.captureScreenshot' && params ? { ...params, captureBeyondViewport: false } : params);
+    }
+    return page;
+  };
+  return browser;
+}
+
+/**
+ * Splits `frames` into at most `pieces` equal, contiguous ranges (the last may be shorter), each
+ * at least {@link MIN_FRAMES_PER_CHUNK} frames long. Equal lengths matter: the audio pieces are
+ * joined on the assumption that every piece but the last has the same duration.
+ */
+export function chunkRanges(frames: number, pieces: number): [number, number][] {
+  const count = Math.max(1, Math.min(pieces, Math.floor(frames / MIN_FRAMES_PER_CHUNK)));
+  const per = Math.ceil(frames / count);
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < frames; start += per) ranges.push([start, Math.min(frames, start + per) - 1]);
+  return ranges;
 }
 
 /** Hash of the composition's sources and the Remotion version: the bundle cache key. */

@@ -1,0 +1,106 @@
+/**
+ * Orchestration overhead: what the pipeline costs when its steps do nothing. The real local
+ * runner (aws-local-stepfunctions with the real ASL) and the real job store (DynamoDB Local, on
+ * disk as `shorts generate` uses it); every Task's work is replaced by a no-op inside the real
+ * stepHandler, so each step still records running/succeeded on the job. Wait for Render is 0 ms.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { newJob, type StepName } from '../../lambdas/core/job.js';
+import { VideoRequestSchema } from '../../lambdas/core/model.js';
+import type { LocalHandler } from '../../lib/local/state-machine-runner.js';
+
+const SCENES = 5;
+
+/** What each Task state returns when it does no work, shaped as the ASL's next states expect. */
+function noOpResults(): Record<string, { step: StepName; result: () => unknown; finishes?: (r: any) => boolean }> {
+  const script = {
+    title: 'Bench',
+    hook: 'A hook.',
+    style: 'flat colours',
+    scenes: Array.from({ length: SCENES }, (_, i) => ({ narration: `Scene ${i}.`, imagePrompt: `Picture ${i}` })),
+  };
+  const timeline = { fps: 30, durationInFrames: 900, crossfadeFrames: 12, scenes: [] };
+  return {
+    'Generate Script': { step: 'script', result: () => ({ raw: JSON.stringify(script) }) },
+    'Parse Script': { step: 'parse', result: () => script },
+    'Generate Image': { step: 'images', result: () => ({ key: 'assets/images/none.png', reused: true }) },
+    'Generate Voice': { step: 'voice', result: () => ({ audioKey: 'assets/voice/none.wav', durationMs: 30_000, words: [], segmentStarts: [], reused: true }) },
+    'Build Captions': { step: 'captions', result: () => [] },
+    'Compute Duration': { step: 'duration', result: () => timeline },
+    'Start Render': {
+      step: 'render',
+      result: () => ({ renderId: 'none', outputKey: 'videos/none.mp4', startedAt: new Date().toISOString(), timeoutSeconds: 60 }),
+      finishes: () => false,
+    },
+    'Check Render': { step: 'render', result: () => ({ done: true, timedOut: false, progress: 1, outputKey: 'videos/none.mp4' }) },
+    'Finalize Job': { step: 'finalize', result: () => ({ outputKey: 'videos/none.mp4' }) },
+    'Fail Job': { step: 'finalize', result: () => ({ failed: true }) },
+  };
+}
+
+export interface OrchestrationTiming {
+  jobs: number;
+  /** Per job: job record created → execution finished. */
+  perJobMs: number[];
+  /** Per job with the same no-ops outside stepHandler (no job-store writes): the ASL runner alone. */
+  runnerOnlyMs: number[];
+  /** Task invocations per job (each one two to four job-store writes). */
+  tasksPerJob: number;
+}
+
+export async function measureOrchestration(root: string, jobs: number): Promise<OrchestrationTiming> {
+  const dataDir = await mkdtemp(join(root, 'orchestration-'));
+  const { startLocalCloud } = await import('../../lib/local/runtime.js');
+  const cloud = await startLocalCloud({ dataDir, quiet: true });
+  try {
+    // Imported once the environment points at the emulators (the composition root reads it).
+    const { stepHandler } = await import('../../lambdas/shared/step-handler.js');
+    const { jobStore } = await import('../../lambdas/shared/container.js');
+    const { LocalPipelineRunner, loadStepHandlers } = await import('../../lib/local/state-machine-runner.js');
+    const results = noOpResults();
+    let tasks = 0;
+    const handlers: Record<string, LocalHandler> = {};
+    const bare: Record<string, LocalHandler> = {};
+    for (const state of Object.keys(await loadStepHandlers())) {
+      const spec = results[state];
+      if (!spec) throw new Error(`The pipeline has a state "${state}" the orchestration bench has no no-op for; add one.`);
+      const handler = stepHandler({ step: spec.step, ...(spec.finishes ? { finishes: spec.finishes } : {}) }, async () => spec.result());
+      handlers[state] = async (event) => {
+        tasks++;
+        return handler(event);
+      };
+      bare[state] = async () => spec.result();
+    }
+    const runner = await LocalPipelineRunner.create({ handlers, waitTimeOverrides: { 'Wait for Render': 0 } });
+    const bareRunner = await LocalPipelineRunner.create({ handlers: bare, waitTimeOverrides: { 'Wait for Render': 0 } });
+    const jobsStore = jobStore();
+    const request = VideoRequestSchema.parse({ prompt: 'orchestration bench', seconds: 30 });
+    const runOne = async (i: number) => {
+      const jobId = `bench-${process.pid}-${i}`;
+      const started = performance.now();
+      await jobsStore.create(newJob({ jobId, userId: 'bench', request, now: new Date() }));
+      await runner.start(jobId, { jobId, request }).result;
+      return performance.now() - started;
+    };
+    const runBare = async (i: number) => {
+      const started = performance.now();
+      await bareRunner.start(`bare-${process.pid}-${i}`, { jobId: `bare-${i}`, request }).result;
+      return performance.now() - started;
+    };
+    // Two warm-up jobs: the first pays for module loading, JIT and the SDK's first connections.
+    await runOne(-1);
+    await runOne(-2);
+    tasks = 0;
+    const perJobMs: number[] = [];
+    for (let i = 0; i < jobs; i++) perJobMs.push(await runOne(i));
+    const tasksPerJob = tasks / jobs;
+    await runBare(-1);
+    const runnerOnlyMs: number[] = [];
+    for (let i = 0; i < jobs; i++) runnerOnlyMs.push(await runBare(i));
+    return { jobs, perJobMs, runnerOnlyMs, tasksPerJob };
+  } finally {
+    await cloud.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
