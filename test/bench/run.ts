@@ -118,6 +118,7 @@ async function measureRun(name: string, index: number, work: () => Promise<void>
     const wallMs = performance.now() - started;
     const { peak } = await pss.stop();
     const parts = Object.entries(peak.byKind)
+      .filter(([, kb]) => kb >= 1024)
       .sort((a, b) => b[1] - a[1])
       .map(([kind, kb]) => `${kind} ${(kb / 1024).toFixed(0)}`)
       .join(', ');
@@ -250,6 +251,7 @@ async function main() {
     const m: Measured<MemoryMeasurement> = await withLoad(() => measureGenerateMemory(ROOT, join(ROOT, 'memory.mp4')));
     const mb = m.value.peak.totalKb / 1024;
     const parts = Object.entries(m.value.peak.byKind)
+      .filter(([, kb]) => kb >= 1024)
       .sort((a, b) => b[1] - a[1])
       .map(([kind, kb]) => `${kind} ${(kb / 1024).toFixed(0)}`)
       .join(', ');

@@ -34,8 +34,8 @@ const CHROMIUM_OPTIONS: ChromiumOptions = { gl: null };
 const JPEG_QUALITY = 80;
 const X264_PRESET: X264Preset = 'veryfast';
 /**
- * Below this many frames a video is rendered in one piece: a second browser costs about a
- * second to start, more than it saves on a clip of a few seconds.
+ * Every piece is at least this long (2 s at 30 fps), so clips under 4 s render in one piece: a
+ * second browser costs about a second to start, more than it saves on a clip that short.
  */
 const MIN_FRAMES_PER_CHUNK = 60;
 /**
@@ -57,7 +57,7 @@ export interface LocalRemotionRendererOptions {
    * then joined without re-encoding — Remotion Lambda's chunking, on one machine. One tab walks
    * its frames strictly in turn (page → compositor → screenshot → JPEG → encoder), so a single
    * piece keeps about one core busy; two pieces keep two. Default: the number of cores, at most 4.
-   * (Several tabs in one browser are slower: switching the active tab repaints every frame.)
+   * (Several tabs in one browser measured slower: ~60% more CPU a frame, BENCHMARKS.md.)
    */
   parallelChunks?: number;
   onLog?: (message: string) => void;
