@@ -2,7 +2,7 @@
  * What the dashboard reads from the HTTP API (docs/api.md), in the shapes the screens use.
  * The raw answers are mapped onto these in client.ts, so a renamed field changes one place.
  */
-import type { JobStatus, StepName, StepStatus } from '../../../lambdas/core/job.js';
+import type { JobStatus, StepName, StepState, StepStatus } from '../../../lambdas/core/job.js';
 import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
 import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
 
@@ -16,16 +16,8 @@ export interface VideoRequestView {
   captionStyle: CaptionStyle;
 }
 
-export interface StepView {
-  status: StepStatus;
-  startedAt?: string;
-  endedAt?: string;
-  durationMs?: number;
-  attempts?: number;
-  done?: number;
-  total?: number;
-  error?: string;
-}
+/** A step as the API reports it: the job record's step entry. */
+export type StepView = StepState;
 
 export interface VideoError {
   step?: StepName;
