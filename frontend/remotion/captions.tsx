@@ -1,9 +1,10 @@
 import { Fragment, type CSSProperties } from 'react';
-import { AbsoluteFill, interpolate, spring, useCurrentFrame, useVideoConfig } from 'remotion';
+import { AbsoluteFill, interpolate, useCurrentFrame, useVideoConfig } from 'remotion';
 import type { CaptionStyle } from '../../lambdas/core/model.js';
 import type { CaptionPage } from '../../lambdas/core/video-props.js';
-import { activeTokenIndex, pageAt } from './caption-timing.js';
+import { captionStateAt } from './caption-timing.js';
 import { CAPTION_FONT_FAMILY } from './fonts.js';
+import { useFrameSize } from './frame-size.js';
 import { frameLayout } from './layout.js';
 
 const HIGHLIGHT = '#FFD53D';
@@ -17,15 +18,13 @@ export interface CaptionsProps {
 /** Word-by-word captions: the current page, its spoken word highlighted, inside the safe zone. */
 export function Captions({ pages, captionStyle }: CaptionsProps) {
   const frame = useCurrentFrame();
-  const { fps, width, height } = useVideoConfig();
-  const timeMs = (frame / fps) * 1000;
-  const page = pageAt(pages, timeMs);
-  if (!page || page.tokens.length === 0) return null;
+  const { fps } = useVideoConfig();
+  const { width, height } = useFrameSize();
+  const state = captionStateAt(pages, frame, fps);
+  if (!state) return null;
 
+  const { page, active, enter, pop } = state;
   const layout = frameLayout(width, height);
-  const active = activeTokenIndex(page, timeMs);
-  const framesIntoPage = frame - (page.startMs / 1000) * fps;
-  const enter = spring({ frame: framesIntoPage, fps, config: { damping: 200, stiffness: 300 }, durationInFrames: 6 });
   const minimal = captionStyle === 'minimal';
   const fontSize = Math.round(layout.unit * (minimal ? 0.054 : 0.078));
 
@@ -69,7 +68,7 @@ export function Captions({ pages, captionStyle }: CaptionsProps) {
             <Word
             text={token.text.trim()}
             state={i < active ? 'spoken' : i === active ? 'active' : 'upcoming'}
-            pop={i === active ? spring({ frame: frame - (token.fromMs / 1000) * fps, fps, durationInFrames: 5 }) : 0}
+            pop={i === active ? pop : 0}
             captionStyle={captionStyle}
             fontSize={fontSize}
             />

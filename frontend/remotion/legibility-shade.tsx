@@ -1,4 +1,5 @@
-import { AbsoluteFill, useVideoConfig } from 'remotion';
+import { AbsoluteFill } from 'remotion';
+import { useFrameSize } from './frame-size.js';
 import { frameLayout } from './layout.js';
 
 /**
@@ -6,7 +7,7 @@ import { frameLayout } from './layout.js';
  * A static gradient: no filter, nothing recomputed per frame.
  */
 export function LegibilityShade() {
-  const { width, height } = useVideoConfig();
+  const { width, height } = useFrameSize();
   const { captionTop, captionHeight } = frameLayout(width, height);
   const top = (captionTop - captionHeight * 0.6) / height;
   const mid = (captionTop + captionHeight / 2) / height;

@@ -1,23 +1,18 @@
-import { AbsoluteFill, interpolate, useCurrentFrame, useVideoConfig } from 'remotion';
+import { AbsoluteFill, useCurrentFrame, useVideoConfig } from 'remotion';
+import { titleOpacityAt } from './caption-timing.js';
 import { CAPTION_FONT_FAMILY } from './fonts.js';
+import { useFrameSize } from './frame-size.js';
 import { frameLayout } from './layout.js';
-
-/** Frames the title stays up, at 30 fps about 1.5 s; scaled with the fps. */
-const TITLE_SECONDS = 1.6;
 
 /** A small title pill near the top for the first ~1.5 s, fading in and out. */
 export function TitleCard({ title }: { title: string }) {
   const frame = useCurrentFrame();
-  const { fps, width, height } = useVideoConfig();
-  const end = Math.round(TITLE_SECONDS * fps);
-  if (!title.trim() || frame >= end) return null;
+  const { fps } = useVideoConfig();
+  const { width, height } = useFrameSize();
+  const opacity = titleOpacityAt(title, frame, fps);
+  if (opacity === undefined) return null;
 
   const layout = frameLayout(width, height);
-  const fade = Math.round(0.3 * fps);
-  const opacity = interpolate(frame, [0, fade, end - fade, end], [0, 1, 1, 0], {
-    extrapolateLeft: 'clamp',
-    extrapolateRight: 'clamp',
-  });
   const fontSize = Math.round(layout.unit * 0.042);
   return (
     <AbsoluteFill style={{ top: layout.titleTop, height: 'auto', alignItems: 'center', opacity }}>

@@ -141,7 +141,7 @@ describe('LocalRemotionRenderer', () => {
   });
 
   describe('in pieces rendered side by side (parallelChunks)', () => {
-    const chunked = new LocalRemotionRenderer({ blobs, workDir: WORK_DIR, parallelChunks: 2 });
+    const chunked = new LocalRemotionRenderer({ blobs, workDir: WORK_DIR, method: 'full', parallelChunks: 2 });
     const FOUR_SECONDS = 4 * FPS;
 
     function fourSecondProps(): ShortVideoProps {

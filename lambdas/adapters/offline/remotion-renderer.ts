@@ -16,6 +16,7 @@ import {
   type X264Preset,
 } from '@remotion/renderer';
 import { webpackOverride } from '../../../frontend/remotion/webpack-override.js';
+import { renderLayered } from './layered-render.js';
 import { describeError, InvalidInput, NotFound } from '../../core/errors.js';
 import type { BlobStore, RenderProgress, VideoRenderer } from '../../core/ports.js';
 import { COMPOSITION_ID, ShortVideoPropsSchema, type ShortVideoProps } from '../../core/video-props.js';
@@ -27,6 +28,7 @@ const SOURCE_DIRS = [
   fileURLToPath(new URL('../../core/', import.meta.url)),
 ];
 const DEFAULT_BROWSER = '/usr/bin/chromium';
+const DEFAULT_FFMPEG = '/usr/bin/ffmpeg';
 // Measured on two cores (BENCHMARKS.md; FINDINGS: "Rendering with Remotion, offline"). Swangle GL
 // is ~2x slower than none; PNG frames are slower than JPEG; bt709 keeps JPEG frames in limited
 // range; faster x264 presets save little CPU and double the file size at the same quality.
@@ -46,8 +48,22 @@ const MIN_FRAMES_PER_CHUNK = 60;
  */
 const ENCODER_THREADS_PER_PIECE = 1;
 
+/**
+ * How a video is drawn on this machine:
+ * - `layered` (default): the pictures' motion by ffmpeg, everything over them by the composition
+ *   in Chromium, only where and when it changes (layered-render.ts) — about 3× faster;
+ * - `full`: every frame of the composition in Chromium, as Remotion Lambda draws it.
+ * Both draw the same video (test/integration/render.test.ts compares them frame by frame).
+ */
+export type RenderMethod = 'layered' | 'full';
+export const RENDER_METHODS: readonly RenderMethod[] = ['layered', 'full'];
+
 export interface LocalRemotionRendererOptions {
   blobs: BlobStore;
+  /** See {@link RenderMethod}; `layered` by default. */
+  method?: RenderMethod;
+  /** ffmpeg for the layered render (perspective, xfade, overlay filters, libx264); Debian's by default. */
+  ffmpegExecutable?: string;
   /** Holds the cached bundle, the Chromium wrapper and in-progress MP4s. */
   workDir: string;
   /** A Chromium/Chrome binary; Debian's by default. */
@@ -80,7 +96,9 @@ let queue: Promise<unknown> = Promise.resolve();
  */
 export class LocalRemotionRenderer implements VideoRenderer {
   readonly name = 'local-remotion';
+  readonly method: RenderMethod;
   private readonly browserExecutable: string;
+  private readonly ffmpegExecutable: string;
   private readonly parallelChunks: number;
   private readonly log: (message: string) => void;
   private readonly workDir: string;
@@ -89,6 +107,8 @@ export class LocalRemotionRenderer implements VideoRenderer {
     // Absolute: bundle() changes the process's working directory while webpack runs.
     this.workDir = resolve(options.workDir);
     this.browserExecutable = options.browserExecutable ?? DEFAULT_BROWSER;
+    this.ffmpegExecutable = options.ffmpegExecutable ?? DEFAULT_FFMPEG;
+    this.method = options.method ?? 'layered';
     this.parallelChunks = Math.max(1, Math.floor(options.parallelChunks ?? Math.min(4, availableParallelism())));
     this.log = options.onLog ?? (() => {});
   }
@@ -160,7 +180,8 @@ export class LocalRemotionRenderer implements VideoRenderer {
     const logLevel: LogLevel = 'error';
     const dir = join(this.workDir, 'renders', renderId);
     const outputLocation = join(dir, 'video.mp4');
-    const chunks = chunkRanges(props.durationInFrames, this.parallelChunks);
+    // The layered render draws in one browser (its strips are small); ffmpeg uses the other core.
+    const chunks = this.method === 'layered' ? [[0, props.durationInFrames - 1] as [number, number]] : chunkRanges(props.durationInFrames, this.parallelChunks);
     await mkdir(dir, { recursive: true });
     const browsers = await Promise.all(
       chunks.map(async () =>
@@ -195,6 +216,34 @@ export class LocalRemotionRenderer implements VideoRenderer {
           if (log.type === 'error' || log.type === 'warning') this.log(`[chromium ${log.type}] ${log.text}`);
         },
       };
+      const rendered = chunks.map(() => 0);
+      const onFrames = (i: number, frames: number) => {
+        rendered[i] = frames;
+        const done = rendered.reduce((a, b) => a + b, 0);
+        // Keep the last few percent for joining and storing, so 1 only ever means "stored".
+        state.progress = Math.min(done / props.durationInFrames, 1) * 0.96;
+        const seconds = (Date.now() - (state.startedAt ?? Date.now())) / 1000;
+        if (seconds > 0 && done > 0) state.framesPerSecond = done / seconds;
+      };
+      state.startedAt = Date.now();
+      if (this.method === 'layered') {
+        const { drawn } = await renderLayered({
+          ...shared,
+          props,
+          browser: browsers[0]!,
+          ffmpeg: this.ffmpegExecutable,
+          dir,
+          outputLocation,
+          x264Preset: X264_PRESET,
+          cancelSignal,
+          cancel,
+          onFrames: (frames) => onFrames(0, frames),
+        });
+        await this.store(state, outputKey, outputLocation);
+        const strips = Object.entries(drawn).map(([layer, n]) => `${n} ${layer}`).join(', ');
+        this.log(`render ${renderId}: ${props.durationInFrames} frames, layered (strips drawn: ${strips}) at ${state.framesPerSecond?.toFixed(1)} fps`);
+        return;
+      }
       const composition = await selectComposition({ ...shared, puppeteerInstance: browsers[0]!, id: COMPOSITION_ID });
       const encoding = {
         ...shared,
@@ -207,16 +256,6 @@ export class LocalRemotionRenderer implements VideoRenderer {
         colorSpace: 'bt709' as const,
         audioCodec: 'aac' as const,
       };
-      const rendered = chunks.map(() => 0);
-      const onFrames = (i: number, frames: number) => {
-        rendered[i] = frames;
-        const done = rendered.reduce((a, b) => a + b, 0);
-        // Keep the last few percent for joining and storing, so 1 only ever means "stored".
-        state.progress = Math.min(done / props.durationInFrames, 1) * 0.96;
-        const seconds = (Date.now() - (state.startedAt ?? Date.now())) / 1000;
-        if (seconds > 0 && done > 0) state.framesPerSecond = done / seconds;
-      };
-      state.startedAt = Date.now();
       if (chunks.length === 1) {
         await renderMedia({
           ...encoding,
@@ -266,11 +305,7 @@ export class LocalRemotionRenderer implements VideoRenderer {
           cancelSignal,
         });
       }
-      state.progress = 0.98;
-      await this.options.blobs.put(outputKey, await readFile(outputLocation), 'video/mp4');
-      state.outputKey = outputKey;
-      state.progress = 1;
-      state.done = true;
+      await this.store(state, outputKey, outputLocation);
       this.log(
         `render ${renderId}: ${composition.durationInFrames} frames in ${chunks.length} piece(s) at ${state.framesPerSecond?.toFixed(1)} fps`,
       );
@@ -278,6 +313,14 @@ export class LocalRemotionRenderer implements VideoRenderer {
       await Promise.all(browsers.map((_, i) => closeBrowser(i)));
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  private async store(state: RenderState, outputKey: string, outputLocation: string) {
+    state.progress = 0.98;
+    await this.options.blobs.put(outputKey, await readFile(outputLocation), 'video/mp4');
+    state.outputKey = outputKey;
+    state.progress = 1;
+    state.done = true;
   }
 
   /**

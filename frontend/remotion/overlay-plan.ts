@@ -1,0 +1,94 @@
+/**
+ * The layered local render (lambdas/adapters/offline/layered-render.ts) draws a video in two
+ * parts: the pictures — Ken Burns, crossfades — by ffmpeg, and everything drawn over them by
+ * this composition, as transparent strips ("bands") that ffmpeg lays on top. A band is drawn in
+ * Chromium only on frames where it changes; most frames repeat the one before.
+ * This module says where the bands are and which frames differ. It reads the same timing
+ * functions the components draw with, so "same state" here means "same pixels" there.
+ */
+import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
+import { captionStateAt, titleOpacityAt } from './caption-timing.js';
+import { frameLayout } from './layout.js';
+
+/** The id of the composition that draws one band of the overlay (overlay-band.tsx). */
+export const OVERLAY_BAND_COMPOSITION_ID = 'ShortVideoOverlayBand';
+
+export type OverlayLayer = 'title' | 'captions';
+
+/** Props of the band composition: the video's props plus which layer and which strip of the frame. */
+export type OverlayBandProps = ShortVideoProps & {
+  layer: OverlayLayer;
+  /** The strip's top edge and height in the full frame, in pixels (even, for 4:2:0 video). */
+  bandTop: number;
+  bandHeight: number;
+};
+
+export interface OverlayBandPlan {
+  layer: OverlayLayer;
+  top: number;
+  height: number;
+  /**
+   * The frames to draw, in order: the first frame of every run of identical frames.
+   * `runs[i]` is how many video frames `frames[i]` stands for; the runs add up to the video.
+   */
+  frames: number[];
+  runs: number[];
+}
+
+/**
+ * Where each layer can draw, with room for what a layer may spill outside its nominal box (text
+ * outline and shadow, the active word's pop, a page or title that wraps to more lines) and, for
+ * the captions, the legibility shade drawn under them (legibility-shade.tsx).
+ */
+export function overlayBands(props: Pick<ShortVideoProps, 'width' | 'height' | 'captionStyle'>): Record<OverlayLayer, { top: number; height: number }> {
+  const { unit, captionTop, captionHeight, titleTop } = frameLayout(props.width, props.height);
+  const even = (v: number) => 2 * Math.round(v / 2);
+  const clampBand = (top: number, bottom: number) => {
+    const t = Math.max(0, even(top));
+    const b = Math.min(props.height, even(bottom));
+    return { top: t, height: Math.max(2, b - t) };
+  };
+  // The shade spans captionTop − 0.6·h … captionTop + 1.6·h (legibility-shade.tsx).
+  const shaded = props.captionStyle !== 'minimal';
+  const captionsTop = captionTop - captionHeight * (shaded ? 0.6 : 0.5);
+  const captionsBottom = captionTop + captionHeight * (shaded ? 1.6 : 1.5);
+  return {
+    title: clampBand(titleTop - unit * 0.05, titleTop + unit * 0.35),
+    captions: clampBand(captionsTop, captionsBottom),
+  };
+}
+
+/** The bands to draw for `props`, each with its distinct frames; a layer with nothing to draw is left out. */
+export function planOverlay(props: ShortVideoProps): OverlayBandPlan[] {
+  const bands = overlayBands(props);
+  const keys: Record<OverlayLayer, (frame: number) => string> = {
+    title: (frame) => {
+      const opacity = titleOpacityAt(props.title, frame, props.fps);
+      return opacity === undefined ? '' : opacity.toFixed(4);
+    },
+    captions: (frame) => {
+      const state = captionStateAt(props.captions, frame, props.fps);
+      if (!state) return '';
+      return `${props.captions.indexOf(state.page)}:${state.active}:${state.enter.toFixed(4)}:${state.pop.toFixed(4)}`;
+    },
+  };
+  const plans: OverlayBandPlan[] = [];
+  for (const layer of ['title', 'captions'] as const) {
+    const plan: OverlayBandPlan = { layer, ...bands[layer], frames: [], runs: [] };
+    let previous: string | undefined;
+    let drawsSomething = false;
+    for (let frame = 0; frame < props.durationInFrames; frame++) {
+      const key = keys[layer](frame);
+      if (key !== '') drawsSomething = true;
+      if (key === previous) {
+        plan.runs[plan.runs.length - 1]! += 1;
+      } else {
+        plan.frames.push(frame);
+        plan.runs.push(1);
+        previous = key;
+      }
+    }
+    if (drawsSomething) plans.push(plan);
+  }
+  return plans;
+}

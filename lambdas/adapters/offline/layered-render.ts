@@ -1,0 +1,310 @@
+/**
+ * The layered local render: the same video as the ShortVideo composition, drawn in two parts.
+ *
+ * - The pictures (Ken Burns zoom and pan, crossfades) are drawn by ffmpeg, following the
+ *   composition's own motion (frontend/remotion/ken-burns.ts): `perspective` maps each frame's
+ *   window of the picture onto the frame with bilinear sampling, as Chromium's compositor
+ *   scales the picture layer; `xfade` crossfades at the scenes' frames.
+ * - Everything drawn over the pictures (title, shade, captions) is drawn by the composition
+ *   itself in Chromium, as transparent strips of the frame (overlay-band.tsx), and only on
+ *   frames where it changes (overlay-plan.ts): about half the frames of a 30 s short, each a
+ *   third of the frame's height.
+ *
+ * Why: a full 1080×1920 frame costs Chromium ~60–70 ms of CPU to composite, read back, encode
+ * and hand over however little changes on it — twice what ffmpeg needs to draw and encode a
+ * whole frame (BENCHMARKS.md). Strips on changed frames cost a fraction of that.
+ * Remotion Lambda renders every frame of the composition in the cloud; this module is the
+ * offline renderer's way of getting the same pictures on one machine's two cores.
+ */
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { renderFrames, selectComposition, type CancelSignal, type ChromiumOptions, type LogLevel, type BrowserLog } from '@remotion/renderer';
+import { MAX_ZOOM, PAN_REACH, panDirection, zoomsOut } from '../../../frontend/remotion/ken-burns.js';
+import {
+  OVERLAY_BAND_COMPOSITION_ID,
+  planOverlay,
+  type OverlayBandPlan,
+  type OverlayBandProps,
+} from '../../../frontend/remotion/overlay-plan.js';
+import type { ShortVideoProps } from '../../core/video-props.js';
+
+type Browser = NonNullable<Parameters<typeof renderFrames>[0]['puppeteerInstance']>;
+
+export interface LayeredRenderOptions {
+  props: ShortVideoProps;
+  /** The composition's bundle. */
+  serveUrl: string;
+  /** An open browser for the overlay strips. */
+  browser: Browser;
+  browserExecutable: string;
+  chromiumOptions: ChromiumOptions;
+  logLevel: LogLevel;
+  onBrowserLog: (log: BrowserLog) => void;
+  /** An ffmpeg with the perspective, xfade and overlay filters and libx264 (Debian's). */
+  ffmpeg: string;
+  /** A scratch directory for the downloaded pictures and voice-over. */
+  dir: string;
+  outputLocation: string;
+  x264Preset: string;
+  cancelSignal: CancelSignal;
+  /** Cancels the strips' drawing when ffmpeg fails. */
+  cancel: () => void;
+  /** Video frames encoded so far. */
+  onFrames: (frames: number) => void;
+}
+
+export interface LayeredRenderResult {
+  /** Strip frames drawn in Chromium, per layer. */
+  drawn: Record<string, number>;
+}
+
+/** Renders `props` to `outputLocation` (H.264 + AAC MP4). */
+export async function renderLayered(options: LayeredRenderOptions): Promise<LayeredRenderResult> {
+  const { props } = options;
+  const files = await downloadInputs(props, options.dir);
+  const plans = planOverlay(props);
+  const args = ffmpegArgs(props, plans, files, { output: options.outputLocation, x264Preset: options.x264Preset });
+  // stdin carries the last strip; each other strip gets its own pipe (fd 3, 4, …).
+  const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', ...plans.slice(0, -1).map(() => 'pipe' as const)];
+  const ffmpeg = spawn(options.ffmpeg, args, { stdio });
+  const exited = new Promise<void>((resolve, reject) => {
+    let stderr = '';
+    ffmpeg.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    ffmpeg.on('error', (error) =>
+      reject(new Error(`could not run ffmpeg at ${options.ffmpeg} (${error.message}); install it (apt-get install ffmpeg) or set FFMPEG_PATH`)),
+    );
+    ffmpeg.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-1500)}`)),
+    );
+  });
+  // `-progress pipe:1` reports "frame=N" lines as it encodes.
+  let pending = '';
+  ffmpeg.stdout!.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /^frame=(\d+)/.exec(line);
+      if (match) options.onFrames(Number(match[1]));
+    }
+  });
+  const streams = plans.map((_, i) => (i === plans.length - 1 ? ffmpeg.stdin! : (ffmpeg.stdio[3 + i] as Writable)));
+  // A pipe ffmpeg closed early (it failed) must not crash the process: the exit reports why.
+  for (const stream of streams) stream.on('error', () => {});
+
+  const drawn: Record<string, number> = {};
+  const drawing = (async () => {
+    const composition = async (plan: OverlayBandPlan) => {
+      const inputProps: OverlayBandProps = { ...props, layer: plan.layer, bandTop: plan.top, bandHeight: plan.height };
+      const selected = await selectComposition({
+        serveUrl: options.serveUrl,
+        id: OVERLAY_BAND_COMPOSITION_ID,
+        inputProps,
+        puppeteerInstance: options.browser,
+        browserExecutable: options.browserExecutable,
+        chromiumOptions: options.chromiumOptions,
+        chromeMode: 'chrome-for-testing',
+        logLevel: options.logLevel,
+        onBrowserLog: options.onBrowserLog,
+      });
+      return { selected, inputProps };
+    };
+    const draw = async (plan: OverlayBandPlan, onFrame: (buffer: Buffer, index: number) => Promise<void> | void) => {
+      const { selected, inputProps } = await composition(plan);
+      const indexOf = new Map(plan.frames.map((frame, i) => [frame, i]));
+      await renderFrames({
+        serveUrl: options.serveUrl,
+        composition: selected,
+        inputProps,
+        frames: plan.frames,
+        imageFormat: 'png',
+        outputDir: null,
+        concurrency: 1,
+        puppeteerInstance: options.browser,
+        browserExecutable: options.browserExecutable,
+        chromiumOptions: options.chromiumOptions,
+        chromeMode: 'chrome-for-testing',
+        logLevel: options.logLevel,
+        onBrowserLog: options.onBrowserLog,
+        cancelSignal: options.cancelSignal,
+        muted: true,
+        onStart: () => {},
+        onFrameUpdate: () => {},
+        onFrameBuffer: (buffer, frame) => onFrame(buffer, indexOf.get(frame)!),
+      });
+      drawn[plan.layer] = plan.frames.length;
+    };
+    // Every strip but the last is drawn first and handed over whole (they are short: the title's
+    // first 1.6 s); the last is streamed while ffmpeg encodes, so drawing and encoding overlap.
+    for (const [i, plan] of plans.entries()) {
+      const stream = streams[i]!;
+      if (i < plans.length - 1) {
+        const frames: Buffer[] = [];
+        await draw(plan, (buffer, index) => void (frames[index] = buffer));
+        frames.forEach((buffer, index) => {
+          for (let n = 0; n < plan.runs[index]!; n++) stream.write(buffer);
+        });
+        stream.end();
+      } else {
+        await streamInOrder(plan, stream, (onFrame) => draw(plan, onFrame));
+      }
+    }
+  })();
+  drawing.catch(() => {
+    if (ffmpeg.exitCode === null) ffmpeg.kill('SIGKILL');
+  });
+  exited.catch(() => options.cancel());
+  // Both must finish; whichever fails first names the cause.
+  await Promise.all([drawing, exited]);
+  return { drawn };
+}
+
+/**
+ * Writes a strip's frames to `stream` in video order, each repeated for its run, waiting for
+ * ffmpeg to take them (so a fast browser does not pile frames up in memory).
+ */
+async function streamInOrder(
+  plan: OverlayBandPlan,
+  stream: Writable,
+  draw: (onFrame: (buffer: Buffer, index: number) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const early = new Map<number, Buffer>();
+  let next = 0;
+  const write = async (buffer: Buffer, runs: number) => {
+    for (let n = 0; n < runs; n++) {
+      if (!stream.write(buffer)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+    }
+  };
+  await draw(async (buffer, index) => {
+    early.set(index, buffer);
+    while (early.has(next)) {
+      const ready = early.get(next)!;
+      early.delete(next);
+      await write(ready, plan.runs[next]!);
+      next++;
+    }
+  });
+  if (next !== plan.frames.length) throw new Error(`the ${plan.layer} strip stopped at frame ${next} of ${plan.frames.length}`);
+  stream.end();
+}
+
+interface InputFiles {
+  /** One file per scene, in scene order. */
+  images: string[];
+  audio: string;
+}
+
+/** Downloads the pictures and the voice-over (presigned URLs) into `dir`; each URL once. */
+async function downloadInputs(props: ShortVideoProps, dir: string): Promise<InputFiles> {
+  const byUrl = new Map<string, Promise<string>>();
+  const fetchTo = (url: string, name: string) => {
+    let file = byUrl.get(url);
+    if (!file) {
+      file = (async () => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`could not download ${name} for the render: HTTP ${response.status}`);
+        const path = join(dir, name);
+        await writeFile(path, new Uint8Array(await response.arrayBuffer()));
+        return path;
+      })();
+      byUrl.set(url, file);
+    }
+    return file;
+  };
+  const [audio, ...images] = await Promise.all([
+    fetchTo(props.audioUrl, 'voice'),
+    ...props.scenes.map((scene, i) => fetchTo(scene.imageUrl, `scene-${i}`)),
+  ]);
+  return { audio: audio!, images };
+}
+
+/**
+ * The ffmpeg perspective window for scene `index`: the part of the (frame-sized) picture that
+ * fills the frame at input frame `in`, as KenBurnsScene's CSS transform shows it.
+ * CSS `translate(T) scale(s)` about the centre c shows picture point p at c + T + s·(p − c), so
+ * the frame's corners show p = c − (c + T)/s and c + (c − T)/s.
+ */
+export function kenBurnsWindow(index: number, frames: number): { x0: string; y0: string; x1: string; y1: string } {
+  const t = `((1-cos(PI*min(in/${Math.max(1, frames - 1)},1)))/2)`;
+  const zoom = (MAX_ZOOM - 1).toFixed(6);
+  const s = zoomsOut(index) ? `(${MAX_ZOOM}-${zoom}*${t})` : `(1+${zoom}*${t})`;
+  const [ux, uy] = panDirection(index);
+  const tx = `(${ux.toFixed(6)}*(${s}-1)/2*${PAN_REACH}*W)`;
+  const ty = `(${uy.toFixed(6)}*(${s}-1)/2*${PAN_REACH}*H)`;
+  const x0 = `(W/2-(W/2+${tx})/${s})`;
+  const y0 = `(H/2-(H/2+${ty})/${s})`;
+  return { x0, y0, x1: `(${x0}+W/${s})`, y1: `(${y0}+H/${s})` };
+}
+
+/** Converts to limited-range BT.709 4:2:0, as the composition's renders are encoded. */
+const TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv';
+
+/** The ffmpeg command: pictures → Ken Burns → crossfades → strips on top → H.264, plus the voice-over as AAC. */
+export function ffmpegArgs(
+  props: ShortVideoProps,
+  plans: OverlayBandPlan[],
+  files: InputFiles,
+  output: { output: string; x264Preset: string },
+): string[] {
+  const { width: w, height: h, fps, scenes } = props;
+  const seconds = (props.durationInFrames / fps).toFixed(6);
+  const inputs: string[] = [];
+  const graph: string[] = [];
+  scenes.forEach((scene, i) => {
+    inputs.push('-framerate', String(fps), '-i', files.images[i]!);
+    const win = kenBurnsWindow(i, scene.durationInFrames);
+    graph.push(
+      [
+        `[${i}:v]scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`,
+        TO_BT709,
+        'format=yuv420p',
+        // The picture is decoded once and repeated for the scene's frames.
+        `loop=loop=${scene.durationInFrames - 1}:size=1`,
+        `setpts=N`,
+        `perspective=x0='${win.x0}':y0='${win.y0}':x1='${win.x1}':y1='${win.y0}':x2='${win.x0}':y2='${win.y1}':x3='${win.x1}':y3='${win.y1}':eval=frame`,
+        `setsar=1[s${i}]`,
+      ].join(','),
+    );
+  });
+  // Later scenes fade in over earlier ones, from their first frame (ShortVideo's sequences).
+  let last = 's0';
+  for (let i = 1; i < scenes.length; i++) {
+    const scene = scenes[i]!;
+    const fade = Math.min(props.crossfadeFrames, scene.durationInFrames);
+    graph.push(
+      fade > 0
+        ? `[${last}][s${i}]xfade=transition=fade:duration=${(fade / fps).toFixed(6)}:offset=${(scene.startFrame / fps).toFixed(6)}[x${i}]`
+        : `[${last}][s${i}]concat=n=2:v=1:a=0[x${i}]`,
+    );
+    last = `x${i}`;
+  }
+  // The strips, as drawn by the composition: title first, captions (with the shade) on top.
+  plans.forEach((plan, i) => {
+    const input = scenes.length + i;
+    const pipe = i === plans.length - 1 ? 'pipe:0' : `pipe:${3 + i}`;
+    inputs.push('-f', 'image2pipe', '-framerate', String(fps), '-c:v', 'png', '-i', pipe);
+    graph.push(`[${input}:v]${TO_BT709},format=yuva420p[b${i}]`);
+    graph.push(`[${last}][b${i}]overlay=x=0:y=${plan.top}:eof_action=pass:format=yuv420[o${i}]`);
+    last = `o${i}`;
+  });
+  graph.push(`[${last}]format=yuv420p[v]`);
+  const audioInput = scenes.length + plans.length;
+  inputs.push('-i', files.audio);
+  // The voice-over, padded with silence or cut to the video's length, at 48 kHz stereo.
+  graph.push(`[${audioInput}:a]aresample=48000,apad=whole_dur=${seconds},atrim=end=${seconds}[a]`);
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'error', '-y',
+    ...inputs,
+    '-filter_complex', graph.join(';'),
+    '-map', '[v]', '-map', '[a]',
+    '-frames:v', String(props.durationInFrames),
+    '-c:v', 'libx264', '-preset', output.x264Preset, '-crf', '18', '-pix_fmt', 'yuv420p',
+    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
+    '-c:a', 'aac', '-b:a', '320k', '-ac', '2',
+    '-movflags', '+faststart',
+    '-progress', 'pipe:1',
+    output.output,
+  ];
+}
