@@ -7,6 +7,7 @@ import type { BlobStore, Clock, ImageGenerator, JobIndex, JobStore, ScriptWriter
 import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store.js';
 import { ProviderKeys } from '../adapters/providers/provider-keys.js';
+import { DEFAULT_RENDER_METHOD, isRenderMethod, RENDER_METHODS, type RenderMethod } from '../adapters/offline/render-method.js';
 import { ENV, MissingConfiguration, numberEnv, optionalEnv, requireEnv } from './env.js';
 
 /**
@@ -144,6 +145,8 @@ export const videoRenderer = once<Promise<VideoRenderer>>(async () => {
     blobs: blobStore(),
     workDir: join(optionalEnv(ENV.DATA_DIR, join(tmpdir(), 'ai-shorts')), 'render'),
     browserExecutable: optionalEnv(ENV.CHROMIUM_PATH, '/usr/bin/chromium'),
+    method: renderMethod(),
+    ffmpegExecutable: optionalEnv(ENV.FFMPEG_PATH, '/usr/bin/ffmpeg'),
   });
 });
 
@@ -178,9 +181,24 @@ export async function validateProviderConfig(): Promise<Record<ProviderVariable,
     for (const name of REMOTION_LAMBDA_VARIABLES) {
       if (optional(name) === undefined) problems.push(`${ENV.RENDER}=lambda needs ${name}; it is not set.`);
     }
+  } else if (choices[ENV.RENDER] !== undefined) {
+    try {
+      renderMethod();
+    } catch (error) {
+      if (!(error instanceof MissingConfiguration)) throw error;
+      problems.push(error.message);
+    }
   }
   if (problems.length > 0) throw new MissingConfiguration(problems.join(' '));
   return choices;
+}
+
+/** The local renderer's method (SHORTS_RENDER_METHOD), `layered` unless set. */
+export function renderMethod(): RenderMethod {
+  const value = optional(ENV.RENDER_METHOD);
+  if (value === undefined) return DEFAULT_RENDER_METHOD;
+  if (isRenderMethod(value)) return value;
+  throw new MissingConfiguration(`${ENV.RENDER_METHOD} must be one of ${RENDER_METHODS.join(', ')}; it is "${value}".`);
 }
 
 export const renderTimeoutSeconds = (): number => numberEnv(ENV.RENDER_TIMEOUT_SECONDS, 1800);

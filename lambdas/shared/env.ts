@@ -15,6 +15,10 @@ export const ENV = {
   RENDER_TIMEOUT_SECONDS: 'RENDER_TIMEOUT_SECONDS',
   /** Path to the Chromium the local renderer drives. */
   CHROMIUM_PATH: 'SHORTS_CHROMIUM',
+  /** How the local renderer draws: `layered` (default) or `full` (lambdas/adapters/offline/render-method.ts). */
+  RENDER_METHOD: 'SHORTS_RENDER_METHOD',
+  /** Path to the ffmpeg the layered local render uses. */
+  FFMPEG_PATH: 'SHORTS_FFMPEG',
   /**
    * ARN of the Secrets Manager secret (`ai-shorts/providers`) holding the vendor keys as JSON:
    * `{"GROQ_API_KEY","REPLICATE_API_TOKEN","ELEVENLABS_API_KEY"}`. Set only on the steps that call vendors.

@@ -20,6 +20,7 @@ import {
 } from '../adapters/aws/health-probes.js';
 import { SqsQueueDepths } from '../adapters/aws/sqs-queue-depths.js';
 import { chromiumProbe } from '../adapters/offline/chromium-probe.js';
+import { DEFAULT_RENDER_METHOD } from '../adapters/offline/render-method.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
 import type { OpsDeps } from '../core/ops/ops-service.js';
@@ -78,7 +79,11 @@ export function healthProbes(): HealthProbe[] {
       if (!fn) return missing('render', ENV.REMOTION_FUNCTION_NAME);
       return renderFunctionProbe(lambdaClient(), fn);
     }
-    return chromiumProbe(optionalEnv(ENV.CHROMIUM_PATH, '/usr/bin/chromium'));
+    const method = optionalEnv(ENV.RENDER_METHOD, DEFAULT_RENDER_METHOD);
+    return chromiumProbe(
+      optionalEnv(ENV.CHROMIUM_PATH, '/usr/bin/chromium'),
+      method === 'layered' ? optionalEnv(ENV.FFMPEG_PATH, '/usr/bin/ffmpeg') : undefined,
+    );
   };
   return [
     table ? dynamoTableProbe(c.dynamo, table) : missing('dynamodb', ENV.JOBS_TABLE),

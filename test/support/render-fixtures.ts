@@ -122,7 +122,7 @@ export function evenScenes(
 
 export interface ProbedMedia {
   durationSeconds: number;
-  streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; pix_fmt?: string }>;
+  streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; pix_fmt?: string; color_space?: string }>;
 }
 
 /** ffprobe from the system (Debian), independent of the copy Remotion ships. */

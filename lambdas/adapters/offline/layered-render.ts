@@ -199,12 +199,16 @@ interface InputFiles {
 /** Downloads the pictures and the voice-over (presigned URLs) into `dir`; each URL once. */
 async function downloadInputs(props: ShortVideoProps, dir: string): Promise<InputFiles> {
   const byUrl = new Map<string, Promise<string>>();
-  const fetchTo = (url: string, name: string) => {
+  const fetchTo = (url: string, name: string, what: string) => {
     let file = byUrl.get(url);
     if (!file) {
       file = (async () => {
-        const response = await fetch(url);
-        if (!response.ok) throw new Error(`could not download ${name} for the render: HTTP ${response.status}`);
+        // Without the query: a presigned URL's signature is noise in an error message.
+        const shown = url.split('?')[0];
+        const response = await fetch(url).catch((error: unknown) => {
+          throw new Error(`could not load ${what} (${shown}): ${error instanceof Error ? error.message : String(error)}`);
+        });
+        if (!response.ok) throw new Error(`could not load ${what} (${shown}): HTTP ${response.status}`);
         const path = join(dir, name);
         await writeFile(path, new Uint8Array(await response.arrayBuffer()));
         return path;
@@ -214,20 +218,21 @@ async function downloadInputs(props: ShortVideoProps, dir: string): Promise<Inpu
     return file;
   };
   const [audio, ...images] = await Promise.all([
-    fetchTo(props.audioUrl, 'voice'),
-    ...props.scenes.map((scene, i) => fetchTo(scene.imageUrl, `scene-${i}`)),
+    fetchTo(props.audioUrl, 'voice', 'the voice-over'),
+    ...props.scenes.map((scene, i) => fetchTo(scene.imageUrl, `scene-${i}`, `the picture of scene ${i + 1}`)),
   ]);
   return { audio: audio!, images };
 }
 
 /**
  * The ffmpeg perspective window for scene `index`: the part of the (frame-sized) picture that
- * fills the frame at input frame `in`, as KenBurnsScene's CSS transform shows it.
+ * fills the frame at the scene's frame `in` − 1, as KenBurnsScene's CSS transform shows it.
  * CSS `translate(T) scale(s)` about the centre c shows picture point p at c + T + s·(p − c), so
  * the frame's corners show p = c − (c + T)/s and c + (c − T)/s.
  */
 export function kenBurnsWindow(index: number, frames: number): { x0: string; y0: string; x1: string; y1: string } {
-  const t = `((1-cos(PI*min(in/${Math.max(1, frames - 1)},1)))/2)`;
+  // perspective counts its input frames from 1 (`in` is 1 on a scene's first frame).
+  const t = `((1-cos(PI*min((in-1)/${Math.max(1, frames - 1)},1)))/2)`;
   const zoom = (MAX_ZOOM - 1).toFixed(6);
   const s = zoomsOut(index) ? `(${MAX_ZOOM}-${zoom}*${t})` : `(1+${zoom}*${t})`;
   const [ux, uy] = panDirection(index);

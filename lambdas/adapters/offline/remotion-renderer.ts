@@ -17,6 +17,7 @@ import {
 } from '@remotion/renderer';
 import { webpackOverride } from '../../../frontend/remotion/webpack-override.js';
 import { renderLayered } from './layered-render.js';
+import { DEFAULT_RENDER_METHOD, type RenderMethod } from './render-method.js';
 import { describeError, InvalidInput, NotFound } from '../../core/errors.js';
 import type { BlobStore, RenderProgress, VideoRenderer } from '../../core/ports.js';
 import { COMPOSITION_ID, ShortVideoPropsSchema, type ShortVideoProps } from '../../core/video-props.js';
@@ -48,15 +49,6 @@ const MIN_FRAMES_PER_CHUNK = 60;
  */
 const ENCODER_THREADS_PER_PIECE = 1;
 
-/**
- * How a video is drawn on this machine:
- * - `layered` (default): the pictures' motion by ffmpeg, everything over them by the composition
- *   in Chromium, only where and when it changes (layered-render.ts) — about 3× faster;
- * - `full`: every frame of the composition in Chromium, as Remotion Lambda draws it.
- * Both draw the same video (test/integration/render.test.ts compares them frame by frame).
- */
-export type RenderMethod = 'layered' | 'full';
-export const RENDER_METHODS: readonly RenderMethod[] = ['layered', 'full'];
 
 export interface LocalRemotionRendererOptions {
   blobs: BlobStore;
@@ -108,7 +100,7 @@ export class LocalRemotionRenderer implements VideoRenderer {
     this.workDir = resolve(options.workDir);
     this.browserExecutable = options.browserExecutable ?? DEFAULT_BROWSER;
     this.ffmpegExecutable = options.ffmpegExecutable ?? DEFAULT_FFMPEG;
-    this.method = options.method ?? 'layered';
+    this.method = options.method ?? DEFAULT_RENDER_METHOD;
     this.parallelChunks = Math.max(1, Math.floor(options.parallelChunks ?? Math.min(4, availableParallelism())));
     this.log = options.onLog ?? (() => {});
   }
