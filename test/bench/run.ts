@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: how fast and how big ai-shorts is on this machine, in one run.
  *
- *   render         the fixed 30 s 1080×1920 scene set through LocalRemotionRenderer, and the
- *                  same scenes through ffmpeg alone; wall time, fps, CPU time, the ratio
+ *   render         the fixed 30 s 1080×1920 scene set through LocalRemotionRenderer (layered, the
+ *                  default, and full: every frame in Chromium), and the same scenes through
+ *                  ffmpeg alone; wall time, fps, CPU time, the ratio
  *   e2e            `generate` for a 30 s short with the offline providers, per step
  *   orchestration  the real ASL runner and job store with no-op steps: ms per job
  *   memory         peak PSS of `shorts generate` and everything it starts
@@ -11,7 +12,8 @@
  * Options: --only render,e2e,…  --runs N (renders, default 2)  --jobs N (default 30)
  *          --rate R (default 200/s)  --api-seconds S (default 10)
  *          --baseline (also render with the composition and renderer before the optimisations)
- *          --chunks N[,M…] (pieces the composition renders in parallel, one variant per value;
+ *          --methods layered,full (render methods to compare; default both)
+ *          --chunks N[,M…] (pieces the full method renders in parallel, one variant per value;
  *          default: the renderer's own choice)
  * The machine is shared: figures are medians, and the load average is printed beside them.
  * Benchmarks print figures; no test asserts on them.
@@ -29,6 +31,7 @@ import { measureGenerateMemory, type MemoryMeasurement } from './memory.js';
 import type { OrchestrationTiming } from './orchestration.js';
 import { loadAverage, sampleCpu, samplePss } from './process-tree.js';
 import { BASELINE_COMMIT, loadBaselineRenderer } from './baseline.js';
+import { RENDER_METHODS, type RenderMethod } from '../../lambdas/adapters/offline/render-method.js';
 import { renderWithFfmpeg } from './render-ffmpeg.js';
 import { currentRenderer, remotionWorkDir, renderWithRemotion, warmBundle, type RendererFactory } from './render-remotion.js';
 
@@ -133,8 +136,9 @@ async function measureRun(name: string, index: number, work: () => Promise<void>
 async function renderSection(): Promise<RenderVariant[]> {
   const fixture = await loadFixture(ROOT);
   const workDir = remotionWorkDir(ROOT);
-  // --chunks 1,2 renders the current composition once per setting, side by side.
+  // --chunks 1,2 renders the full method once per setting, side by side.
   const chunkSettings = option('chunks')?.split(',').map(Number) ?? [undefined];
+  const methods = (option('methods')?.split(',') ?? RENDER_METHODS) as RenderMethod[];
   const current = currentRenderer();
   const bundleMs = await warmBundle(workDir, current);
   log(`render: fixed scene set ${fixture.dir} (${fixture.props.scenes.length} scenes, ${BENCH_FRAMES} frames); bundle ${bundleMs < 500 ? 'cached' : s(bundleMs)}`);
@@ -150,13 +154,16 @@ async function renderSection(): Promise<RenderVariant[]> {
       render: async () => void (await renderWithRemotion(served.props, workDir, join(ROOT, 'remotion-baseline.mp4'), make)),
     });
   }
-  for (const chunks of chunkSettings) {
-    const make = chunks === undefined ? current : currentRenderer({ parallelChunks: chunks });
-    variants.push({
-      name: `composition${chunks === undefined ? '' : ` (${chunks} piece${chunks === 1 ? '' : 's'})`}`,
-      runs: [],
-      render: async () => void (await renderWithRemotion(served.props, workDir, join(ROOT, 'remotion.mp4'), make)),
-    });
+  // The default (layered) and every frame in Chromium (full, as Remotion Lambda draws), side by side.
+  for (const method of methods) {
+    for (const chunks of method === 'full' ? chunkSettings : [undefined]) {
+      const make = currentRenderer({ method, ...(chunks === undefined ? {} : { parallelChunks: chunks }) });
+      variants.push({
+        name: `composition, ${method === 'layered' ? 'layered (default)' : 'full (every frame in Chromium)'}${chunks === undefined ? '' : ` in ${chunks} piece${chunks === 1 ? '' : 's'}`}`,
+        runs: [],
+        render: async () => void (await renderWithRemotion(served.props, workDir, join(ROOT, `remotion-${method}.mp4`), make)),
+      });
+    }
   }
   variants.push(
     {

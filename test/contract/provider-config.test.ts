@@ -13,6 +13,8 @@ const VARIABLES = [
   'SHORTS_IMAGES',
   'SHORTS_VOICE',
   'SHORTS_RENDER',
+  'SHORTS_RENDER_METHOD',
+  'ASSETS_BUCKET',
   'GROQ_API_KEY',
   'REPLICATE_API_TOKEN',
   'ELEVENLABS_API_KEY',
@@ -129,6 +131,22 @@ describe('provider configuration', () => {
       expect(error!.message).toContain('SHORTS_RENDER=lambda needs REMOTION_SERVE_URL');
       expect(error!.message).not.toContain('REMOTION_REGION;');
       await expect(container.scriptWriter()).rejects.toThrow(/GROQ_API_KEY/);
+    });
+
+    it('renders layered by default, full on request, and names a render method it does not know', async () => {
+      process.env.ASSETS_BUCKET = 'assets';
+      const layered = await freshContainer();
+      expect(layered.renderMethod()).toBe('layered');
+      expect((await layered.videoRenderer()) as unknown).toMatchObject({ name: 'local-remotion', method: 'layered' });
+
+      process.env.SHORTS_RENDER_METHOD = 'full';
+      const full = await freshContainer();
+      expect((await full.videoRenderer()) as unknown).toMatchObject({ method: 'full' });
+
+      process.env.SHORTS_RENDER_METHOD = 'fast';
+      const error = await failure((await freshContainer()).validateProviderConfig());
+      expect(error!.name).toBe('MissingConfiguration');
+      expect(error!.message).toContain('SHORTS_RENDER_METHOD must be one of layered, full; it is "fast".');
     });
 
     it('builds the cloud adapters from the environment', async () => {
