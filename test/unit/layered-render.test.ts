@@ -3,7 +3,7 @@ import { captionStateAt, titleOpacityAt } from '../../frontend/remotion/caption-
 import { kenBurnsAt } from '../../frontend/remotion/ken-burns.js';
 import { overlayBands, planOverlay } from '../../frontend/remotion/overlay-plan.js';
 import { frameLayout } from '../../frontend/remotion/layout.js';
-import { ffmpegArgs, kenBurnsWindow } from '../../lambdas/adapters/offline/layered-render.js';
+import { ffmpegArgs, kenBurnsWindow, stripTimestamps } from '../../lambdas/adapters/offline/layered-render.js';
 import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
 
 /** Evaluates one of ffmpeg's perspective expressions (its `in`, `W`, `H`, `PI`, `cos`, `min`) in JS. */
@@ -102,6 +102,18 @@ describe('planOverlay', () => {
   it('leaves out a layer with nothing to draw', () => {
     expect(planOverlay(props({ title: '  ' })).map((plan) => plan.layer)).toEqual(['captions']);
     expect(planOverlay(props({ captions: [] })).map((plan) => plan.layer)).toEqual(['title']);
+  });
+});
+
+describe('stripTimestamps', () => {
+  it('places each drawn strip frame at the video frame its run starts on', () => {
+    const plan = planOverlay(props()).find((p) => p.layer === 'captions')!;
+    const expression = stripTimestamps(plan);
+    plan.frames.forEach((frame, n) => {
+      const value = new Function('N', 'gte', `return ${expression};`)(n, (a: number, b: number) => (a >= b ? 1 : 0)) as number;
+      expect(value).toBe(frame);
+    });
+    expect(stripTimestamps({ layer: 'title', top: 0, height: 2, frames: [0], runs: [150] })).toBe('0');
   });
 });
 

@@ -143,9 +143,7 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
       if (i < plans.length - 1) {
         const frames: Buffer[] = [];
         await draw(plan, (buffer, index) => void (frames[index] = buffer));
-        frames.forEach((buffer, index) => {
-          for (let n = 0; n < plan.runs[index]!; n++) stream.write(buffer);
-        });
+        for (const buffer of frames) stream.write(buffer);
         stream.end();
       } else {
         await streamInOrder(plan, stream, (onFrame) => draw(plan, onFrame));
@@ -162,8 +160,9 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
 }
 
 /**
- * Writes a strip's frames to `stream` in video order, each repeated for its run, waiting for
- * ffmpeg to take them (so a fast browser does not pile frames up in memory).
+ * Writes a strip's frames to `stream` in video order, each once (ffmpeg places it at its
+ * frame, see {@link stripTimestamps}), waiting for ffmpeg to take them, so a fast browser does
+ * not pile frames up in memory.
  */
 async function streamInOrder(
   plan: OverlayBandPlan,
@@ -172,17 +171,15 @@ async function streamInOrder(
 ): Promise<void> {
   const early = new Map<number, Buffer>();
   let next = 0;
-  const write = async (buffer: Buffer, runs: number) => {
-    for (let n = 0; n < runs; n++) {
-      if (!stream.write(buffer)) await new Promise<void>((resolve) => stream.once('drain', resolve));
-    }
+  const write = async (buffer: Buffer) => {
+    if (!stream.write(buffer)) await new Promise<void>((resolve) => stream.once('drain', resolve));
   };
   await draw(async (buffer, index) => {
     early.set(index, buffer);
     while (early.has(next)) {
       const ready = early.get(next)!;
       early.delete(next);
-      await write(ready, plan.runs[next]!);
+      await write(ready);
       next++;
     }
   });
@@ -243,6 +240,16 @@ export function kenBurnsWindow(index: number, frames: number): { x0: string; y0:
   return { x0, y0, x1: `(${x0}+W/${s})`, y1: `(${y0}+H/${s})` };
 }
 
+/**
+ * A strip's frames arrive one per drawing, numbered N = 0, 1, 2…; each belongs at the video
+ * frame its run starts on: frames[N] = runs[0] + … + runs[N−1]. As an ffmpeg expression (in
+ * frames; the strip's time base is 1/fps), a sum of steps — evaluated once per drawn frame.
+ */
+export function stripTimestamps(plan: OverlayBandPlan): string {
+  const terms = plan.runs.slice(0, -1).map((run, i) => `${run}*gte(N,${i + 1})`);
+  return terms.length ? terms.join('+') : '0';
+}
+
 /** Converts to limited-range BT.709 4:2:0, as the composition's renders are encoded. */
 const TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv';
 
@@ -290,8 +297,9 @@ export function ffmpegArgs(
     const input = scenes.length + i;
     const pipe = i === plans.length - 1 ? 'pipe:0' : `pipe:${3 + i}`;
     inputs.push('-f', 'image2pipe', '-framerate', String(fps), '-c:v', 'png', '-i', pipe);
-    graph.push(`[${input}:v]${TO_BT709},format=yuva420p[b${i}]`);
-    graph.push(`[${last}][b${i}]overlay=x=0:y=${plan.top}:eof_action=pass:format=yuv420[o${i}]`);
+    graph.push(`[${input}:v]setpts='${stripTimestamps(plan)}',${TO_BT709},format=yuva420p[b${i}]`);
+    // A strip frame stays on screen until the next one (overlay repeats the last frame it has).
+    graph.push(`[${last}][b${i}]overlay=x=0:y=${plan.top}:format=yuv420[o${i}]`);
     last = `o${i}`;
   });
   graph.push(`[${last}]format=yuv420p[v]`);
