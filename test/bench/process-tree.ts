@@ -119,23 +119,31 @@ export function samplePss(
 }
 
 /**
- * CPU seconds used by `root` and all its descendants while sampling: every `intervalMs` each
+ * CPU seconds used by `root` and all its descendants while sampling (in all, and per kind of process): every `intervalMs` each
  * live process's utime + stime is read, and each process counts from when it was first seen (or
  * from zero if it started after sampling began) to its last reading. Kernel child-time fields
  * are no use here: Chromium's helpers are often not reaped by the process that is.
  */
-export function sampleCpu(root: number, intervalMs = 100): { stop: () => Promise<number> } {
+export function sampleCpu(
+  root: number,
+  intervalMs = 100,
+): { stop: () => Promise<number>; byKind: () => Record<string, number> } {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
+  const kinds = new Map<number, Promise<string>>();
   let initial = true;
   let running = true;
   const read = async () => {
     for (const { pid, cpuTicks } of await descendants(root)) {
-      if (!first.has(pid)) first.set(pid, initial ? cpuTicks : 0);
+      if (!first.has(pid)) {
+        first.set(pid, initial ? cpuTicks : 0);
+        kinds.set(pid, processKind(pid));
+      }
       last.set(pid, cpuTicks);
     }
     initial = false;
   };
+  const breakdown: Record<string, number> = {};
   const loop = (async () => {
     while (running) {
       await read();
@@ -148,9 +156,16 @@ export function sampleCpu(root: number, intervalMs = 100): { stop: () => Promise
       await loop;
       await read();
       let ticks = 0;
-      for (const [pid, end] of last) ticks += end - (first.get(pid) ?? 0);
+      for (const [pid, end] of last) {
+        const used = end - (first.get(pid) ?? 0);
+        ticks += used;
+        const kind = (await kinds.get(pid)) ?? '?';
+        breakdown[kind] = (breakdown[kind] ?? 0) + used / TICKS_PER_SECOND;
+      }
       return ticks / TICKS_PER_SECOND;
     },
+    /** CPU seconds per kind of process (see {@link processKind}), once stopped. */
+    byKind: () => breakdown,
   };
 }
 

@@ -125,11 +125,17 @@ async function measureRun(name: string, index: number, work: () => Promise<void>
       .sort((a, b) => b[1] - a[1])
       .map(([kind, kb]) => `${kind} ${(kb / 1024).toFixed(0)}`)
       .join(', ');
-    return { wallMs, cpuSeconds: await cpu.stop(), peakPssMb: peak.totalKb / 1024, parts };
+    const cpuSeconds = await cpu.stop();
+    const cpuParts = Object.entries(cpu.byKind())
+      .filter(([, seconds]) => seconds >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)}`)
+      .join(', ');
+    return { wallMs, cpuSeconds, peakPssMb: peak.totalKb / 1024, parts, cpuParts };
   });
-  const { parts, ...value } = m.value;
+  const { parts, cpuParts, ...value } = m.value;
   const r = { ...value, load: m.load };
-  log(`  ${name} run ${index + 1}: ${s(r.wallMs)}, ${(BENCH_FRAMES / (r.wallMs / 1000)).toFixed(1)} fps, CPU ${r.cpuSeconds.toFixed(1)} s, peak PSS of child processes ${r.peakPssMb.toFixed(0)} MB [${parts}] (${loadNote(m)})`);
+  log(`  ${name} run ${index + 1}: ${s(r.wallMs)}, ${(BENCH_FRAMES / (r.wallMs / 1000)).toFixed(1)} fps, CPU ${r.cpuSeconds.toFixed(1)} s [${cpuParts}], peak PSS of child processes ${r.peakPssMb.toFixed(0)} MB [${parts}] (${loadNote(m)})`);
   return r;
 }
 

@@ -242,12 +242,18 @@ export function kenBurnsWindow(index: number, frames: number): { x0: string; y0:
 
 /**
  * A strip's frames arrive one per drawing, numbered N = 0, 1, 2…; each belongs at the video
- * frame its run starts on: frames[N] = runs[0] + … + runs[N−1]. As an ffmpeg expression (in
- * frames; the strip's time base is 1/fps), a sum of steps — evaluated once per drawn frame.
+ * frame its run starts on, `plan.frames[N]`. As an ffmpeg expression (in frames; the strip's
+ * time base is 1/fps): a binary search over N written as nested if()s — ffmpeg's expression
+ * parser refuses deeply nested input (a flat sum of 400 steps fails with ENOMEM), and a
+ * balanced tree nests only log2(drawings) deep.
  */
-export function stripTimestamps(plan: OverlayBandPlan): string {
-  const terms = plan.runs.slice(0, -1).map((run, i) => `${run}*gte(N,${i + 1})`);
-  return terms.length ? terms.join('+') : '0';
+export function stripTimestamps(plan: Pick<OverlayBandPlan, 'frames'>): string {
+  const node = (lo: number, hi: number): string => {
+    if (lo === hi) return String(plan.frames[lo]!);
+    const mid = (lo + hi + 1) >> 1;
+    return `if(lt(N,${mid}),${node(lo, mid - 1)},${node(mid, hi)})`;
+  };
+  return plan.frames.length ? node(0, plan.frames.length - 1) : '0';
 }
 
 /** Converts to limited-range BT.709 4:2:0, as the composition's renders are encoded. */
