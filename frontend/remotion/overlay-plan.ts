@@ -33,6 +33,8 @@ export interface OverlayBandPlan {
    */
   frames: number[];
   runs: number[];
+  /** The frame after the last one this strip draws anything on (its drawings are empty from there on). */
+  visibleUntil: number;
 }
 
 /**
@@ -74,12 +76,15 @@ export function planOverlay(props: ShortVideoProps): OverlayBandPlan[] {
   };
   const plans: OverlayBandPlan[] = [];
   for (const layer of ['title', 'captions'] as const) {
-    const plan: OverlayBandPlan = { layer, ...bands[layer], frames: [], runs: [] };
+    const plan: OverlayBandPlan = { layer, ...bands[layer], frames: [], runs: [], visibleUntil: 0 };
     let previous: string | undefined;
     let drawsSomething = false;
     for (let frame = 0; frame < props.durationInFrames; frame++) {
       const key = keys[layer](frame);
-      if (key !== '') drawsSomething = true;
+      if (key !== '') {
+        drawsSomething = true;
+        plan.visibleUntil = frame + 1;
+      }
       if (key === previous) {
         plan.runs[plan.runs.length - 1]! += 1;
       } else {

@@ -101,6 +101,9 @@ describe('planOverlay', () => {
     const title = plans[0]!;
     const lastTitleFrame = Array.from({ length: p.durationInFrames }, (_, f) => f).filter((f) => titleOpacityAt(p.title, f, p.fps) !== undefined).at(-1)!;
     expect(title.frames.at(-1)).toBe(lastTitleFrame + 1);
+    expect(title.visibleUntil).toBe(lastTitleFrame + 1);
+    // The last page (3000–4000 ms) stays up 350 ms more: up to 4.35 s, frame 130.
+    expect(captions.visibleUntil).toBe(131);
   });
 
   it('leaves out a layer with nothing to draw', () => {
@@ -161,7 +164,7 @@ describe('ffmpegArgs', () => {
 
     const graph = args[args.indexOf('-filter_complex') + 1]!;
     expect(graph).toContain('xfade=transition=fade:duration=0.400000:offset=2.266667');
-    expect(graph).toContain(`overlay=x=0:y=${plans[0]!.top}:`);
+    expect(graph).toContain(`overlay=x=0:y=${plans[0]!.top}:format=yuv420:enable='lt(n,${plans[0]!.visibleUntil})'`);
     expect(graph).toContain(`overlay=x=0:y=${plans[1]!.top}:`);
     expect(graph).toContain('apad=whole_dur=5.000000,atrim=end=5.000000');
     expect(args).toEqual(expect.arrayContaining(['pipe:0', 'pipe:3', '-frames:v', '150', '-colorspace', 'bt709', 'libx264', 'aac']));

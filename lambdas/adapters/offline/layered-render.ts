@@ -304,8 +304,10 @@ export function ffmpegArgs(
     const pipe = i === plans.length - 1 ? 'pipe:0' : `pipe:${3 + i}`;
     inputs.push('-f', 'image2pipe', '-framerate', String(fps), '-c:v', 'png', '-i', pipe);
     graph.push(`[${input}:v]setpts='${stripTimestamps(plan)}',${TO_BT709},format=yuva420p[b${i}]`);
-    // A strip frame stays on screen until the next one (overlay repeats the last frame it has).
-    graph.push(`[${last}][b${i}]overlay=x=0:y=${plan.top}:format=yuv420[o${i}]`);
+    // A strip frame stays on screen until the next one (overlay repeats the last frame it has);
+    // after its last visible frame (the title's first 1.6 s) the frames pass untouched.
+    const enable = plan.visibleUntil < props.durationInFrames ? `:enable='lt(n,${plan.visibleUntil})'` : '';
+    graph.push(`[${last}][b${i}]overlay=x=0:y=${plan.top}:format=yuv420${enable}[o${i}]`);
     last = `o${i}`;
   });
   graph.push(`[${last}]format=yuv420p[v]`);
