@@ -7,7 +7,7 @@ import type { BlobStore, Clock, ImageGenerator, JobIndex, JobStore, ScriptWriter
 import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store.js';
 import { ProviderKeys } from '../adapters/providers/provider-keys.js';
-import { DEFAULT_RENDER_METHOD, isRenderMethod, RENDER_METHODS, type RenderMethod } from '../adapters/offline/render-method.js';
+import { DEFAULT_RENDER_METHOD, isRenderMethod, RENDER_METHODS, type RenderMethod } from '../core/render-method.js';
 import { ENV, MissingConfiguration, numberEnv, optionalEnv, requireEnv } from './env.js';
 
 /**

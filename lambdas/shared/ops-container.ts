@@ -20,7 +20,7 @@ import {
 } from '../adapters/aws/health-probes.js';
 import { SqsQueueDepths } from '../adapters/aws/sqs-queue-depths.js';
 import { chromiumProbe } from '../adapters/offline/chromium-probe.js';
-import { DEFAULT_RENDER_METHOD } from '../adapters/offline/render-method.js';
+import { DEFAULT_RENDER_METHOD } from '../core/render-method.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
 import type { OpsDeps } from '../core/ops/ops-service.js';

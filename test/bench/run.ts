@@ -31,7 +31,7 @@ import { measureGenerateMemory, type MemoryMeasurement } from './memory.js';
 import type { OrchestrationTiming } from './orchestration.js';
 import { loadAverage, sampleCpu, samplePss } from './process-tree.js';
 import { BASELINE_COMMIT, loadBaselineRenderer } from './baseline.js';
-import { RENDER_METHODS, type RenderMethod } from '../../lambdas/adapters/offline/render-method.js';
+import { RENDER_METHODS, type RenderMethod } from '../../lambdas/core/render-method.js';
 import { renderWithFfmpeg } from './render-ffmpeg.js';
 import { currentRenderer, remotionWorkDir, renderWithRemotion, warmBundle, type RendererFactory } from './render-remotion.js';
 

@@ -17,7 +17,7 @@ import {
 } from '@remotion/renderer';
 import { webpackOverride } from '../../../frontend/remotion/webpack-override.js';
 import { renderLayered } from './layered-render.js';
-import { DEFAULT_RENDER_METHOD, type RenderMethod } from './render-method.js';
+import { DEFAULT_RENDER_METHOD, type RenderMethod } from '../../core/render-method.js';
 import { describeError, InvalidInput, NotFound } from '../../core/errors.js';
 import type { BlobStore, RenderProgress, VideoRenderer } from '../../core/ports.js';
 import { COMPOSITION_ID, ShortVideoPropsSchema, type ShortVideoProps } from '../../core/video-props.js';
