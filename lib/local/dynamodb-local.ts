@@ -100,6 +100,26 @@ while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done
 exit "$status"
 `;
 
+/**
+ * JVM settings for a small, single-user emulator. Without them the JVM sizes itself for a
+ * server (G1, a heap of up to a quarter of RAM, both JIT tiers) and sits at ~215–235 MB PSS;
+ * with them ~135–145 MB, and it starts and answers no slower (measured with 100 concurrent
+ * transactions and 3000 writes on disk). Its live heap under the test suite stays ~20–30 MB.
+ * IgnoreUnrecognizedVMOptions keeps older Java 17 builds (no TrimNativeHeapInterval) working.
+ */
+export const DYNAMODB_LOCAL_JVM_OPTIONS = [
+  '-XX:+IgnoreUnrecognizedVMOptions',
+  '-Xms16m',
+  '-Xmx96m',
+  // One GC thread and no concurrent GC machinery: nothing here needs short pauses.
+  '-XX:+UseSerialGC',
+  // The C1 compiler only: C2's compiler threads and code cost memory for no gain in an emulator.
+  '-XX:TieredStopAtLevel=1',
+  '-XX:ReservedCodeCacheSize=32m',
+  // Gives freed native memory (sqlite's page cache, per-thread malloc arenas) back to the OS.
+  '-XX:TrimNativeHeapInterval=2000',
+];
+
 class StartFailed extends Error {
   constructor(
     message: string,
@@ -115,6 +135,7 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
   const storage = options.dbPath ? ['-dbPath', path.resolve(options.dbPath)] : ['-inMemory'];
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
   const args = [
+    ...DYNAMODB_LOCAL_JVM_OPTIONS,
     `-Djava.library.path=${path.join(cwd, 'DynamoDBLocal_lib')}`,
     '-jar',
     'DynamoDBLocal.jar',

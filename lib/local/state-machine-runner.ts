@@ -39,10 +39,18 @@ export async function loadStepHandlers(): Promise<Record<string, LocalHandler>> 
   return handlers;
 }
 
+/**
+ * Waits the local runner shortens. In AWS the render runs in Remotion Lambda and a poll every
+ * 5 s costs a Lambda call; locally the render runs in this process, a poll costs a progress
+ * check and one job-record write, and a 5 s wait only makes the job finish up to 5 s after its
+ * MP4 is stored. The ASL file (the cloud's definition) keeps its 5 s.
+ */
+export const LOCAL_WAIT_TIME_OVERRIDES: Readonly<Record<string, number>> = { 'Wait for Render': 1000 };
+
 export interface RunnerOptions {
   /** Replace some states' handlers (tests inject failures this way). */
   handlers?: Record<string, LocalHandler>;
-  /** Milliseconds, by Wait state name. */
+  /** Milliseconds, by Wait state name; merged over {@link LOCAL_WAIT_TIME_OVERRIDES}. */
   waitTimeOverrides?: Record<string, number>;
   /** Milliseconds, by Task state name. */
   retryIntervalOverrides?: Record<string, number | number[]>;
@@ -75,7 +83,7 @@ export class LocalPipelineRunner {
     const execution = this.machine.run(input as JsonValue, {
       overrides: {
         taskResourceLocalHandlers,
-        ...(this.options.waitTimeOverrides ? { waitTimeOverrides: this.options.waitTimeOverrides } : {}),
+        waitTimeOverrides: { ...LOCAL_WAIT_TIME_OVERRIDES, ...this.options.waitTimeOverrides },
         ...(this.options.retryIntervalOverrides ? { retryIntervalOverrides: this.options.retryIntervalOverrides } : {}),
       },
       context: { Execution: { Id: `local:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() } } as never,

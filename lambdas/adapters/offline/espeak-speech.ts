@@ -50,23 +50,22 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
     const { text } = input;
     if (text.trim() === '') throw new InvalidInput('There is no text to speak.');
     const voice = normalizeVoice(input.voice ?? this.defaultVoice);
-    const engine = await loadEngine();
-    const voiceId = engine.voices.get(voice);
-    if (voiceId === undefined) {
-      throw new InvalidInput(`Unknown eSpeak voice "${input.voice ?? this.defaultVoice}". Valid voices: ${[...engine.voices.keys()].join(', ')}.`);
+    const take = await speak(text, voice, this.rate);
+    if (!take) {
+      throw new InvalidInput(`Unknown eSpeak voice "${input.voice ?? this.defaultVoice}". Valid voices: ${[...(await voiceNames())].join(', ')}.`);
     }
-    const take = await serialized(() => speakLines(engine, text, voiceId, this.rate));
+    const { sampleRate } = take;
     const samples = normalizeLoudness(take.samples);
     return {
-      audio: encodeWav(samples, engine.sampleRate),
+      audio: encodeWav(samples, sampleRate),
       contentType: 'audio/wav',
       extension: 'wav',
-      durationMs: (samples.length * 1000) / engine.sampleRate,
+      durationMs: (samples.length * 1000) / sampleRate,
       words: take.words.map((w) => ({
         text: w.text,
         charStart: w.charStart,
-        startMs: Math.floor((w.startSample * 1000) / engine.sampleRate),
-        endMs: Math.floor((w.endSample * 1000) / engine.sampleRate),
+        startMs: Math.floor((w.startSample * 1000) / sampleRate),
+        endMs: Math.floor((w.endSample * 1000) / sampleRate),
       })) satisfies WordTiming[],
       spend: { units: { characters: text.length }, usd: 0 },
     };
@@ -78,7 +77,13 @@ function normalizeVoice(voice: string): string {
 }
 
 // ---------------------------------------------------------------------------
-// The engine: loaded once per process, used by one call at a time.
+// The engine: a fresh instance for every take, dropped when the take is done.
+//
+// An instance holds ~60 MB (its 16 MB WebAssembly memory, the 24 MB voice data unpacked into
+// its file system, the compiled module) and a process speaks once per video, so keeping one
+// alive would carry that through the whole render. A fresh instance costs ~0.1 s and starts
+// from the same state every time (the engine keeps state between calls: its noise generator,
+// pitch flutter, the loaded dictionary), so the same input always gives the same bytes.
 
 /** The parts of the package's Emscripten module used here (the package ships no types). */
 interface EspeakModule {
@@ -133,18 +138,26 @@ interface Engine {
   callbackPtr: number;
   /** Receives the current call's chunks and events. */
   sink: RawSynthesis | undefined;
-  /** The engine's memory right after loading; see {@link resetEngine}. */
-  pristineHeap: Uint8Array;
 }
 
-let enginePromise: Promise<Engine> | undefined;
+/** The voices eSpeak offers, learnt from the first instance (they are fixed by the package). */
+let knownVoices: Map<string, string> | undefined;
 
-function loadEngine(): Promise<Engine> {
-  enginePromise ??= createEngine().catch((error: unknown) => {
-    enginePromise = undefined; // let a later call try again
-    throw error;
-  });
-  return enginePromise;
+async function voiceNames(): Promise<Iterable<string>> {
+  knownVoices ??= (await createEngine()).voices;
+  return knownVoices.keys();
+}
+
+/**
+ * Speaks `text` on a fresh instance. Undefined when eSpeak has no such voice. Synchronous
+ * once the instance exists, so concurrent calls cannot interleave inside one instance.
+ */
+async function speak(text: string, voice: string, rate: number): Promise<(ReturnType<typeof speakLines> & { sampleRate: number }) | undefined> {
+  const engine = await createEngine();
+  knownVoices ??= engine.voices;
+  const voiceId = engine.voices.get(voice);
+  if (voiceId === undefined) return undefined;
+  return { ...speakLines(engine, text, voiceId, rate), sampleRate: engine.sampleRate };
 }
 
 async function createEngine(): Promise<Engine> {
@@ -153,7 +166,7 @@ async function createEngine(): Promise<Engine> {
   const module = await imported.default();
   const worker = new module.eSpeakNGWorker();
   const voices = voiceTable(worker.list_voices());
-  // Also allocates the binding's small buffer for string arguments before the snapshot below.
+  // Every instance goes through the same steps before its first take, so every take starts alike.
   if (worker.set_voice(voices.get(ESPEAK_DEFAULT_VOICE) ?? 'gmw/en-US') !== 0) throw new Error('eSpeak could not load its default voice.');
   const eventSize = worker.getSizeOfEventStruct_();
   const engine: Engine = {
@@ -163,7 +176,6 @@ async function createEngine(): Promise<Engine> {
     voices,
     callbackPtr: 0,
     sink: undefined,
-    pristineHeap: new Uint8Array(0),
   };
   engine.callbackPtr = module.addFunction(
     (audioPtr, sampleCount, eventsPtr) => {
@@ -187,7 +199,6 @@ async function createEngine(): Promise<Engine> {
     },
     'iiii',
   );
-  engine.pristineHeap = module.HEAPU8.slice();
   return engine;
 }
 
@@ -208,29 +219,6 @@ function voiceTable(list: ReturnType<EspeakWorker['list_voices']>): Map<string, 
   return new Map([...best.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, v]) => [name, v.identifier]));
 }
 
-/**
- * The engine keeps state from one call to the next (its noise generator, pitch flutter,
- * the loaded dictionary), so the same text would come out slightly different each time.
- * Putting its memory back as it was after loading makes every call start fresh: same
- * input, same bytes. Safe because no allocation outlives a call: string arguments go
- * through the binding's buffer allocated before the snapshot, the text through malloc
- * after the reset.
- */
-function resetEngine(engine: Engine): void {
-  const heap = engine.module.HEAPU8; // re-read: the memory may have grown
-  heap.set(engine.pristineHeap);
-  heap.fill(0, engine.pristineHeap.length);
-}
-
-let queue: Promise<unknown> = Promise.resolve();
-
-/** The engine is not re-entrant: one synthesis at a time. */
-function serialized<T>(task: () => T): Promise<T> {
-  const run = queue.then(task);
-  queue = run.catch(() => undefined);
-  return run;
-}
-
 /** Runs one synth_ call on SSML text; the caller has set voice and rate. */
 function synthesizeSsml(engine: Engine, ssml: string): RawSynthesis {
   const { module } = engine;
@@ -245,7 +233,7 @@ function synthesizeSsml(engine: Engine, ssml: string): RawSynthesis {
   } finally {
     engine.sink = undefined;
   }
-  return sink; // textPtr is reclaimed by the next resetEngine
+  return sink; // textPtr goes with the instance
 }
 
 // ---------------------------------------------------------------------------
@@ -301,7 +289,6 @@ function toSsml(line: string, lineStart: number): { ssml: string; offsets: numbe
 
 /** Speaks each line as its own sentence, with a pause between lines. */
 function speakLines(engine: Engine, text: string, voiceId: string, rate: number): { samples: Int16Array; words: TimedWord[] } {
-  resetEngine(engine);
   if (engine.worker.set_voice(voiceId) !== 0) throw new Error(`eSpeak could not load voice ${voiceId}.`);
   engine.worker.set_rate(rate);
 
