@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 import { METRICS_NAMESPACE, METRICS_SERVICE as SERVICE } from '../core/ops/metric-names.js';
 
@@ -14,5 +13,4 @@ export const logger = new Logger({ serviceName: SERVICE });
 /** One metrics buffer per process; handlers publish it once per invocation. */
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: SERVICE });
 
-/** X-Ray: disabled by Powertools itself outside Lambda. */
-export const tracer = new Tracer({ serviceName: SERVICE });
+// The tracer is in tracer.ts: only the steps load the X-Ray SDK.

@@ -3,7 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { jobCostUsd, type Job, type StepName } from '../core/job.js';
 import type { Clock, JobIndex, JobStore } from '../core/ports.js';
 import { METRIC } from '../core/ops/metric-names.js';
-import { logger, metrics, tracer } from './powertools.js';
+import { logger, metrics } from './powertools.js';
+import { tracer } from './tracer.js';
 import { jobStore, systemClock } from './container.js';
 
 /** Steps whose time is mostly a provider's answer (LLM, images, voice). */

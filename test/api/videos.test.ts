@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditStore, jobIndex } from '../../lambdas/shared/api-container.js';
 import { blobStore, jobStore } from '../../lambdas/shared/container.js';
 import { API_ROUTES } from '../../lambdas/api/routes.js';
+import { previewKey, type PreviewPlan } from '../../lambdas/core/video-props.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import { ApiClient, ledgerSum } from './api-client.js';
 
@@ -199,6 +200,39 @@ describe('a video', () => {
     expect(answer.body.steps.map((s: { name: string }) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize']);
     expect(answer.body.videoUrl).toBeUndefined();
     expect((await user.call('GET', `/api/videos/${created.body.id}/file`)).status).toBe(409);
+  });
+
+  it('previews from the plan Start Render keeps, from the render step on and after a retry', async () => {
+    const user = await ApiClient.signIn(server.url, `previewer-${randomUUID()}`);
+    const { body } = await user.createVideo(SHORT);
+    expect((await user.call('GET', `/api/videos/${body.id}`)).body.preview).toBeUndefined();
+
+    // As Start Render does: the render step is running, then the plan lands beside the video.
+    await jobStore().updateStep(body.id, 'render', { status: 'running' });
+    const plan: PreviewPlan = {
+      title: 'How bees dance',
+      width: 1080,
+      height: 1080,
+      fps: 30,
+      durationInFrames: 300,
+      crossfadeFrames: 15,
+      scenes: [{ imageKey: 'assets/images/bee.png', startFrame: 0, durationInFrames: 300 }],
+      audioKey: 'assets/audio/bee.mp3',
+      captions: [],
+      captionStyle: 'bold',
+    };
+    await blobStore().put(previewKey(body.id), new TextEncoder().encode(JSON.stringify(plan)), 'application/json');
+    const running = (await user.call('GET', `/api/videos/${body.id}`)).body;
+    expect(running.preview).toMatchObject({ title: 'How bees dance', durationInFrames: 300 });
+    expect(running.preview.scenes[0].imageUrl).toContain('assets/images/bee.png');
+    expect(running.preview.audioUrl).toContain('assets/audio/bee.mp3');
+
+    // A retry starts every step again; the earlier attempt's plan is still shown meanwhile.
+    await jobIndex().transition(body.id, { status: 'QUEUED' }, { set: { status: 'FAILED', refunded: true } });
+    expect((await user.call('POST', `/api/videos/${body.id}/retry`)).status).toBe(202);
+    const retried = (await user.call('GET', `/api/videos/${body.id}`)).body;
+    expect(retried).toMatchObject({ status: 'QUEUED', attempt: 1 });
+    expect(retried.preview).toMatchObject({ title: 'How bees dance' });
   });
 
   it('is cancelled and refunded when deleted while queued', async () => {

@@ -41,7 +41,8 @@ describe('cloud bundles', () => {
       const loaded = spawnSync(
         process.execPath,
         ['--input-type=module', '-e', `const m = await import(${JSON.stringify(outfile)}); console.log(typeof m.handler);`],
-        { cwd: outdir, encoding: 'utf8', timeout: 60_000 },
+        // As on the Lambda runtime, where the steps load the X-Ray SDK (lambdas/shared/tracer.ts).
+        { cwd: outdir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' } },
       );
 
       // A missing '../adapters/offline/…' means a module on every step's import path (the composition

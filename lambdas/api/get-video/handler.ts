@@ -1,3 +1,5 @@
+import { NotFound } from '../../core/errors.js';
+import type { Job } from '../../core/job.js';
 import { ownedJob } from '../../core/jobs/videos.js';
 import type { BlobStore } from '../../core/ports.js';
 import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../../core/video-props.js';
@@ -8,11 +10,27 @@ import { videoDetail, type VideoUrls } from '../views.js';
 /** How long the presigned URLs in a video's detail work. */
 export const VIDEO_URL_SECONDS = 3600;
 
+/**
+ * Whether Start Render can have stored a preview plan: it does so inside the render step, which
+ * is marked running first. A first attempt whose render step is still pending has none, so the
+ * status polls of a queued or early job cost no storage request; a retried job may keep the plan
+ * of an earlier attempt, so it is looked up.
+ */
+export function mayHavePreview(job: Pick<Job, 'steps' | 'attempt'>): boolean {
+  return (job.attempt ?? 0) > 0 || job.steps?.render?.status !== 'pending';
+}
+
 /** The composition's props for the in-browser preview, once Start Render has stored its plan. */
-async function preview(jobId: string, blobs: BlobStore): Promise<ShortVideoProps | undefined> {
-  const key = previewKey(jobId);
-  if (!(await blobs.exists(key))) return undefined;
-  const plan = JSON.parse(new TextDecoder().decode(await blobs.get(key))) as PreviewPlan;
+async function preview(job: Job, blobs: BlobStore): Promise<ShortVideoProps | undefined> {
+  if (!mayHavePreview(job)) return undefined;
+  let stored: Uint8Array;
+  try {
+    stored = await blobs.get(previewKey(job.jobId)); // one request, not a HEAD and then a GET
+  } catch (error) {
+    if (error instanceof NotFound) return undefined;
+    throw error;
+  }
+  const plan = JSON.parse(new TextDecoder().decode(stored)) as PreviewPlan;
   return presignPlan(plan, (k) => blobs.presignGet(k, VIDEO_URL_SECONDS));
 }
 
@@ -28,6 +46,6 @@ export const handler = userRoute(async ({ event, caller }) => {
     const downloadName = job.outputKey.split('/').pop() ?? 'short.mp4';
     urls.downloadUrl = await blobs.presignGet(job.outputKey, VIDEO_URL_SECONDS, { downloadName });
   }
-  urls.preview = await preview(job.jobId, blobs);
+  urls.preview = await preview(job, blobs);
   return json(200, videoDetail(job, urls));
 });

@@ -6,7 +6,8 @@ import { jobStore, systemClock } from '../../shared/container.js';
 import { MissingConfiguration } from '../../shared/env.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../core/ops/metric-names.js';
-import { logger, metrics, tracer } from '../../shared/powertools.js';
+import { logger, metrics } from '../../shared/powertools.js';
+import { tracer } from '../../shared/tracer.js';
 
 /**
  * The credit store, or none when its tables are not configured: the job must still be marked
