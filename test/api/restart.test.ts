@@ -55,7 +55,13 @@ async function interrupt(dev: Dev): Promise<number | null> {
 async function waitFor(user: ApiClient, id: string, until: (video: any) => boolean, timeoutMs: number): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answer = await user.call('GET', `/api/videos/${id}`);
+    // A poll may meet a keep-alive socket the server is just closing (the test process can be
+    // starved for seconds on a busy machine): that read is retried; a server that is gone is not.
+    const answer = await user.call('GET', `/api/videos/${id}`).catch((error: unknown) => {
+      if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET' && Date.now() < deadline) return undefined;
+      throw error;
+    });
+    if (answer === undefined) continue;
     if (answer.status !== 200) throw new Error(`GET /api/videos/${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
     if (until(answer.body)) return answer.body;
     if (answer.body?.status === 'FAILED') throw new Error(`video ${id} failed: ${JSON.stringify(answer.body.error)}`);
