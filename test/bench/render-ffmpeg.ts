@@ -10,18 +10,11 @@ import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { MAX_ZOOM, PAN_REACH, panDirection, zoomsOut } from '../../frontend/remotion/ken-burns.js';
 import { frameLayout } from '../../frontend/remotion/layout.js';
 import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
 
 const FFMPEG = '/usr/bin/ffmpeg';
-const MAX_ZOOM = 1.12;
-const PAN_DIRECTIONS: ReadonlyArray<readonly [number, number]> = [
-  [1, 0.4],
-  [-1, -0.3],
-  [0.3, 1],
-  [-0.6, 0.8],
-  [0.8, -0.6],
-];
 const HOLD_MS = 350;
 /** libass sizes a face by its line height, CSS by its em: Inter's ascender + descender is ~1.21 em. */
 const ASS_SIZE_PER_CSS_PX = 1.21;
@@ -35,12 +28,11 @@ function fontsDir(): string {
 /** zoompan expressions for scene `index` over `frames` frames, matching KenBurnsScene. */
 function kenBurns(index: number, frames: number, width: number, height: number): string {
   const t = `((1-cos(PI*min(on/${Math.max(1, frames - 1)},1)))/2)`;
-  const zoom = index % 3 === 2 ? `${MAX_ZOOM}-${(MAX_ZOOM - 1).toFixed(2)}*${t}` : `1+${(MAX_ZOOM - 1).toFixed(2)}*${t}`;
-  const [dx, dy] = PAN_DIRECTIONS[index % PAN_DIRECTIONS.length]!;
-  const norm = Math.hypot(dx, dy);
+  const zoom = zoomsOut(index) ? `${MAX_ZOOM}-${(MAX_ZOOM - 1).toFixed(2)}*${t}` : `1+${(MAX_ZOOM - 1).toFixed(2)}*${t}`;
+  const [ux, uy] = panDirection(index);
   // CSS translate(t) then scale(z) about the centre shows the window centred at c - t/z.
-  const x = `iw/2-(${(dx / norm).toFixed(5)}*(zoom-1)/2*0.85*iw)/zoom-iw/zoom/2`;
-  const y = `ih/2-(${(dy / norm).toFixed(5)}*(zoom-1)/2*0.85*ih)/zoom-ih/zoom/2`;
+  const x = `iw/2-(${ux.toFixed(5)}*(zoom-1)/2*${PAN_REACH}*iw)/zoom-iw/zoom/2`;
+  const y = `ih/2-(${uy.toFixed(5)}*(zoom-1)/2*${PAN_REACH}*ih)/zoom-ih/zoom/2`;
   return `zoompan=z='${zoom}':x='${x}':y='${y}':d=${frames}:s=${width}x${height}:fps=30`;
 }
 

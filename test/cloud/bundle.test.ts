@@ -4,7 +4,7 @@
  * stack gives NodejsFunction and imports each in a child process from a bare directory.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -48,6 +48,7 @@ describe('cloud bundles', () => {
       // A missing '../adapters/offline/…' means a module on every step's import path (the composition
       // root) imports an offline adapter statically; import it on demand, as the local renderer is.
       const error = loaded.stderr.split('\n').find((line) => /Error/.test(line)) ?? '';
+      rmSync(outdir, { recursive: true, force: true });
       expect(error, `${id}: the Lambda bundle does not load`).toBe('');
       expect(loaded.stdout.trim()).toBe('function');
     });
