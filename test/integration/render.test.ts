@@ -178,6 +178,25 @@ describe('LocalRemotionRenderer', () => {
       ]);
     });
 
+    it('fails with ffmpeg’s own message when it stops half way, without waiting for it', async () => {
+      // Prepare: an "ffmpeg" that reads a little of the strips, complains and exits.
+      const fake = join(ARTIFACTS, 'ffmpeg-that-fails.sh');
+      await writeFile(fake, '#!/bin/sh\nhead -c 20000 >/dev/null\necho "Conversion failed: disk full" >&2\nexit 1\n', { mode: 0o755 });
+      const broken = new LocalRemotionRenderer({ blobs, workDir: WORK_DIR, ffmpegExecutable: fake });
+
+      // Act
+      const { renderId } = await broken.start({ jobId: 'ffmpeg-fails', props: propsFor(270, 480, 'bold'), outputKey: 'videos/ffmpeg-fails.mp4' });
+      let progress = await broken.progress(renderId);
+      while (!progress.done && !progress.fatalError) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        progress = await broken.progress(renderId);
+      }
+
+      // Assess
+      expect(progress.fatalError).toMatch(/ffmpeg failed \(exit 1\): Conversion failed: disk full/);
+      expect(await blobs.exists('videos/ffmpeg-fails.mp4')).toBe(false);
+    });
+
     it('names ffmpeg when it cannot run it', async () => {
       const broken = new LocalRemotionRenderer({ blobs, workDir: WORK_DIR, ffmpegExecutable: '/nonexistent/ffmpeg' });
 

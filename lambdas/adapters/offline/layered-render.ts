@@ -173,7 +173,12 @@ async function streamInOrder(
   const early = new Map<number, Buffer>();
   let next = 0;
   const write = async (buffer: Buffer) => {
-    if (!stream.write(buffer)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+    if (stream.write(buffer)) return;
+    // Until ffmpeg takes more — or goes away (its exit reports why, and cancels the drawing).
+    await new Promise<void>((resolve) => {
+      stream.once('drain', resolve);
+      stream.once('close', resolve);
+    });
   };
   await draw(async (buffer, index) => {
     early.set(index, buffer);
@@ -317,7 +322,7 @@ export function ffmpegArgs(
   // The voice-over, padded with silence or cut to the video's length, at 48 kHz stereo.
   graph.push(`[${audioInput}:a]aresample=48000,apad=whole_dur=${seconds},atrim=end=${seconds}[a]`);
   return [
-    '-hide_banner', '-nostats', '-loglevel', 'error', '-y',
+    '-hide_banner', '-nostats', '-nostdin', '-loglevel', 'error', '-y',
     ...inputs,
     '-filter_complex', graph.join(';'),
     '-map', '[v]', '-map', '[a]',
