@@ -1,19 +1,29 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { captionStateAt, titleOpacityAt } from '../../frontend/remotion/caption-timing.js';
 import { kenBurnsAt } from '../../frontend/remotion/ken-burns.js';
 import { overlayBands, planOverlay } from '../../frontend/remotion/overlay-plan.js';
 import { frameLayout } from '../../frontend/remotion/layout.js';
-import { ffmpegArgs, kenBurnsWindow, stripTimestamps } from '../../lambdas/adapters/offline/layered-render.js';
+import { evenWeights, ffmpegCommand, kenBurnsWindow, pictureStreams, stripTimestamps } from '../../lambdas/adapters/offline/layered-render.js';
 import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
 
 const run = promisify(execFile);
 
 /** Evaluates one of ffmpeg's perspective expressions (its `in`, `W`, `H`, `PI`, `cos`, `min`) in JS. */
 function evaluate(expression: string, vars: { W: number; H: number; in: number }): number {
-  const js = expression.replaceAll('PI', 'Math.PI').replaceAll('cos(', 'Math.cos(').replaceAll('min(', 'Math.min(').replace(/\bin\b/g, 'frame');
-  return new Function('W', 'H', 'frame', `return ${js};`)(vars.W, vars.H, vars.in) as number;
+  const js = expression
+    .replaceAll('PI', 'Math.PI')
+    .replace(/\b(cos|min|max)\(/g, 'Math.$1(')
+    .replace(/\bif\(/g, 'iff(')
+    .replace(/\blt\(/g, 'lt(')
+    .replace(/\bin\b/g, 'frame');
+  const iff = (c: number, a: number, b: number) => (c ? a : b);
+  const lt = (a: number, b: number) => (a < b ? 1 : 0);
+  return new Function('W', 'H', 'frame', 'iff', 'lt', `return ${js};`)(vars.W, vars.H, vars.in, iff, lt) as number;
 }
 
 function props(overrides: Partial<ShortVideoProps> = {}): ShortVideoProps {
@@ -155,19 +165,128 @@ describe('overlayBands', () => {
   });
 });
 
-describe('ffmpegArgs', () => {
-  it('crossfades at the scenes’ frames, lays the strips at their bands and encodes BT.709 H.264 + AAC', () => {
+describe('the picture streams', () => {
+  const three = props({
+    durationInFrames: 300,
+    scenes: [
+      { imageUrl: 'a', startFrame: 0, durationInFrames: 112 },
+      { imageUrl: 'b', startFrame: 100, durationInFrames: 112 },
+      { imageUrl: 'c', startFrame: 200, durationInFrames: 100 },
+    ],
+  });
+
+  it('puts even and odd scenes in two streams, each scene until its stream’s next one', () => {
+    expect(pictureStreams(three)).toEqual([
+      { segments: [{ scene: 0, from: 0, to: 200 }, { scene: 2, from: 200, to: 300 }] },
+      { segments: [{ scene: 1, from: 0, to: 300 }] },
+    ]);
+    expect(pictureStreams({ ...three, scenes: three.scenes.slice(0, 1) })).toHaveLength(1);
+  });
+
+  it('mixes them as the composition fades each scene in over the one before', () => {
+    const weights = evenWeights(three);
+
+    expect(weights).toHaveLength(300);
+    // Scene 0 alone, then scene 1 (odd) fading in over 12 frames from frame 100.
+    expect(weights.slice(0, 101)).toEqual(Array(101).fill(1));
+    expect(weights[103]).toBeCloseTo(1 - 3 / 12);
+    expect(weights.slice(112, 200)).toEqual(Array(88).fill(0));
+    // Scene 2 (even) fades in from frame 200.
+    expect(weights[206]).toBeCloseTo(6 / 12);
+    expect(weights.slice(212)).toEqual(Array(88).fill(1));
+  });
+});
+
+describe('ffmpegCommand', () => {
+  it('moves each stream with one perspective, mixes them by sendcmd, lays the strips at their bands, encodes BT.709 H.264 + AAC', () => {
     const p = props();
     const plans = planOverlay(p);
 
-    const args = ffmpegArgs(p, plans, { images: ['/w/a', '/w/b'], audio: '/w/voice' }, { output: '/w/out.mp4', x264Preset: 'veryfast' });
+    const command = ffmpegCommand(p, plans, { images: ['/w/a', '/w/b'], audio: '/w/voice', graph: '/w/graph.txt', commands: '/w/mix.cmd' }, { output: '/w/out.mp4', x264Preset: 'veryfast' });
 
-    const graph = args[args.indexOf('-filter_complex') + 1]!;
-    expect(graph).toContain('xfade=transition=fade:duration=0.400000:offset=2.266667');
-    expect(graph).toContain(`overlay=x=0:y=${plans[0]!.top}:format=yuv420:enable='lt(n,${plans[0]!.visibleUntil})'`);
-    expect(graph).toContain(`overlay=x=0:y=${plans[1]!.top}:`);
-    expect(graph).toContain('apad=whole_dur=5.000000,atrim=end=5.000000');
-    expect(args).toEqual(expect.arrayContaining(['pipe:0', 'pipe:3', '-frames:v', '150', '-colorspace', 'bt709', 'libx264', 'aac']));
-    expect(args.at(-1)).toBe('/w/out.mp4');
+    expect(command.graph.match(/perspective=/g)).toHaveLength(2);
+    expect(command.graph).toContain("sendcmd=f='/w/mix.cmd'");
+    expect(command.graph).toContain('blend@mix=all_mode=normal:c0_opacity=1.000000:c1_opacity=1.000000:c2_opacity=1.000000');
+    // Scene 2 (odd) starts at frame 68 and fades in over 12 frames: the even share falls from 1 to 0.
+    // (Frame 69, set half a frame early.)
+    expect(command.commands).toContain('2.283333 blend@mix c0_opacity 0.916667, blend@mix c1_opacity 0.916667, blend@mix c2_opacity 0.916667;');
+    expect(command.commands).toContain('2.650000 blend@mix c0_opacity 0.000000,');
+    expect(command.graph).toContain(`overlay=x=0:y=${plans[0]!.top}:format=yuv420:enable='lt(n,${plans[0]!.visibleUntil})'`);
+    expect(command.graph).toContain(`overlay=x=0:y=${plans[1]!.top}:`);
+    expect(command.graph).toContain('apad=whole_dur=5.000000,atrim=end=5.000000');
+    expect(command.args).toEqual(expect.arrayContaining(['-filter_complex_script', '/w/graph.txt', 'pipe:0', 'pipe:3', '-frames:v', '150', '-colorspace', 'bt709', 'libx264', 'aac']));
+    expect(command.args.at(-1)).toBe('/w/out.mp4');
+  });
+
+  it('crossfades frame by frame as the composition does, in ffmpeg itself', async () => {
+    // Prepare: black, white, black scenes of 32×32, fading over 6 frames; no strips.
+    const dir = await mkdtemp(join(tmpdir(), 'ai-shorts-mix-'));
+    try {
+      const picture = async (name: string, color: string) => {
+        await run('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=${color}:s=32x32`, '-frames:v', '1', join(dir, name)]);
+        return join(dir, name);
+      };
+      const images = [await picture('a.png', 'black'), await picture('b.png', 'white'), await picture('c.png', 'black')];
+      const audio = join(dir, 'voice.wav');
+      await run('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=mono', '-t', '1', audio]);
+      const p = props({
+        width: 32,
+        height: 32,
+        durationInFrames: 60,
+        crossfadeFrames: 6,
+        scenes: [
+          { imageUrl: 'a', startFrame: 0, durationInFrames: 26 },
+          { imageUrl: 'b', startFrame: 20, durationInFrames: 26 },
+          { imageUrl: 'c', startFrame: 40, durationInFrames: 20 },
+        ],
+      });
+      const files = { images, audio, graph: join(dir, 'graph.txt'), commands: join(dir, 'mix.cmd') };
+      const command = ffmpegCommand(p, [], files, { output: join(dir, 'out.mp4'), x264Preset: 'veryfast' });
+      await writeFile(files.graph, command.graph);
+      await writeFile(files.commands, command.commands);
+
+      // Act
+      await run('/usr/bin/ffmpeg', command.args.filter((a) => a !== '-progress' && a !== 'pipe:1'));
+      const { stdout } = await run('/usr/bin/ffmpeg', ['-v', 'error', '-i', join(dir, 'out.mp4'), '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+        encoding: 'buffer',
+        maxBuffer: 1 << 24,
+      });
+
+      // Assess: each frame's brightness (full-range gray) is the mix of black and white the weights say.
+      const weights = evenWeights(p);
+      const frames = stdout.length / (32 * 32);
+      expect(frames).toBe(60);
+      for (let f = 0; f < frames; f++) {
+        const luma = stdout.subarray(f * 1024, (f + 1) * 1024).reduce((a, b) => a + b, 0) / 1024;
+        expect(Math.abs(luma - 255 * (1 - weights[f]!)), `frame ${f}`).toBeLessThan(3);
+      }
+      // Fully back to the even stream after the second fade (blend's all_opacity cannot return to 1).
+      expect(weights.slice(46)).toEqual(Array(14).fill(1));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives each stream, frame by frame, the motion of the scene it shows', () => {
+    const p = props({
+      durationInFrames: 300,
+      scenes: [
+        { imageUrl: 'a', startFrame: 0, durationInFrames: 112 },
+        { imageUrl: 'b', startFrame: 100, durationInFrames: 112 },
+        { imageUrl: 'c', startFrame: 200, durationInFrames: 100 },
+      ],
+    });
+    const command = ffmpegCommand(p, [], { images: ['a', 'b', 'c'], audio: 'v', graph: 'g', commands: 'c' }, { output: 'o.mp4', x264Preset: 'veryfast' });
+    const corners = [...command.graph.matchAll(/perspective=x0='([^']*)':y0='([^']*)'/g)].map((m) => ({ x0: m[1]!, y0: m[2]! }));
+    expect(corners).toHaveLength(2);
+    const [W, H] = [1080, 1920];
+    // [stream, video frame, scene it shows]
+    for (const [stream, frame, scene] of [[0, 0, 0], [0, 111, 0], [0, 200, 2], [0, 299, 2], [1, 100, 1], [1, 150, 1], [1, 211, 1]] as const) {
+      const { startFrame, durationInFrames } = p.scenes[scene]!;
+      const { scale, x } = kenBurnsAt(scene, frame - startFrame, durationInFrames);
+      const expected = W / 2 - (W / 2 + (x / 100) * W) / scale;
+      // The stream's input frame `in` is the video frame + 1.
+      expect(evaluate(corners[stream]!.x0, { W, H, in: frame + 1 })).toBeCloseTo(expected, 3);
+    }
   });
 });

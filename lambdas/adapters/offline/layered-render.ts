@@ -4,7 +4,8 @@
  * - The pictures (Ken Burns zoom and pan, crossfades) are drawn by ffmpeg, following the
  *   composition's own motion (frontend/remotion/ken-burns.ts): `perspective` maps each frame's
  *   window of the picture onto the frame with bilinear sampling, as Chromium's compositor
- *   scales the picture layer; `xfade` crossfades at the scenes' frames.
+ *   scales the picture layer. The even and the odd scenes make two streams (a crossfade mixes
+ *   one of each), mixed frame by frame as the composition fades each scene in.
  * - Everything drawn over the pictures (title, shade, captions) is drawn by the composition
  *   itself in Chromium, as transparent strips of the frame (overlay-band.tsx), and only on
  *   frames where it changes (overlay-plan.ts): about half the frames of a 30 s short, each a
@@ -43,7 +44,7 @@ export interface LayeredRenderOptions {
   chromiumOptions: ChromiumOptions;
   logLevel: LogLevel;
   onBrowserLog: (log: BrowserLog) => void;
-  /** An ffmpeg with the perspective, xfade and overlay filters and libx264 (Debian's). */
+  /** An ffmpeg with the perspective, blend, sendcmd and overlay filters and libx264 (Debian's). */
   ffmpeg: string;
   /** A scratch directory for the downloaded pictures and voice-over. */
   dir: string;
@@ -66,7 +67,11 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
   const { props } = options;
   const files = await downloadInputs(props, options.dir);
   const plans = planOverlay(props);
-  const args = ffmpegArgs(props, plans, files, { output: options.outputLocation, x264Preset: options.x264Preset });
+  const scripts = { graph: join(options.dir, 'graph.txt'), commands: join(options.dir, 'crossfades.cmd') };
+  const command = ffmpegCommand(props, plans, { ...files, ...scripts }, { output: options.outputLocation, x264Preset: options.x264Preset });
+  await writeFile(scripts.graph, command.graph);
+  await writeFile(scripts.commands, command.commands);
+  const args = command.args;
   // stdin carries the last strip; each other strip gets its own pipe (fd 3, 4, …).
   const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', ...plans.slice(0, -1).map(() => 'pipe' as const)];
   const ffmpeg = spawn(options.ffmpeg, args, { stdio });
@@ -229,13 +234,13 @@ async function downloadInputs(props: ShortVideoProps, dir: string): Promise<Inpu
 
 /**
  * The ffmpeg perspective window for scene `index`: the part of the (frame-sized) picture that
- * fills the frame at the scene's frame `in` − 1, as KenBurnsScene's CSS transform shows it.
+ * fills the frame at the scene's own frame `local` (an ffmpeg expression; by default `in-1`:
+ * perspective counts its input frames from 1), as KenBurnsScene's CSS transform shows it.
  * CSS `translate(T) scale(s)` about the centre c shows picture point p at c + T + s·(p − c), so
  * the frame's corners show p = c − (c + T)/s and c + (c − T)/s.
  */
-export function kenBurnsWindow(index: number, frames: number): { x0: string; y0: string; x1: string; y1: string } {
-  // perspective counts its input frames from 1 (`in` is 1 on a scene's first frame).
-  const t = `((1-cos(PI*min((in-1)/${Math.max(1, frames - 1)},1)))/2)`;
+export function kenBurnsWindow(index: number, frames: number, local = 'in-1'): { x0: string; y0: string; x1: string; y1: string } {
+  const t = `((1-cos(PI*min(max((${local})/${Math.max(1, frames - 1)},0),1)))/2)`;
   const zoom = (MAX_ZOOM - 1).toFixed(6);
   const s = zoomsOut(index) ? `(${MAX_ZOOM}-${zoom}*${t})` : `(1+${zoom}*${t})`;
   const [ux, uy] = panDirection(index);
@@ -244,6 +249,66 @@ export function kenBurnsWindow(index: number, frames: number): { x0: string; y0:
   const x0 = `(W/2-(W/2+${tx})/${s})`;
   const y0 = `(H/2-(H/2+${ty})/${s})`;
   return { x0, y0, x1: `(${x0}+W/${s})`, y1: `(${y0}+H/${s})` };
+}
+
+/** One of the two picture streams: the even scenes' pictures, or the odd scenes'. */
+export interface PictureStream {
+  /** Each scene of the stream from `from` up to (not including) `to`: until the stream's next scene starts. */
+  segments: { scene: number; from: number; to: number }[];
+}
+
+/**
+ * The pictures as two streams, even scenes and odd scenes. A crossfade always mixes a scene with
+ * the one before it, so one of each; and each stream needs a single `perspective` (whose lookup
+ * table alone is W×H×8 bytes, 16.6 MB at 1080×1920) however many scenes the video has — a chain
+ * per scene held ~50 MB a scene in ffmpeg (BENCHMARKS.md).
+ */
+export function pictureStreams(props: Pick<ShortVideoProps, 'scenes' | 'durationInFrames'>): PictureStream[] {
+  const streams: PictureStream[] = [];
+  for (const parity of [0, 1]) {
+    const indexes = props.scenes.map((_, i) => i).filter((i) => i % 2 === parity);
+    if (indexes.length === 0) continue;
+    streams.push({
+      segments: indexes.map((scene, j) => ({
+        scene,
+        from: j === 0 ? 0 : props.scenes[scene]!.startFrame,
+        to: j + 1 < indexes.length ? props.scenes[indexes[j + 1]!]!.startFrame : props.durationInFrames,
+      })),
+    });
+  }
+  return streams;
+}
+
+/**
+ * The even stream's share of each frame, as the composition mixes it: the latest scene that has
+ * started fades in over the one before (opacity 0→1 over its fade), and the two are always one
+ * even and one odd scene.
+ */
+export function evenWeights(props: Pick<ShortVideoProps, 'scenes' | 'durationInFrames' | 'crossfadeFrames'>): number[] {
+  const weights: number[] = [];
+  let top = 0;
+  for (let frame = 0; frame < props.durationInFrames; frame++) {
+    while (top + 1 < props.scenes.length && props.scenes[top + 1]!.startFrame <= frame) top++;
+    const scene = props.scenes[top]!;
+    const fade = top === 0 ? 0 : Math.min(props.crossfadeFrames, scene.durationInFrames);
+    const opacity = fade > 0 ? Math.min(1, (frame - scene.startFrame) / fade) : 1;
+    weights.push(top % 2 === 0 ? opacity : 1 - opacity);
+  }
+  return weights;
+}
+
+/** A perspective expression that follows the stream's scene at input frame `in`: a balanced if() tree over its segments. */
+function streamCorner(props: ShortVideoProps, stream: PictureStream, corner: 'x0' | 'y0' | 'x1' | 'y1'): string {
+  const node = (lo: number, hi: number): string => {
+    if (lo === hi) {
+      const { scene } = stream.segments[lo]!;
+      const { startFrame, durationInFrames } = props.scenes[scene]!;
+      return kenBurnsWindow(scene, durationInFrames, `in-1-${startFrame}`)[corner];
+    }
+    const mid = (lo + hi + 1) >> 1;
+    return `if(lt(in-1,${stream.segments[mid]!.from}),${node(lo, mid - 1)},${node(mid, hi)})`;
+  };
+  return node(0, stream.segments.length - 1);
 }
 
 /**
@@ -266,43 +331,78 @@ export function stripTimestamps(plan: Pick<OverlayBandPlan, 'frames'>): string {
 const TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv';
 
 /** The ffmpeg command: pictures → Ken Burns → crossfades → strips on top → H.264, plus the voice-over as AAC. */
-export function ffmpegArgs(
+export interface FfmpegCommand {
+  args: string[];
+  /** The filter graph, for `-filter_complex_script` (it outgrows a command-line argument on long videos). */
+  graph: string;
+  /** `sendcmd` commands: the crossfades' mix, frame by frame. */
+  commands: string;
+}
+
+export function ffmpegCommand(
   props: ShortVideoProps,
   plans: OverlayBandPlan[],
-  files: InputFiles,
+  files: InputFiles & { graph: string; commands: string },
   output: { output: string; x264Preset: string },
-): string[] {
+): FfmpegCommand {
   const { width: w, height: h, fps, scenes } = props;
   const seconds = (props.durationInFrames / fps).toFixed(6);
   const inputs: string[] = [];
   const graph: string[] = [];
-  scenes.forEach((scene, i) => {
+  const streams = pictureStreams(props);
+  const segmentOf = new Map(streams.flatMap((stream) => stream.segments.map((segment) => [segment.scene, segment] as const)));
+  scenes.forEach((_, i) => {
     inputs.push('-framerate', String(fps), '-i', files.images[i]!);
-    const win = kenBurnsWindow(i, scene.durationInFrames);
+    const segment = segmentOf.get(i)!;
     graph.push(
       [
         `[${i}:v]scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`,
         TO_BT709,
         'format=yuv420p',
-        // The picture is decoded once and repeated for the scene's frames.
-        `loop=loop=${scene.durationInFrames - 1}:size=1`,
-        `setpts=N`,
-        `perspective=x0='${win.x0}':y0='${win.y0}':x1='${win.x1}':y1='${win.y0}':x2='${win.x0}':y2='${win.y1}':x3='${win.x1}':y3='${win.y1}':eval=frame`,
-        `setsar=1[s${i}]`,
+        // The picture is decoded once and repeated until the stream's next scene.
+        `loop=loop=${segment.to - segment.from - 1}:size=1`,
+        `setpts=N[p${i}]`,
       ].join(','),
     );
   });
-  // Later scenes fade in over earlier ones, from their first frame (ShortVideo's sequences).
-  let last = 's0';
-  for (let i = 1; i < scenes.length; i++) {
-    const scene = scenes[i]!;
-    const fade = Math.min(props.crossfadeFrames, scene.durationInFrames);
+  // Each stream: its scenes' pictures one after another, moved by one perspective that follows
+  // the scene of the moment; it works only while the stream is seen (enable: a hidden frame
+  // passes as the still picture).
+  streams.forEach((stream, k) => {
+    const shown = stream.segments
+      .map(({ scene }) => {
+        const { startFrame, durationInFrames } = scenes[scene]!;
+        return `between(t,${((startFrame - 0.5) / fps).toFixed(6)},${((startFrame + durationInFrames - 0.5) / fps).toFixed(6)})`;
+      })
+      .join('+');
+    const corner = (c: 'x0' | 'y0' | 'x1' | 'y1') => streamCorner(props, stream, c);
+    const [x0, y0, x1, y1] = [corner('x0'), corner('y0'), corner('x1'), corner('y1')];
+    const joined =
+      stream.segments.length > 1
+        ? `${stream.segments.map(({ scene }) => `[p${scene}]`).join('')}concat=n=${stream.segments.length}:v=1:a=0,`
+        : `[p${stream.segments[0]!.scene}]`;
+    // concat hands frames on in its own time base: back to one tick per frame.
     graph.push(
-      fade > 0
-        ? `[${last}][s${i}]xfade=transition=fade:duration=${(fade / fps).toFixed(6)}:offset=${(scene.startFrame / fps).toFixed(6)}[x${i}]`
-        : `[${last}][s${i}]concat=n=2:v=1:a=0[x${i}]`,
+      `${joined}settb=1/${fps},setpts=N,perspective=x0='${x0}':y0='${y0}':x1='${x1}':y1='${y0}':x2='${x0}':y2='${y1}':x3='${x1}':y3='${y1}':eval=frame:enable='${shown}',setsar=1[k${k}]`,
     );
-    last = `x${i}`;
+  });
+  // The crossfades: the even stream's share of each frame (1 outside fades) set by sendcmd
+  // half a frame before the frame it is for. Per plane (c0–c2): blend applies all_opacity only
+  // below 1, so once lowered it could never go back to 1.
+  let last = 'k0';
+  const commands: string[] = [];
+  if (streams.length > 1) {
+    const weights = evenWeights(props);
+    weights.forEach((weight, frame) => {
+      if (frame > 0 && weight === weights[frame - 1]) return;
+      const at = Math.max(0, (frame - 0.5) / fps).toFixed(6);
+      const value = weight.toFixed(6);
+      commands.push(`${at} blend@mix c0_opacity ${value}, blend@mix c1_opacity ${value}, blend@mix c2_opacity ${value};`);
+    });
+    const first = weights[0]!.toFixed(6);
+    graph.push(`[k0]sendcmd=f='${escapePath(files.commands)}'[k0c]`);
+    graph.push(`[k0c][k1]blend@mix=all_mode=normal:c0_opacity=${first}:c1_opacity=${first}:c2_opacity=${first}[bg]`);
+    last = 'bg';
   }
   // The strips, as drawn by the composition: title first, captions (with the shade) on top.
   plans.forEach((plan, i) => {
@@ -321,10 +421,10 @@ export function ffmpegArgs(
   inputs.push('-i', files.audio);
   // The voice-over, padded with silence or cut to the video's length, at 48 kHz stereo.
   graph.push(`[${audioInput}:a]aresample=48000,apad=whole_dur=${seconds},atrim=end=${seconds}[a]`);
-  return [
+  const args = [
     '-hide_banner', '-nostats', '-nostdin', '-loglevel', 'error', '-y',
     ...inputs,
-    '-filter_complex', graph.join(';'),
+    '-filter_complex_script', files.graph,
     '-map', '[v]', '-map', '[a]',
     '-frames:v', String(props.durationInFrames),
     '-c:v', 'libx264', '-preset', output.x264Preset, '-crf', '18', '-pix_fmt', 'yuv420p',
@@ -334,4 +434,10 @@ export function ffmpegArgs(
     '-progress', 'pipe:1',
     output.output,
   ];
+  return { args, graph: `${graph.join(';\n')}\n`, commands: `${commands.join('\n')}\n` };
+}
+
+/** A path inside a filter graph option: backslashes, colons and quotes escaped. */
+function escapePath(path: string): string {
+  return path.replaceAll('\\', '\\\\').replaceAll(':', '\\:').replaceAll("'", "\\'");
 }
