@@ -165,8 +165,9 @@ describe('overlayBands', () => {
   });
 });
 
-describe('the picture streams', () => {
-  const three = props({
+/** Three scenes over 300 frames, each overlapping the next by 12 (the crossfade). */
+const threeScenes = () =>
+  props({
     durationInFrames: 300,
     scenes: [
       { imageUrl: 'a', startFrame: 0, durationInFrames: 112 },
@@ -174,6 +175,9 @@ describe('the picture streams', () => {
       { imageUrl: 'c', startFrame: 200, durationInFrames: 100 },
     ],
   });
+
+describe('the picture streams', () => {
+  const three = threeScenes();
 
   it('puts even and odd scenes in two streams, each scene until its stream’s next one', () => {
     expect(pictureStreams(three)).toEqual([
@@ -268,14 +272,7 @@ describe('ffmpegCommand', () => {
   });
 
   it('gives each stream, frame by frame, the motion of the scene it shows', () => {
-    const p = props({
-      durationInFrames: 300,
-      scenes: [
-        { imageUrl: 'a', startFrame: 0, durationInFrames: 112 },
-        { imageUrl: 'b', startFrame: 100, durationInFrames: 112 },
-        { imageUrl: 'c', startFrame: 200, durationInFrames: 100 },
-      ],
-    });
+    const p = threeScenes();
     const command = ffmpegCommand(p, [], { images: ['a', 'b', 'c'], audio: 'v', graph: 'g', commands: 'c' }, { output: 'o.mp4', x264Preset: 'veryfast' });
     const corners = [...command.graph.matchAll(/perspective=x0='([^']*)':y0='([^']*)'/g)].map((m) => ({ x0: m[1]!, y0: m[2]! }));
     expect(corners).toHaveLength(2);
