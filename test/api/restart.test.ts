@@ -98,8 +98,12 @@ describe('shorts dev, restarted', () => {
     user = await ApiClient.signIn(second.url, 'restarter');
 
     // Assess
-    const videoA = await waitFor(user, a.body.id, (v) => v.status === 'SUCCEEDED', 480_000);
-    const videoB = await waitFor(user, b.body.id, (v) => v.status === 'SUCCEEDED', 480_000);
+    // On failure, what the restarted server said is part of the message.
+    const withOutput = (error: unknown): never => {
+      throw new Error(`${(error as Error).message}\n--- shorts dev (restarted) said ---\n${second.output().slice(-6000)}`);
+    };
+    const videoA = await waitFor(user, a.body.id, (v) => v.status === 'SUCCEEDED', 480_000).catch(withOutput);
+    const videoB = await waitFor(user, b.body.id, (v) => v.status === 'SUCCEEDED', 480_000).catch(withOutput);
     expect(videoA.attempt).toBe(1); // re-driven once, as a new execution
     expect(videoB.attempt).toBe(0);
     for (const video of [videoA, videoB]) {

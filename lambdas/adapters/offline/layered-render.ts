@@ -75,6 +75,11 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
   // stdin carries the last strip; each other strip gets its own pipe (fd 3, 4, …).
   const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', ...plans.slice(0, -1).map(() => 'pipe' as const)];
   const ffmpeg = spawn(options.ffmpeg, args, { stdio });
+  // A process that exits mid-render (Ctrl-C on `shorts dev`) takes its ffmpeg with it: left
+  // alone, ffmpeg would go on encoding the pictures into the data directory.
+  const killOnExit = () => ffmpeg.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  ffmpeg.once('exit', () => process.removeListener('exit', killOnExit));
   const exited = new Promise<void>((resolve, reject) => {
     let stderr = '';
     ffmpeg.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -4,6 +4,7 @@ import { ownedJob } from '../../core/jobs/videos.js';
 import type { BlobStore } from '../../core/ports.js';
 import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../../core/video-props.js';
 import { blobStore, jobStore, systemClock } from '../../shared/container.js';
+import { logger } from '../../shared/powertools.js';
 import { json, pathParam, userRoute } from '../http.js';
 import { videoDetail, type VideoUrls } from '../views.js';
 
@@ -30,7 +31,15 @@ async function preview(job: Job, blobs: BlobStore): Promise<ShortVideoProps | un
     if (error instanceof NotFound) return undefined;
     throw error;
   }
-  const plan = JSON.parse(new TextDecoder().decode(stored)) as PreviewPlan;
+  let plan: PreviewPlan;
+  try {
+    plan = JSON.parse(new TextDecoder().decode(stored)) as PreviewPlan;
+  } catch (error) {
+    // The preview is an extra: a plan that cannot be read (a store that served a write in
+    // progress) must not fail the status read; the next poll gets it.
+    logger.warn('preview plan unreadable', { jobId: job.jobId, error });
+    return undefined;
+  }
   return presignPlan(plan, (k) => blobs.presignGet(k, VIDEO_URL_SECONDS));
 }
 
