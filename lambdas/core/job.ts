@@ -118,6 +118,11 @@ export type StepPatch = Partial<Omit<StepState, 'attempts' | 'done' | 'error'>> 
   addAttempt?: boolean;
   done?: number;
   error?: string | null;
+  /**
+   * Write only while the job is QUEUED or RUNNING (else JobStateConflict): a step starting as
+   * Fail Job lands must not mark itself running on a job that has ended.
+   */
+  whileActive?: boolean;
 };
 
 /** Every step pending: a new job, or one about to run again. */

@@ -60,7 +60,8 @@ export function stepHandler<E extends { jobId: string }, R>(
       }
       const now = deps.clock.now();
       const startedAt = job.steps[step]?.startedAt ?? now.toISOString();
-      const state = await jobs.updateStep(event.jobId, step, { status: 'running', startedAt, addAttempt: true });
+      // Conditional too: a Fail Job landing since the read above keeps the step as it left it.
+      const state = await jobs.updateStep(event.jobId, step, { status: 'running', startedAt, addAttempt: true, whileActive: true });
       tracer.putAnnotation('jobId', event.jobId);
       tracer.putAnnotation('step', step);
       if ((state.attempts ?? 1) > 1) stepMetric(step, METRIC.stepRetries, MetricUnit.Count, 1);

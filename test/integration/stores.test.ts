@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoJobStore, JobAlreadyExists } from '../../lambdas/adapters/aws/dynamo-job-store.js';
 import { S3BlobStore } from '../../lambdas/adapters/aws/s3-blob-store.js';
-import { NotFound, ProviderUnavailable } from '../../lambdas/core/errors.js';
+import { JobStateConflict, NotFound, ProviderUnavailable } from '../../lambdas/core/errors.js';
 import { newJob, type Job } from '../../lambdas/core/job.js';
 import { JOBS_TABLE_DEFINITION, TABLE_DEFINITIONS } from '../../lib/cloud/table-definitions.js';
 import { ensureTables, JAVA_REQUIRED_MESSAGE, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
@@ -99,6 +99,25 @@ describe('DynamoJobStore', () => {
     await expect(jobs.updateStep('ghost', 'images', { addDone: 1 })).rejects.toBeInstanceOf(NotFound);
     await expect(jobs.addSpend('ghost', 'images', { usd: 1, units: {} })).rejects.toBeInstanceOf(NotFound);
     expect(await jobs.get('ghost')).toBeUndefined();
+  });
+
+  it('writes a step "while active" only to a job that has not ended', async () => {
+    // Prepare: a job Fail Job has just ended, its images step marked failed.
+    const job = aJob();
+    await jobs.create(job);
+    await jobs.updateStep(job.jobId, 'images', { status: 'failed' });
+    await jobs.update(job.jobId, { status: 'FAILED' });
+
+    // Act: a Map iteration that read the job before that now marks the step running.
+    const late = jobs.updateStep(job.jobId, 'images', { status: 'running', addAttempt: true, whileActive: true });
+
+    // Assess
+    await expect(late).rejects.toBeInstanceOf(JobStateConflict);
+    expect((await jobs.get(job.jobId))?.steps.images).toEqual({ status: 'failed' });
+    await expect(jobs.updateStep('ghost', 'images', { status: 'running', whileActive: true })).rejects.toBeInstanceOf(NotFound);
+    const active = aJob();
+    await jobs.create(active);
+    expect(await jobs.updateStep(active.jobId, 'images', { status: 'running', whileActive: true })).toMatchObject({ status: 'running' });
   });
 
   it('counts 20 concurrent addDone calls exactly', async () => {

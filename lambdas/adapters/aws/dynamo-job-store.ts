@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { InvalidInput, NotFound, PermanentError, ProviderUnavailable } from '../../core/errors.js';
+import { InvalidInput, JobStateConflict, NotFound, PermanentError, ProviderUnavailable } from '../../core/errors.js';
 import type { Job, JobPatch, JobStatus, StepName, StepPatch, StepState } from '../../core/job.js';
 import type { Clock, JobIndex, JobRef, JobStore, JobTransition, Page, Spend } from '../../core/ports.js';
 
@@ -102,7 +102,7 @@ export function decodeCursor(cursor: string | undefined, partition: { name: stri
 }
 
 /** Step fields the store counts itself; a patch adds to them instead of setting them. */
-const COUNTED = new Set(['addDone', 'addAttempt']);
+const COUNTED = new Set(['addDone', 'addAttempt', 'whileActive']);
 
 /**
  * {@link JobStore} over one DynamoDB table (key `jobId`). Every change is a single UpdateItem
@@ -290,8 +290,11 @@ export class DynamoJobStore implements JobStore, JobIndex {
     if (patch.addAttempt) {
       sets.push(`${field('attempts')} = if_not_exists(${field('attempts')}, ${p.value(0)}) + ${p.value(1)}`);
     }
+    const condition = patch.whileActive
+      ? `${p.path('status')} IN (${p.value('QUEUED')}, ${p.value('RUNNING')})`
+      : undefined;
     const item = await this.withMapPath(jobId, ['steps', step], { status: 'pending' }, () =>
-      this.send(jobId, p, sets, `update step ${step} of job ${jobId}`, removes),
+      this.send(jobId, p, sets, `update step ${step} of job ${jobId}`, removes, condition),
     );
     return (item.steps as Record<string, StepState>)[step] as StepState;
   }
@@ -315,7 +318,14 @@ export class DynamoJobStore implements JobStore, JobIndex {
   }
 
   /** One UpdateItem: `SET` the given assignments and `updatedAt`, only if the job exists. Returns the new item. */
-  private async send(jobId: string, p: Placeholders, sets: string[], action: string, removes: string[] = []): Promise<Record<string, unknown>> {
+  private async send(
+    jobId: string,
+    p: Placeholders,
+    sets: string[],
+    action: string,
+    removes: string[] = [],
+    condition?: string,
+  ): Promise<Record<string, unknown>> {
     // Fixed placeholders (not p.value) so a repeated send does not leave an unused value behind.
     p.values[':updatedAt'] = this.clock.now().toISOString();
     const assignments = [...sets, `${p.path('updatedAt')} = :updatedAt`];
@@ -326,7 +336,7 @@ export class DynamoJobStore implements JobStore, JobIndex {
           Key: { jobId },
           UpdateExpression: `SET ${assignments.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           // Without it, UpdateItem would create a stub item for an unknown id.
-          ConditionExpression: `attribute_exists(${p.path('jobId')})`,
+          ConditionExpression: `attribute_exists(${p.path('jobId')})${condition ? ` AND ${condition}` : ''}`,
           ExpressionAttributeNames: p.names,
           ExpressionAttributeValues: p.values,
           ReturnValues: 'ALL_NEW',
@@ -334,7 +344,10 @@ export class DynamoJobStore implements JobStore, JobIndex {
       );
       return answer.Attributes ?? {};
     } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException')) throw new NotFound(`Job ${jobId} does not exist.`, { cause: error });
+      if (isNamed(error, 'ConditionalCheckFailedException')) {
+        if (condition && (await this.get(jobId))) throw new JobStateConflict(`Job ${jobId} has ended: ${action} was not written.`);
+        throw new NotFound(`Job ${jobId} does not exist.`, { cause: error });
+      }
       throw toStoreError(error, action);
     }
   }
