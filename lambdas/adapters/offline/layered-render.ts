@@ -84,7 +84,7 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
     let stderr = '';
     ffmpeg.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     ffmpeg.on('error', (error) =>
-      reject(new Error(`could not run ffmpeg at ${options.ffmpeg} (${error.message}); install it (apt-get install ffmpeg) or set FFMPEG_PATH`)),
+      reject(new Error(`could not run ffmpeg at ${options.ffmpeg} (${error.message}); install it (apt-get install ffmpeg) or set SHORTS_FFMPEG`)),
     );
     ffmpeg.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-1500)}`)),
@@ -106,39 +106,33 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
   for (const stream of streams) stream.on('error', () => {});
 
   const drawn: Record<string, number> = {};
+  // The browser and bundle every strip is drawn with.
+  const page = {
+    serveUrl: options.serveUrl,
+    puppeteerInstance: options.browser,
+    browserExecutable: options.browserExecutable,
+    chromiumOptions: options.chromiumOptions,
+    chromeMode: 'chrome-for-testing' as const,
+    logLevel: options.logLevel,
+    onBrowserLog: options.onBrowserLog,
+  };
   const drawing = (async () => {
     const composition = async (plan: OverlayBandPlan) => {
       const inputProps: OverlayBandProps = { ...props, layer: plan.layer, bandTop: plan.top, bandHeight: plan.height };
-      const selected = await selectComposition({
-        serveUrl: options.serveUrl,
-        id: OVERLAY_BAND_COMPOSITION_ID,
-        inputProps,
-        puppeteerInstance: options.browser,
-        browserExecutable: options.browserExecutable,
-        chromiumOptions: options.chromiumOptions,
-        chromeMode: 'chrome-for-testing',
-        logLevel: options.logLevel,
-        onBrowserLog: options.onBrowserLog,
-      });
+      const selected = await selectComposition({ ...page, id: OVERLAY_BAND_COMPOSITION_ID, inputProps });
       return { selected, inputProps };
     };
     const draw = async (plan: OverlayBandPlan, onFrame: (buffer: Buffer, index: number) => Promise<void> | void) => {
       const { selected, inputProps } = await composition(plan);
       const indexOf = new Map(plan.frames.map((frame, i) => [frame, i]));
       await renderFrames({
-        serveUrl: options.serveUrl,
+        ...page,
         composition: selected,
         inputProps,
         frames: plan.frames,
         imageFormat: 'png',
         outputDir: null,
         concurrency: 1,
-        puppeteerInstance: options.browser,
-        browserExecutable: options.browserExecutable,
-        chromiumOptions: options.chromiumOptions,
-        chromeMode: 'chrome-for-testing',
-        logLevel: options.logLevel,
-        onBrowserLog: options.onBrowserLog,
         cancelSignal: options.cancelSignal,
         muted: true,
         onStart: () => {},
