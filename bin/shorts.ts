@@ -120,9 +120,9 @@ async function generate(promptWords: string[], opts: { out: string; seconds?: nu
   if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
   const request: VideoRequest = parsed.data;
   const outputPath = await checkOutputPath(opts.out);
-  const { validateProviderConfig } = await import('../lambdas/shared/container.js');
+  const { checkProviderSettings } = await import('../lambdas/shared/dependencies.js');
   // A chosen provider without its key fails here, naming the variable — never a silent fallback.
-  await validateProviderConfig().catch((error: Error) => {
+  await checkProviderSettings(process.env).catch((error: Error) => {
     throw error.name === 'MissingConfiguration' ? new UsageError(error.message) : error;
   });
 

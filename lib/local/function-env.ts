@@ -1,0 +1,61 @@
+/**
+ * Each function's own environment, in one process. On Lambda a function's process sees only the
+ * variables its template gives it (and the runtime's own); here every function runs in this
+ * process, so `process.env` is replaced, once, by a view that — inside a function's
+ * AsyncLocalStorage context — is that function's environment, and outside any function the
+ * process's real one. Everything a function runs — its module scope, the AWS SDK reading its
+ * region, credentials and endpoints, Powertools, Remotion's client, child processes it spawns —
+ * sees its environment and nothing of the parent's.
+ *
+ * Writes inside a function stay in its environment (as on Lambda, where they die with the
+ * sandbox); they do not reach the process's C-level environ, so settings a native library reads
+ * at load time (MIMALLOC_*) are the local runtime's to set, outside any function.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+type Environment = Record<string, string | undefined>;
+
+const storage = new AsyncLocalStorage<Environment>();
+let installed = false;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  const real = process.env;
+  const current = (): Environment => storage.getStore() ?? real;
+  const view = new Proxy(real, {
+    get: (_target, key) => (typeof key === 'string' ? current()[key] : Reflect.get(real, key)),
+    set: (_target, key, value) => {
+      if (typeof key !== 'string') return Reflect.set(real, key, value);
+      const env = storage.getStore();
+      if (env) env[key] = String(value);
+      else real[key] = String(value);
+      return true;
+    },
+    has: (_target, key) => (typeof key === 'string' ? key in current() : Reflect.has(real, key)),
+    deleteProperty: (_target, key) => {
+      if (typeof key !== 'string') return Reflect.deleteProperty(real, key);
+      delete current()[key];
+      return true;
+    },
+    ownKeys: () => Reflect.ownKeys(current()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      if (typeof key !== 'string') return Reflect.getOwnPropertyDescriptor(real, key);
+      const env = current();
+      if (!(key in env)) return undefined;
+      return { value: env[key], writable: true, enumerable: true, configurable: true };
+    },
+  });
+  Object.defineProperty(process, 'env', { value: view, writable: true, enumerable: true, configurable: true });
+}
+
+/** Runs `fn` (and everything it starts) with `env` as its `process.env`. */
+export function withEnvironment<T>(env: Environment, fn: () => T): T {
+  install();
+  return storage.run(env, fn);
+}
+
+/** Whether the caller runs inside a function's environment. */
+export function insideFunction(): boolean {
+  return storage.getStore() !== undefined;
+}
