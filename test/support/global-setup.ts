@@ -6,6 +6,6 @@ import { loadSynthesizedStack } from '../../lib/local/contract/synthesize.js';
 
 export default async function setup(): Promise<void> {
   await loadSynthesizedStack({
-    onSynthesize: () => console.log("Synthesizing the stack's contract (lib/cloud changed since the last run)…"),
+    onSynthesize: () => console.log("Synthesizing the stack's contract (its sources changed since it was cached)…"),
   });
 }

@@ -27,7 +27,6 @@ import {
   type SynthesizedStack,
 } from './types.js';
 
-
 function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 }

@@ -19,8 +19,19 @@ export const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'ai-s
 
 /** Folders whose every file is an input of synthesis. */
 export const HASHED_DIRS = ['lib/cloud', 'lambdas', 'state-machines'] as const;
-/** Single files that are inputs of synthesis: the app, its context, the dependency versions, this synth script and its constants. */
-export const HASHED_FILES = ['bin/app.ts', 'cdk.json', 'package-lock.json', 'lib/local/contract/synth-main.ts', 'lib/local/contract/types.ts'] as const;
+/**
+ * Single files that are inputs of synthesis: the app, its context, the dependency versions, this
+ * synth script and its constants, and the one lib/local module lib/cloud imports (pipeline.ts
+ * takes the ASL's path from it).
+ */
+export const HASHED_FILES = [
+  'bin/app.ts',
+  'cdk.json',
+  'package-lock.json',
+  'lib/local/contract/synth-main.ts',
+  'lib/local/contract/types.ts',
+  'lib/local/state-machine-runner.ts',
+] as const;
 
 /** Cache files kept besides the current one: worktrees of one repository share node_modules, and each has its own hash. */
 const KEEP_OTHER_CACHE_FILES = 3;
