@@ -11,6 +11,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTRACT_FILE_VERSION, type SynthesizedStack } from './types.js';
 
+export type { ContractIndex, SynthesizedStack } from './types.js';
+
 /** The repository root (lib/local/contract/ → ../../../). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 export const SYNTH_SCRIPT = fileURLToPath(new URL('./synth-main.ts', import.meta.url));
