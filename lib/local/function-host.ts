@@ -117,6 +117,15 @@ export class FunctionHost {
     this.functions.set(fn.id, fn);
   }
 
+  /**
+   * Replaces a function's environment. Its module scope read the old one if it has started, so
+   * this is for choices made before the first invocation (the dev server's origin).
+   */
+  setEnvironment(id: string, environment: Record<string, string>): void {
+    const fn = this.get(id);
+    this.functions.set(id, { ...fn, environment });
+  }
+
   get(id: string): HostedFunction {
     const fn = this.functions.get(id);
     if (!fn) throw new InvokeError('ResourceNotFoundException', `Function not found: ${id}`, 404);
