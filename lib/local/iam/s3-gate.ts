@@ -16,7 +16,9 @@
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { AuthorizationMappingError, type Authorizer } from './authorizer.js';
+import { s3ErrorXml } from './errors.js';
 import { accessKeyOf, type Principal, type Principals } from './principals.js';
 import type { ServiceContext } from './services/context.js';
 import { s3ListBucketRequest, s3Requests } from './services/s3.js';
@@ -31,6 +33,10 @@ export interface S3GateContext {
   req: Readable;
   params?: Record<string, string | undefined>;
   state: Record<string, unknown>;
+  status: number;
+  body: unknown;
+  type: string;
+  set(field: string, value: string): void;
 }
 
 export type S3Gate = (ctx: S3GateContext, next: () => Promise<void>) => Promise<void>;
@@ -87,9 +93,17 @@ export function createS3Gate(options: S3GateOptions): S3Gate {
     if (secret) account.createKeyPair(accessKeyId, secret);
   };
 
-  const deny = (principal: Principal, message: string): never => {
-    // S3 words its denials for callers of the account; anonymous callers get the bare phrase.
-    throw new S3Error('AccessDenied', principal.kind === 'anonymous' ? ACCESS_DENIED : message);
+  /**
+   * Answers S3's AccessDenied. Written here rather than thrown as s3rver's S3Error, whose XML
+   * escapes twice (a quote in the message would reach the SDK as `&quot;`). S3 words its
+   * denials for callers of the account; anonymous callers get the bare phrase.
+   */
+  const deny = (ctx: S3GateContext, principal: Principal, message: string) => {
+    const requestId = randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase();
+    ctx.status = 403;
+    ctx.type = 'application/xml';
+    ctx.set('x-amz-request-id', requestId);
+    ctx.body = s3ErrorXml('AccessDenied', principal.kind === 'anonymous' ? ACCESS_DENIED : message, requestId);
   };
 
   return async function iamGate(ctx, next) {
@@ -119,7 +133,7 @@ export function createS3Gate(options: S3GateOptions): S3Gate {
     try {
       const requests = s3Requests({ method, bucket, key, query, headers: ctx.headers, ...(deleteKeys ? { deleteKeys } : {}) }, options.context);
       const decision = await options.authorizer.authorize(principal, requests);
-      if (!decision.allowed) deny(principal, decision.denied!.message);
+      if (!decision.allowed) return deny(ctx, principal, decision.denied!.message);
 
       const reads = (method === 'GET' || method === 'HEAD') && bucket && key && !query.has('uploadId');
       if (!reads) return await next();
@@ -128,7 +142,7 @@ export function createS3Gate(options: S3GateOptions): S3Gate {
       } catch (error) {
         if ((error as { code?: string }).code !== 'NoSuchKey') throw error;
         const listing = await options.authorizer.authorize(principal, [s3ListBucketRequest(bucket, options.context)]);
-        if (!listing.allowed) deny(principal, ACCESS_DENIED);
+        if (!listing.allowed) return deny(ctx, principal, ACCESS_DENIED);
         throw error;
       }
     } catch (error) {
