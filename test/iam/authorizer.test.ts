@@ -45,6 +45,14 @@ describe('Authorizer', () => {
     expect(decision.denied?.message).toMatch(/is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::assets\/users\/locked\/x" with an explicit deny in a resource-based policy$/);
   });
 
+  it('words an explicit deny in an identity policy', async () => {
+    const guarded = role('Guarded', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' });
+    const { authorizer } = authorizerFor();
+    const decision = await authorizer.authorize(guarded, [{ action: 's3:DeleteObject', resource: `${BUCKET}/a` }]);
+    expect(decision.denied).toMatchObject({ explicit: true });
+    expect(decision.denied?.message).toMatch(/s3:DeleteObject on resource: "arn:aws:s3:::assets\/a" with an explicit deny in an identity-based policy$/);
+  });
+
   it('treats requests as made over TLS: an enforceSSL bucket policy does not deny them', async () => {
     const enforceSsl = policy({
       Effect: 'Deny',

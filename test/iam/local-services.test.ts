@@ -97,6 +97,12 @@ describe('CloudWatch', () => {
     });
   });
 
+  it('rejects an invalid filter with the modelled InvalidParameterValueException', async () => {
+    const error = await raised(client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'ai-shorts-', StateValue: 'BROKEN' as 'OK' })));
+    expect([error.name, error.status]).toEqual(['InvalidParameterValueException', 400]);
+    expect(error.message).toContain('StateValue');
+  });
+
   it('denies composite alarms to a prefix-scoped grant (AWS: they need the * scope)', async () => {
     const error = await raised(client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'ai-shorts-', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })));
     expect([error.name, error.status]).toEqual(['AccessDenied', 403]);

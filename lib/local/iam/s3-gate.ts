@@ -52,9 +52,14 @@ export interface S3GateOptions {
 interface S3ErrorConstructor {
   new (code: string, message: string, detail?: Record<string, string>): Error & { code: string };
 }
+interface AwsAccount {
+  accessKeys: Map<string, string>;
+  createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+}
 interface AwsAccountConstructor {
-  new (id: string, displayName: string): { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
-  registry: Map<string, unknown>;
+  new (id: string, displayName: string): AwsAccount;
+  /** Process-wide: every s3rver in the process verifies with it. */
+  registry: Map<string, AwsAccount>;
 }
 type KoaMiddleware = (ctx: S3GateContext, next: () => Promise<void>) => Promise<void>;
 
@@ -88,9 +93,8 @@ export function createS3Gate(options: S3GateOptions): S3Gate {
   // s3rver verifies signatures with the key pairs in its account registry.
   const account = new AWSAccount(options.context.accountId, 'ai-shorts local');
   const knownToS3rver = (accessKeyId: string) => {
-    if (AWSAccount.registry.has(accessKeyId)) return;
     const secret = options.principals.secretOf(accessKeyId);
-    if (secret) account.createKeyPair(accessKeyId, secret);
+    if (secret && AWSAccount.registry.get(accessKeyId)?.accessKeys.get(accessKeyId) !== secret) account.createKeyPair(accessKeyId, secret);
   };
 
   /**

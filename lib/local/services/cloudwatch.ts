@@ -3,6 +3,7 @@
  * the local IAM. Metric writes (PutMetricData) are accepted and dropped: locally the metrics
  * are read back from the job records.
  */
+import { z } from 'zod';
 import type { Authorizer } from '../iam/authorizer.js';
 import { ServiceError, startJsonService, type JsonService } from '../iam/json-service.js';
 import type { Principals } from '../iam/principals.js';
@@ -31,14 +32,14 @@ export interface CloudWatchServiceOptions {
   port?: number;
 }
 
-interface DescribeAlarmsInput {
-  AlarmNames?: string[];
-  AlarmNamePrefix?: string;
-  AlarmTypes?: string[];
-  StateValue?: string;
-  MaxRecords?: number;
-  NextToken?: string;
-}
+const DescribeAlarmsInput = z.object({
+  AlarmNames: z.array(z.string().min(1).max(255)).max(100).optional(),
+  AlarmNamePrefix: z.string().min(1).max(255).optional(),
+  AlarmTypes: z.array(z.enum(['MetricAlarm', 'CompositeAlarm'])).optional(),
+  StateValue: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']).optional(),
+  MaxRecords: z.number().int().min(1).max(100).optional(),
+  NextToken: z.string().optional(),
+});
 
 /** Starts the service on 127.0.0.1 (AWS JSON 1.0, query compatible, `GraniteServiceVersion20100801.<Op>`). */
 export async function startCloudWatchService(options: CloudWatchServiceOptions): Promise<JsonService> {
@@ -52,7 +53,13 @@ export async function startCloudWatchService(options: CloudWatchServiceOptions):
     context: options.context,
     ...(options.port === undefined ? {} : { port: options.port }),
     operations: {
-      DescribeAlarms: async (input: DescribeAlarmsInput) => {
+      DescribeAlarms: async (body: unknown) => {
+        const parsed = DescribeAlarmsInput.safeParse(body);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ServiceError('InvalidParameterValueException', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`, 400, 'InvalidParameterValue');
+        }
+        const input = parsed.data;
         if (input.AlarmNames?.length && input.AlarmNamePrefix) {
           throw new ServiceError('InvalidParameterCombinationException', 'AlarmNames and AlarmNamePrefix cannot be specified together.', 400, 'InvalidParameterCombination');
         }

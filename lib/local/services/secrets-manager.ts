@@ -2,6 +2,7 @@
  * A local Secrets Manager (GetSecretValue, DescribeSecret) over a given list of secrets, behind
  * the local IAM: each call is authorized against the caller's role, as in AWS.
  */
+import { z } from 'zod';
 import type { Authorizer } from '../iam/authorizer.js';
 import { ServiceError, startJsonService, type JsonService } from '../iam/json-service.js';
 import type { Principals } from '../iam/principals.js';
@@ -29,14 +30,17 @@ export function secretLookup(secrets: readonly LocalSecret[]): (secretId: string
 }
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
+const SecretIdInput = z.object({ SecretId: z.string().min(1).max(2048) });
 const VERSION_ID = '00000000-0000-4000-8000-000000000001';
 
 /** Starts the service on 127.0.0.1 (AWS JSON 1.1, `X-Amz-Target: secretsmanager.<Op>`). */
 export async function startSecretsManagerService(options: SecretsManagerServiceOptions): Promise<JsonService> {
   const find = secretLookup(options.secrets);
   const created = new Date();
-  const secretOf = (input: { SecretId?: string }) => {
-    const secret = input.SecretId ? find(input.SecretId) : undefined;
+  const secretOf = (input: unknown) => {
+    const parsed = SecretIdInput.safeParse(input);
+    if (!parsed.success) throw new ServiceError('InvalidParameterException', 'SecretId must be a string of 1 to 2048 characters.');
+    const secret = find(parsed.data.SecretId);
     if (!secret) throw new ServiceError('ResourceNotFoundException', NOT_FOUND);
     return secret;
   };
@@ -48,11 +52,11 @@ export async function startSecretsManagerService(options: SecretsManagerServiceO
     context: { ...options.context, secretArn: (id: string) => find(id)?.arn },
     ...(options.port === undefined ? {} : { port: options.port }),
     operations: {
-      GetSecretValue: async (input: { SecretId?: string }) => {
+      GetSecretValue: async (input: unknown) => {
         const secret = secretOf(input);
         return { ARN: secret.arn, Name: secret.name, SecretString: secret.secretString, VersionId: VERSION_ID, VersionStages: ['AWSCURRENT'], CreatedDate: created };
       },
-      DescribeSecret: async (input: { SecretId?: string }) => {
+      DescribeSecret: async (input: unknown) => {
         const secret = secretOf(input);
         return {
           ARN: secret.arn,
