@@ -7,27 +7,38 @@
  * region, credentials and endpoints, Powertools, Remotion's client, child processes it spawns —
  * sees its environment and nothing of the parent's.
  *
- * Writes inside a function stay in its environment (as on Lambda, where they die with the
- * sandbox); they do not reach the process's C-level environ, so settings a native library reads
- * at load time (MIMALLOC_*) are the local runtime's to set, outside any function.
+ * What a function writes to stdout and stderr goes to its own log (as Lambda sends it to the
+ * function's log group), not necessarily to this terminal.
+ *
+ * Writes to `process.env` inside a function stay in its environment (as on Lambda, where they
+ * die with the sandbox); they do not reach the process's C-level environ, so settings a native
+ * library reads at load time (MIMALLOC_*) are the local runtime's to set, outside any function.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 type Environment = Record<string, string | undefined>;
 
-const storage = new AsyncLocalStorage<Environment>();
+/** Where a function's output goes: its log. */
+export type OutputSink = (text: string, stream: 'stdout' | 'stderr') => void;
+
+interface FunctionScope {
+  env: Environment;
+  output?: OutputSink;
+}
+
+const storage = new AsyncLocalStorage<FunctionScope>();
 let installed = false;
 
 function install(): void {
   if (installed) return;
   installed = true;
   const real = process.env;
-  const current = (): Environment => storage.getStore() ?? real;
+  const current = (): Environment => storage.getStore()?.env ?? real;
   const view = new Proxy(real, {
     get: (_target, key) => (typeof key === 'string' ? current()[key] : Reflect.get(real, key)),
     set: (_target, key, value) => {
       if (typeof key !== 'string') return Reflect.set(real, key, value);
-      const env = storage.getStore();
+      const env = storage.getStore()?.env;
       if (env) env[key] = String(value);
       else real[key] = String(value);
       return true;
@@ -47,12 +58,25 @@ function install(): void {
     },
   });
   Object.defineProperty(process, 'env', { value: view, writable: true, enumerable: true, configurable: true });
+
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const output = storage.getStore()?.output;
+      if (!output) return write(chunk, ...rest);
+      output(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'), name);
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
+  }
 }
 
-/** Runs `fn` (and everything it starts) with `env` as its `process.env`. */
-export function withEnvironment<T>(env: Environment, fn: () => T): T {
+/** Runs `fn` (and everything it starts) with `env` as its `process.env`, and its output sent to `output` when given. */
+export function withEnvironment<T>(env: Environment, fn: () => T, output?: OutputSink): T {
   install();
-  return storage.run(env, fn);
+  return storage.run(output ? { env, output } : { env }, fn);
 }
 
 /** Whether the caller runs inside a function's environment. */

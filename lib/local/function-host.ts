@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dependencies } from '../../lambdas/shared/dependencies.js';
 import { readConfig } from '../../lambdas/shared/config.js';
-import { withEnvironment } from './function-env.js';
+import { withEnvironment, type OutputSink } from './function-env.js';
 
 /** Lambda's limit for a synchronous invocation's request and response payloads. */
 export const LAMBDA_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -96,6 +96,8 @@ export interface FunctionHostOptions {
    * does with the function's role as it starts (writing its logs, sending traces).
    */
   onColdStart?: (fn: HostedFunction) => void;
+  /** Where each function's stdout and stderr go (its log); default this process's. */
+  output?: (fn: HostedFunction) => OutputSink;
 }
 
 interface Loaded {
@@ -143,7 +145,8 @@ export class FunctionHost {
 
   /** Runs `body` in the function's environment (its AWS identity included). */
   within<T>(id: string, body: () => T): T {
-    return withEnvironment(this.get(id).environment, body);
+    const fn = this.get(id);
+    return withEnvironment(fn.environment, body, this.options.output?.(fn));
   }
 
   /** Loads every function now (a start-up check that each one initializes), rather than on first use. */
@@ -191,7 +194,7 @@ export class FunctionHost {
           });
         }
         return loaded.handler(input, context);
-      });
+      }, this.options.output?.(fn));
       const result = await Promise.race([run.catch((error: unknown) => Promise.reject(asFunctionError(error))), timedOut]);
       const answer = result === undefined ? 'null' : JSON.stringify(result);
       if (Buffer.byteLength(answer) > LAMBDA_PAYLOAD_LIMIT_BYTES) {
@@ -228,11 +231,15 @@ export class FunctionHost {
     if (!loading) {
       this.options.onColdStart?.(fn);
       const url = `${pathToFileURL(path.join(this.options.root, fn.entry)).href}?function=${encodeURIComponent(fn.id)}&host=${this.instance}`;
-      loading = withEnvironment(fn.environment, async () => {
-        const module = (await import(url)) as { handler?: Handler };
-        if (typeof module.handler !== 'function') throw new Error(`${fn.entry} exports no handler function.`);
-        return { handler: module.handler };
-      });
+      loading = withEnvironment(
+        fn.environment,
+        async () => {
+          const module = (await import(url)) as { handler?: Handler };
+          if (typeof module.handler !== 'function') throw new Error(`${fn.entry} exports no handler function.`);
+          return { handler: module.handler };
+        },
+        this.options.output?.(fn),
+      );
       // A failed start is not remembered: the next invocation starts the function again, as Lambda does.
       loading.catch(() => this.loaded.delete(fn.id));
       this.loaded.set(fn.id, loading);

@@ -21,6 +21,7 @@ import { buildStackContract, loadSynthesizedStack, type FunctionContract, type S
 import { DEFAULT_BUCKET_NAMES } from './contract/local-names.js';
 import { ensureWantedTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { FunctionHost, type HostedFunction } from './function-host.js';
+import { FunctionLogs } from './function-logs.js';
 import { AccessLog, type AccessReport } from './iam/access-log.js';
 import { Authorizer, resourcePolicyLookup } from './iam/authorizer.js';
 import { startJsonGateway, type JsonGateway } from './iam/json-gateway.js';
@@ -130,6 +131,8 @@ export interface LocalRuntime {
   principals: Principals;
   authorizer: Authorizer;
   accessLog: AccessLog;
+  /** Each function's log (`logs/<function>.log` under the data directory). */
+  logs: FunctionLogs;
   /** The operator's view (admin credentials): tests and the CLI read jobs and files with these. */
   jobs: JobStore & JobIndex;
   blobs: BlobStore;
@@ -187,7 +190,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     const [dynamo, s3] = await Promise.all([
       startDynamoDbLocal(options.inMemory ? {} : { dbPath: path.join(dataDir, 'dynamodb') }),
-      startS3Server({ directory: path.join(dataDir, 's3'), buckets: Object.values(buckets), gate: createS3Gate({ principals, authorizer, context }) }),
+      startS3Server({ directory: path.join(dataDir, 's3'), buckets: Object.values(buckets), authorization: createS3Gate({ principals, authorizer, context }) }),
     ]);
     stops.push(() => s3.stop(), () => dynamo.stop());
     const dynamoGateway: JsonGateway = await startJsonGateway({
@@ -195,7 +198,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       upstream: dynamo.endpoint,
       principals,
       authorizer,
-      context: { ...context, keySchema: (table: string) => tableKeySchema(contract, table) },
+      context: { ...context, partitionKeyOf: (table: string, index?: string) => partitionKeyOf(contract, table, index) },
     });
     stops.push(() => dynamoGateway.stop());
 
@@ -270,7 +273,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(() => lambda.stop());
 
-    const host = new FunctionHost({ root: ROOT });
+    const logs = new FunctionLogs({ directory: path.join(dataDir, 'logs'), echo: !options.quiet });
+    stops.push(() => logs.close());
+    const host = new FunctionHost({ root: ROOT, output: (fn) => logs.sink(fn.functionName) });
     const choices: Record<string, string | undefined> = { ...options.choices };
     const endpointsWithoutSfn = {
       dynamodb: dynamoGateway.endpoint,
@@ -334,6 +339,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       principals,
       authorizer,
       accessLog,
+      logs,
       jobs,
       blobs,
       credits,
@@ -359,13 +365,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
-/** A table's key attribute names (DynamoDB's dynamodb:LeadingKeys needs the partition key). */
-function tableKeySchema(contract: StackContract | undefined, tableName: string): { partitionKey: string; sortKey?: string } | undefined {
-  const table = Object.values(contract?.tables ?? {}).find((t) => t.name === tableName);
-  const keys = table?.createTableInput.KeySchema ?? [];
-  const partitionKey = keys.find((k) => k.KeyType === 'HASH')?.AttributeName;
-  const sortKey = keys.find((k) => k.KeyType === 'RANGE')?.AttributeName;
-  return partitionKey ? { partitionKey, ...(sortKey ? { sortKey } : {}) } : undefined;
+/** A table's (or index's) partition key attribute: dynamodb:LeadingKeys is its value. */
+function partitionKeyOf(contract: StackContract | undefined, tableName: string, indexName?: string): string | undefined {
+  const table = Object.values(contract?.tables ?? {}).find((t) => t.name === tableName)?.createTableInput;
+  const keys = indexName ? table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.KeySchema : table?.KeySchema;
+  return keys?.find((k) => k.KeyType === 'HASH')?.AttributeName;
 }
 
 interface EnvironmentInputs {
@@ -441,7 +445,8 @@ export function functionEnvironment(fn: FunctionContract, inputs: EnvironmentInp
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     // Logs go to this terminal; metrics (EMF lines on Lambda) are read back from job records locally.
-    POWERTOOLS_LOG_LEVEL: inputs.quiet ? 'SILENT' : (settings.POWERTOOLS_LOG_LEVEL ?? 'WARN'),
+    // Logs go to each function's log file (and the terminal unless quiet): function-logs.ts.
+    POWERTOOLS_LOG_LEVEL: settings.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   return env;
