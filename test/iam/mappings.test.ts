@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessKeyOf, Principals } from '../../lib/local/iam/principals.js';
 import { cloudWatchRequests } from '../../lib/local/iam/services/cloudwatch.js';
-import { dynamoDbRequests } from '../../lib/local/iam/services/dynamodb.js';
+import { dynamoDbRequests, partitionKeysOf } from '../../lib/local/iam/services/dynamodb.js';
 import { lambdaRequests } from '../../lib/local/iam/services/lambda.js';
 import { s3Requests } from '../../lib/local/iam/services/s3.js';
 import { secretsManagerRequests } from '../../lib/local/iam/services/secretsmanager.js';
@@ -80,6 +80,19 @@ describe('dynamoDbRequests', () => {
     expect(dynamoDbRequests('TransactGetItems', { TransactItems: [{ Get: { TableName: 'jobs', Key: { jobId: { S: 'j' } } } }] }, ctx)).toEqual([
       { action: 'dynamodb:GetItem', resource: T('jobs'), context: { 'dynamodb:LeadingKeys': ['j'] } },
     ]);
+  });
+
+  it('reads partition keys from table definitions', () => {
+    const keyOf = partitionKeysOf([
+      {
+        name: 'ai-shorts-jobs',
+        createTableInput: {
+          KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+          GlobalSecondaryIndexes: [{ IndexName: 'byUser', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+        },
+      },
+    ]);
+    expect([keyOf('ai-shorts-jobs'), keyOf('ai-shorts-jobs', 'byUser'), keyOf('other')]).toEqual(['jobId', 'userId', undefined]);
   });
 
   it('maps table calls to the table and ListTables to *', () => {

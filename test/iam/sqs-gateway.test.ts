@@ -67,6 +67,20 @@ describe('SQS through the IAM gateway', () => {
     expect(error.message).toContain('sqs:receivemessage on resource');
   });
 
+  it('refuses a query-protocol call (it would pass unmapped)', async () => {
+    const keyId = iam.principals.credentialsOf('CreateVideo')!.accessKeyId;
+    const response = await fetch(gateway.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `AWS4-HMAC-SHA256 Credential=${keyId}/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: new URLSearchParams({ Action: 'SendMessage', QueueUrl: dlqUrl, MessageBody: 'x' }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-query-error')).toBe('InvalidAction;Sender');
+  });
+
   it('refuses an unknown access key with InvalidClientTokenId', async () => {
     const stranger = new SQSClient(clientConfig(gateway.endpoint, { accessKeyId: 'ASIAUNKNOWN000000000', secretAccessKey: 'x' }));
     expect(await raised(stranger.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x' })))).toEqual({

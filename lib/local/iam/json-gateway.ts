@@ -6,7 +6,7 @@
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AuthorizationMappingError, type AuthorizationRequest, type Authorizer } from './authorizer.js';
-import { accessDenied, internalFailure } from './errors.js';
+import { accessDenied, internalFailure, wireError } from './errors.js';
 import { identify, listenOnLoopback, readBody, send, targetOperation, type LoopbackServer } from './http.js';
 import type { Principals } from './principals.js';
 import type { ServiceContext } from './services/context.js';
@@ -81,9 +81,14 @@ export async function startJsonGateway(options: JsonGatewayOptions): Promise<Jso
       const parsed: unknown = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) input = parsed as Record<string, unknown>;
     } catch {
-      // Not JSON: the emulator answers SerializationException; nothing can be read or written.
+      // Not a JSON object: the emulator answers SerializationException; nothing is read or written.
     }
-    if (!target || !input) return forward(req, res, body);
+    // Only the JSON protocol is mapped: a call in another shape (SQS's query protocol) would pass
+    // unchecked, so it is refused.
+    if (!target) {
+      return send(res, wireError(options.service, { type: 'UnknownOperationException', namespace: 'com.amazon.coral.service', message: 'The local IAM gateway takes awsJson calls (X-Amz-Target) only', status: 400, queryCode: 'InvalidAction' }));
+    }
+    if (!input) return forward(req, res, body);
 
     try {
       const decision = await options.authorizer.authorize(caller.principal, requestsOf(target.operation, input));

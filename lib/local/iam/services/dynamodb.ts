@@ -18,6 +18,7 @@
  *   AttributesToGet, of a PutItem's Item, of an UpdateItem's key and update expression.
  * - `dynamodb:Select`, `dynamodb:ReturnValues`, `dynamodb:ReturnConsumedCapacity`: as sent.
  */
+import type { CreateTableCommandInput, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import type { AuthorizationRequest } from '../authorizer.js';
 import { arrayField, objectField, partitionOf, stringField, type ServiceContext } from './context.js';
 
@@ -27,6 +28,20 @@ export interface DynamoDbContext extends ServiceContext {
 }
 
 type Input = Record<string, unknown>;
+
+/** A `partitionKeyOf` over table definitions (the contract's `createTableInput`s). */
+export function partitionKeysOf(
+  tables: readonly { name: string; createTableInput: Pick<CreateTableCommandInput, 'KeySchema' | 'GlobalSecondaryIndexes' | 'LocalSecondaryIndexes'> }[],
+): (tableName: string, indexName?: string) => string | undefined {
+  const hash = (schema: KeySchemaElement[] | undefined) => schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+  return (tableName, indexName) => {
+    const table = tables.find((t) => t.name === tableName)?.createTableInput;
+    if (!table) return undefined;
+    if (!indexName) return hash(table.KeySchema);
+    const index = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])].find((i) => i.IndexName === indexName);
+    return hash(index?.KeySchema);
+  };
+}
 
 function tableArn(ctx: ServiceContext, table: string, index?: string): string {
   // TableName may be the table's ARN (DynamoDB accepts either).
