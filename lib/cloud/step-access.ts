@@ -35,8 +35,9 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   GenerateVoice: { tables: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, vendorKeys: true },
   BuildCaptions: { tables: JOBS },
   ComputeDuration: { tables: JOBS },
-  // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject).
-  StartRender: { tables: JOBS, assets: { read: [ASSET_PREFIX], write: [] }, provider: ENV.RENDER, render: 'start' },
+  // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
+  // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
+  StartRender: { tables: JOBS, assets: { read: [ASSET_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
   // Remotion's progress check looks for the finished MP4 (outName in the assets bucket).
   CheckRender: { tables: JOBS, assets: { read: [VIDEO_PREFIX], write: [] }, provider: ENV.RENDER, render: 'check' },
   // Checks the rendered MP4 exists.

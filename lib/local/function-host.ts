@@ -143,6 +143,11 @@ export class FunctionHost {
     return [...this.functions.values()];
   }
 
+  /** Ids of the functions that have started (been invoked at least once). */
+  started(): string[] {
+    return [...this.loaded.keys()];
+  }
+
   /** Runs `body` in the function's environment (its AWS identity included). */
   within<T>(id: string, body: () => T): T {
     const fn = this.get(id);

@@ -352,10 +352,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         choices[name] = value;
         for (const fn of Object.values(stack.functions)) host.setEnvironment(fn.id, environmentOf(fn));
       },
+      // The functions that ran (and the state machine, if it invoked any), with what they called.
       accessReport: () =>
-        accessLog.report(
-          Object.values(stack.functions).map((fn) => ({ id: fn.id, policies: stack.roles[fn.roleArn]!.policies })),
-        ),
+        accessLog.report([
+          ...host.started().map((id) => ({ id, policies: stack.roles[stack.functions[id]!.roleArn]!.policies })),
+          ...(accessLog.calls(stateMachinePrincipal.id).size > 0 ? [{ id: stateMachinePrincipal.id, policies: stateMachinePrincipal.policies }] : []),
+        ]),
       stopDynamoDb: () => dynamo.stop(),
       stop: () => (stopped ??= stopAll()),
     };
