@@ -30,7 +30,6 @@ import { S3BlobStore } from '../adapters/aws/s3-blob-store.js';
 import { SfnPipelineStarter } from '../adapters/aws/sfn-pipeline-starter.js';
 import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsQueueDepths } from '../adapters/aws/sqs-queue-depths.js';
-import { chromiumProbe } from '../adapters/offline/chromium-probe.js';
 import { ProviderKeys } from '../adapters/providers/provider-keys.js';
 import type { AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
@@ -310,8 +309,14 @@ export class Dependencies {
       if (this.config[ENV.RENDER] === 'lambda') {
         return renderFunctionProbe(c.lambda, required(this.config, ENV.REMOTION_FUNCTION_NAME, 'The render health check'));
       }
-      const method = this.config[ENV.RENDER_METHOD];
-      return chromiumProbe(this.config[ENV.CHROMIUM_PATH], method === 'layered' ? this.config[ENV.FFMPEG_PATH] : undefined);
+      const chromium = this.config[ENV.CHROMIUM_PATH];
+      const ffmpeg = this.config[ENV.RENDER_METHOD] === 'layered' ? this.config[ENV.FFMPEG_PATH] : undefined;
+      // Imported on demand: a Lambda bundle carries no offline adapter (OFFLINE_ONLY_IMPORTS).
+      return {
+        name: 'render',
+        target: ffmpeg ? `chromium:${chromium} ffmpeg:${ffmpeg}` : `chromium:${chromium}`,
+        check: async () => (await import('../adapters/offline/chromium-probe.js')).chromiumProbe(chromium, ffmpeg).check(),
+      };
     };
     return [
       dynamoTableProbe(c.dynamo, required(this.config, ENV.JOBS_TABLE)),
