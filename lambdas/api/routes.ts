@@ -39,12 +39,13 @@ export interface RouteAccess {
   /** Other env vars it reads (besides the table names and the Clerk settings of user routes). */
   env?: readonly string[];
   /**
-   * Operator reads (docs/ops.md): `health` probes every dependency (dynamodb:DescribeTable,
+   * Operator reads (docs/ops.md), each with its grants and the variables naming what it reads
+   * (lib/cloud/api.ts `bindOps`): `health` probes every dependency (dynamodb:DescribeTable,
    * s3:ListBucket for HeadBucket, sqs:GetQueueAttributes, states:DescribeStateMachine,
-   * lambda:GetFunction on the render function; env JOBS_QUEUE_URL, ASSETS_BUCKET,
-   * STATE_MACHINE_ARN, SHORTS_RENDER, REMOTION_FUNCTION_NAME); `queueStats` reads the jobs queue's
-   * and DLQ's depths (sqs:GetQueueAttributes; JOBS_QUEUE_URL, JOBS_DLQ_URL); `alarms` lists the
-   * stack's CloudWatch alarms in ALARM (cloudwatch:DescribeAlarms; ALARM_NAME_PREFIX).
+   * lambda:GetFunction on the render function; env ASSETS_BUCKET, JOBS_QUEUE_URL,
+   * STATE_MACHINE_ARN, SHORTS_RENDER, REMOTION_FUNCTION_NAME, REMOTION_REGION); `queueStats` reads
+   * the jobs queue's and DLQ's depths (sqs:GetQueueAttributes; JOBS_QUEUE_URL, JOBS_DLQ_URL);
+   * `alarms` lists the stack's CloudWatch alarms in ALARM (cloudwatch:DescribeAlarms; ALARM_NAME_PREFIX).
    */
   ops?: readonly ('health' | 'queueStats' | 'alarms')[];
 }
@@ -75,10 +76,8 @@ export interface ApiRoute {
 }
 
 const CREDIT_TABLES = ['JobsTable', 'AccountsTable', 'LedgerTable'] as const;
-/** What the health probes read besides the jobs table. */
-const OPS_ENV = ['ASSETS_BUCKET', 'JOBS_QUEUE_URL', 'JOBS_DLQ_URL', 'STATE_MACHINE_ARN', 'SHORTS_RENDER', 'REMOTION_FUNCTION_NAME', 'REMOTION_REGION'];
+/** The alert rules' thresholds (their defaults unless set); what the ops reads name comes with `ops`. */
 const ALERT_ENV = [
-  'ALARM_NAME_PREFIX',
   'ALERT_WINDOW_MINUTES',
   'ALERT_FAILURE_RATE_CRITICAL_PERCENT',
   'ALERT_FAILURE_RATE_WARNING_PERCENT',
@@ -249,7 +248,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       403: { description: 'Not an admin.' },
       503: { description: 'A check failed; `failed` names it and its entry in `checks` says why.', schema: HealthView },
     },
-    access: { tables: ['JobsTable'], ops: ['health'], env: OPS_ENV },
+    access: { tables: ['JobsTable'], ops: ['health'] },
   },
   {
     id: 'GetMetrics',
@@ -287,7 +286,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     description: 'Failure rate, dead letters, stuck jobs, long waits, p95 duration, failing health checks and (in AWS) CloudWatch alarms in ALARM. Needs the admin role.',
     auth: 'user',
     responses: { 200: { description: 'The active alerts, critical first.', schema: AlertsView }, 403: { description: 'Not an admin.' } },
-    access: { tables: ['JobsTable'], ops: ['health', 'queueStats', 'alarms'], env: [...OPS_ENV, ...ALERT_ENV] },
+    access: { tables: ['JobsTable'], ops: ['health', 'queueStats', 'alarms'], env: ALERT_ENV },
   },
 ];
 

@@ -170,22 +170,37 @@ export class Api extends Construct {
     return fn;
   }
 
-  /** The operator reads of `access.ops` (docs/ops.md); their env vars come with `access.env`. */
+  /**
+   * The operator reads of `access.ops` (docs/ops.md), each with the variables that name what it
+   * reads — a grant never comes without the setting that uses it, nor a setting without its grant.
+   */
   private bindOps(fn: PipelineFunction, op: 'health' | 'queueStats' | 'alarms', props: ApiProps): void {
     const allow = (actions: string[], resources: string[]) => fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    const env = (...names: string[]) => {
+      for (const name of names) {
+        const value = envValue(name, props, this);
+        if (value !== undefined) fn.addEnvironment(name, value);
+      }
+    };
     switch (op) {
       case 'health':
+        env(ENV.ASSETS_BUCKET, ENV.JOBS_QUEUE_URL, ENV.STATE_MACHINE_ARN, ENV.RENDER);
         allow(['dynamodb:DescribeTable'], [props.tables.JobsTable.tableArn]);
         // HeadBucket is authorized by s3:ListBucket.
         allow(['s3:ListBucket'], [props.assets.bucketArn]);
         allow(['sqs:GetQueueAttributes'], [props.queue.queueArn]);
         allow(['states:DescribeStateMachine'], [props.stateMachine.stateMachineArn]);
-        if (props.renderProvider === 'lambda') allow(['lambda:GetFunction'], [props.render.functionArn]);
+        if (props.renderProvider === 'lambda') {
+          env(ENV.REMOTION_FUNCTION_NAME, ENV.REMOTION_REGION);
+          allow(['lambda:GetFunction'], [props.render.functionArn]);
+        }
         return;
       case 'queueStats':
+        env(ENV.JOBS_QUEUE_URL, ENV.JOBS_DLQ_URL);
         allow(['sqs:GetQueueAttributes'], [props.queue.queueArn, props.deadLetterQueue.queueArn]);
         return;
       case 'alarms': {
+        env(ENV.ALARM_NAME_PREFIX);
         const { partition, region, account } = Stack.of(this);
         allow(['cloudwatch:DescribeAlarms'], [`arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(this)}*`]);
         NagSuppressions.addResourceSuppressions(

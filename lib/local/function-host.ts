@@ -154,9 +154,9 @@ export class FunctionHost {
     return withEnvironment(fn.environment, body, this.options.output?.(fn));
   }
 
-  /** Loads every function now (a start-up check that each one initializes), rather than on first use. */
-  async initializeAll(): Promise<void> {
-    for (const fn of this.functions.values()) await this.load(fn);
+  /** Starts a function now (its module scope runs: a check that it initializes) rather than on first use. */
+  async start(id: string): Promise<void> {
+    await this.load(this.get(id));
   }
 
   /**

@@ -100,7 +100,7 @@ describe('the functions', () => {
       [ENV.STATE_MACHINE_ARN]: contract.stateMachine.arn,
     });
     expect(contract.functions.CreateVideo!.environment[ENV.JOBS_QUEUE_URL]).toBe(contract.queues.jobs.url);
-    expect(contract.functions.GetHealth!.environment[ENV.JOBS_DLQ_URL]).toBe(contract.queues.deadLetters.url);
+    expect(contract.functions.GetQueueStatus!.environment[ENV.JOBS_DLQ_URL]).toBe(contract.queues.deadLetters.url);
   });
 
   it("gives Start Render's role exactly its grants, every resource a resolved ARN", () => {
@@ -114,7 +114,7 @@ describe('the functions', () => {
     // Assess
     expect(role.name).toBe('ai-shorts-StartRender-role');
     expect(objects.sort()).toEqual(['arn:aws:s3:::ai-shorts-local-render/renders/*', 'arn:aws:s3:::test-assets/assets/*']);
-    expect(allowed(documents, 's3:PutObject')).toEqual(['arn:aws:s3:::ai-shorts-local-render/input-props/*']);
+    expect(allowed(documents, 's3:PutObject').sort()).toEqual(['arn:aws:s3:::ai-shorts-local-render/input-props/*', 'arn:aws:s3:::test-assets/videos/*']);
     expect(allowed(documents, 'lambda:InvokeFunction')).toEqual([contract.render.functionArn]);
     expect(allowed(documents, 'dynamodb:UpdateItem').sort()).toEqual([
       'arn:aws:dynamodb:us-east-1:000000000000:table/ai-shorts-jobs',
