@@ -16,7 +16,7 @@ import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js
 import { ENV } from '../../lambdas/shared/env.js';
 import type { ApiConfig } from './config.js';
 import { PipelineFunction, type RenderTarget } from './pipeline-function.js';
-import { TABLES, type TableLogicalName } from './table-definitions.js';
+import type { TableLogicalName } from './table-definitions.js';
 
 /** Routes only the local dev server serves (lib/local/dev-routes.ts); never deployed. */
 export const LOCAL_ONLY_PREFIX = '/api/dev/';
@@ -27,9 +27,6 @@ export const API_FUNCTION_TIMEOUT_SECONDS = 25;
 
 /** Stage-wide throttling (requests per second, burst); the account default (10,000 rps) is far above what this app should take. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
-
-/** The tables DynamoCreditStore is constructed with: a function that touches any credit table needs all four names. */
-const CREDIT_STORE_TABLES: readonly TableLogicalName[] = ['JobsTable', 'AccountsTable', 'LedgerTable', 'IdempotencyTable'];
 
 /** The routes that are deployed: the route table without the local-only ones. */
 export function cloudRoutes(routes: readonly ApiRoute[] = API_ROUTES): ApiRoute[] {
@@ -145,10 +142,7 @@ export class Api extends Construct {
       logRetention: props.logRetention,
       retainData: props.retainData,
     });
-    for (const table of access.tables) fn.bindTable(TABLES[table], props.tables[table]);
-    if (access.tables.some((t) => t === 'AccountsTable' || t === 'LedgerTable')) {
-      for (const table of CREDIT_STORE_TABLES.filter((t) => !access.tables.includes(t))) fn.bindTableName(TABLES[table], props.tables[table]);
-    }
+    fn.bindStore(access.store, props.tables);
     if (access.objects) {
       fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }
@@ -184,6 +178,7 @@ export class Api extends Construct {
     };
     switch (op) {
       case 'health':
+        fn.addEnvironment(ENV.JOBS_TABLE, props.tables.JobsTable.tableName);
         env(ENV.ASSETS_BUCKET, ENV.JOBS_QUEUE_URL, ENV.STATE_MACHINE_ARN, ENV.RENDER);
         allow(['dynamodb:DescribeTable'], [props.tables.JobsTable.tableArn]);
         // HeadBucket is authorized by s3:ListBucket.

@@ -56,6 +56,8 @@ export interface ApiConfig {
   creditPriceCents: number;
   startingCredits: number;
   maxRunningPipelines: number;
+  /** Seconds before a job that found every pipeline busy is looked at again (DISPATCH_RETRY_SECONDS). */
+  dispatchRetrySeconds: number;
 }
 
 export class InvalidContext extends Error {
@@ -135,6 +137,7 @@ export function readConfig(node: Node): AppConfig {
       creditPriceCents: integer(node, ENV.CREDIT_PRICE_CENTS, 100, 50),
       startingCredits: integer(node, ENV.STARTING_CREDITS, 3, 0),
       maxRunningPipelines: integer(node, ENV.MAX_RUNNING_PIPELINES, 5, 0),
+      dispatchRetrySeconds: integer(node, ENV.DISPATCH_RETRY_SECONDS, 30, 1),
     },
   };
 }

@@ -17,7 +17,7 @@ import { DynamoJobStore } from '../../lambdas/adapters/aws/dynamo-job-store.js';
 import { S3BlobStore } from '../../lambdas/adapters/aws/s3-blob-store.js';
 import type { BlobStore, CreditStore, JobIndex, JobStore } from '../../lambdas/core/ports.js';
 import { ENV } from '../../lambdas/shared/env.js';
-import { buildStackContract, loadSynthesizedStack, type FunctionContract, type StackContract } from './contract/index.js';
+import { buildStackContract, loadSynthesizedStack, type CfnTemplate, type FunctionContract, type StackContract } from './contract/index.js';
 import { DEFAULT_BUCKET_NAMES } from './contract/local-names.js';
 import { ensureWantedTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { FunctionHost, type HostedFunction } from './function-host.js';
@@ -110,6 +110,11 @@ export interface LocalRuntimeOptions {
   bucket?: string;
   /** Told when the stack must be synthesized first (~15 s, once per change of lib/cloud or lambdas). */
   onSynthesize?: () => void;
+  /**
+   * Changes the synthesized template before the runtime reads it (tests: a grant removed, a
+   * timeout shortened — to show the local run fails where that stack would fail in AWS).
+   */
+  alterTemplate?: (template: CfnTemplate) => CfnTemplate;
 }
 
 export interface LocalEndpoints {
@@ -165,7 +170,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // resvg's mimalloc keeps freed pages unless told at load (procedural-image-generator.ts); functions cannot tell it.
   process.env.MIMALLOC_PURGE_DELAY ??= '0';
 
-  const synth = await loadSynthesizedStack({ ...(options.onSynthesize ? { onSynthesize: options.onSynthesize } : {}) });
+  const synthesized = await loadSynthesizedStack({ ...(options.onSynthesize ? { onSynthesize: options.onSynthesize } : {}) });
+  const synth = options.alterTemplate ? { ...synthesized, template: options.alterTemplate(structuredClone(synthesized.template)) } : synthesized;
   const accountId = '000000000000';
   const region = 'us-east-1';
   const context = { accountId, region };

@@ -159,6 +159,14 @@ describe('the pipeline with every cloud adapter pointed at its vendor stub', () 
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 1080, height: 1920 });
     expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
     expect(Math.abs(Number(probe.format.duration) - job.durationMs! / 1000)).toBeLessThan(0.1);
+
+    // Assess: every AWS call of every function was allowed by its role, Remotion Lambda's included
+    const report = runtime.accessReport();
+    const denied = report.functions.flatMap((fn) => fn.calls.filter((c) => !c.allowed).map((c) => `${fn.name}: ${c.action} ${c.resource}`));
+    expect(denied).toEqual([]);
+    const calls = (name: string) => report.functions.find((fn) => fn.name === name)?.calls.map((c) => `${c.action} ${c.resource}`) ?? [];
+    console.log(JSON.stringify(report.functions.map((f) => ({ name: f.name, calls: f.calls.map((c) => c.action + ' ' + c.resource), unused: f.unusedGrants })), null, 1));
+    expect(calls('StartRender')).toContain(`lambda:InvokeFunction ${runtime.contract.render.functionArn}`);
   });
 
   it('fails the job with the vendor’s reason when a vendor refuses for good', async () => {
