@@ -37,8 +37,9 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
   // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
   StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
-  // Asks the render function for its progress (Remotion Lambda reads its own progress files).
-  CheckRender: { store: JOBS, provider: ENV.RENDER, render: 'check' },
+  // Asks the render function for its progress (Remotion Lambda reads its own progress files). The
+  // renderer is built with the assets bucket's name (where the MP4 goes), but reads nothing there.
+  CheckRender: { store: JOBS, assets: { read: [], write: [] }, provider: ENV.RENDER, render: 'check' },
   // Checks the rendered MP4 exists.
   FinalizeJob: { store: JOBS, assets: { read: [VIDEO_PREFIX], write: [] } },
   // Marks the job failed and refunds its credits once (one transaction on jobs, accounts, ledger).

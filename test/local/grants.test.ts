@@ -107,7 +107,7 @@ describe('the whole app under the stack contract', () => {
     ok(made, 202);
     ok(await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' }, key), 202); // the same key: replayed
     const video = await settled(user, made.body.id, (v) => v.status === 'SUCCEEDED' || v.status === 'FAILED');
-    expect(video.status).toBe('SUCCEEDED');
+    expect(video.status, JSON.stringify(video.error)).toBe('SUCCEEDED');
     const detail = await user.call('GET', `/api/videos/${made.body.id}`);
     ok(detail);
     expect(await fetchUrls(detail.body)).toBeGreaterThan(3);
