@@ -69,6 +69,15 @@ export function stepHandler<E extends { jobId: string }, R>(
   return async (event: E) => {
     // A child per invocation: concurrent invocations (locally, one process) share the function's logger.
     const log = deps.logger.createChild({ persistentKeys: { jobId: event.jobId, step } });
+    try {
+      return await tracked(event, log);
+    } catch (thrown) {
+      // Whatever failed — the step's logic, or recording it (an AWS call refused) — reaches the job and the state machine readable.
+      throw userFacingError(thrown, STEP_LABELS[step], log);
+    }
+  };
+
+  async function tracked(event: E, log: Logger): Promise<R> {
     const job = await jobs.get(event.jobId);
     if (!job) throw new NotFound(`Job ${event.jobId} does not exist (it may have been deleted).`);
     // A branch or Map iteration still starting after the job failed must not revive it.
@@ -116,5 +125,5 @@ export function stepHandler<E extends { jobId: string }, R>(
     }
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     return result;
-  };
+  }
 }

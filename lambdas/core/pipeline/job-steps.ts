@@ -58,7 +58,9 @@ export function isReadableFailure(error: CaughtError): boolean {
  */
 function failedStep(job: Job, message: string): StepName | undefined {
   const erred = STEPS.filter((s) => job.steps[s]?.status === 'running' && job.steps[s]?.error);
-  return erred.find((s) => job.steps[s]?.error?.includes(message)) ?? erred[0] ?? job.currentStep;
+  // A step that failed before it could record anything names itself in its error ("… in step "Check script" …").
+  const named = STEPS.find((s) => message.includes(`step "${STEP_LABELS[s]}"`));
+  return erred.find((s) => job.steps[s]?.error?.includes(message)) ?? named ?? erred[0] ?? job.currentStep;
 }
 
 /**
