@@ -186,6 +186,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         queueArn: contract.queues.jobs.arn,
         handler: (event: SQSEvent) => host.invoke('DispatchJobs', event) as Promise<SQSBatchResponse>,
         capacity: async () => (dispatching ? dispatcherLimit - (await runtime.jobs.countByStatus('RUNNING')) : 0),
+        paused: () => !dispatching,
         idleMs: 500,
         onError: (error) => options.onError?.('queue', error),
       }),

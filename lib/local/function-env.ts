@@ -28,6 +28,16 @@ interface FunctionScope {
 
 const storage = new AsyncLocalStorage<FunctionScope>();
 let installed = false;
+/** The process's own stdout and stderr writes, as they were before functions' output was redirected. */
+const terminal = {
+  stdout: process.stdout.write.bind(process.stdout) as (text: string) => boolean,
+  stderr: process.stderr.write.bind(process.stderr) as (text: string) => boolean,
+};
+
+/** Writes to this process's terminal, whoever calls (a function's log echoed there must not loop back into its log). */
+export function writeToTerminal(text: string, stream: 'stdout' | 'stderr' = 'stderr'): void {
+  terminal[stream](text);
+}
 
 function install(): void {
   if (installed) return;

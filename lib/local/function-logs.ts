@@ -6,7 +6,7 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import type { OutputSink } from './function-env.js';
+import { writeToTerminal, type OutputSink } from './function-env.js';
 
 /** Lines kept in memory per function. */
 const RECENT_LINES = 500;
@@ -32,7 +32,7 @@ export class FunctionLogs {
       lines.push(...text.split('\n').filter(Boolean));
       if (lines.length > RECENT_LINES) lines.splice(0, lines.length - RECENT_LINES);
       this.recent.set(functionName, lines);
-      if (this.options.echo) (this.options.echoTo ?? ((t: string) => process.stderr.write(t)))(text);
+      if (this.options.echo) (this.options.echoTo ?? ((t: string) => writeToTerminal(t)))(text);
     };
   }
 
