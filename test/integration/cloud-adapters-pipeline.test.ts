@@ -165,8 +165,13 @@ describe('the pipeline with every cloud adapter pointed at its vendor stub', () 
     const denied = report.functions.flatMap((fn) => fn.calls.filter((c) => !c.allowed).map((c) => `${fn.name}: ${c.action} ${c.resource}`));
     expect(denied).toEqual([]);
     const calls = (name: string) => report.functions.find((fn) => fn.name === name)?.calls.map((c) => `${c.action} ${c.resource}`) ?? [];
-    console.log(JSON.stringify(report.functions.map((f) => ({ name: f.name, calls: f.calls.map((c) => c.action + ' ' + c.resource), unused: f.unusedGrants })), null, 1));
     expect(calls('StartRender')).toContain(`lambda:InvokeFunction ${runtime.contract.render.functionArn}`);
+    expect(calls('CheckRender')).toContain(`lambda:InvokeFunction ${runtime.contract.render.functionArn}`);
+    for (const step of ['GenerateScript', 'GenerateImage', 'GenerateVoice']) {
+      expect(calls(step).some((call) => call.startsWith('secretsmanager:GetSecretValue arn:aws:secretsmanager:')), step).toBe(true);
+    }
+    // The render function wrote the MP4 under its own role (as Remotion Lambda does in AWS).
+    expect(calls('RemotionRender').some((call) => call.startsWith('s3:PutObject ') && call.endsWith(job.outputKey!))).toBe(true);
   });
 
   it('fails the job with the vendor’s reason when a vendor refuses for good', async () => {
