@@ -50,6 +50,21 @@ async function checkOutputPath(out: string): Promise<string> {
   return path;
 }
 
+/** Checks the access report's path before any work starts. */
+async function checkReportPath(file: string): Promise<string> {
+  const path = resolve(file);
+  if (!path.toLowerCase().endsWith('.json')) throw new UsageError(`--access-report must name a .json file, got "${file}".`);
+  const dir = dirname(path);
+  const dirStat = await stat(dir).catch(() => undefined);
+  if (!dirStat?.isDirectory()) throw new UsageError(`Cannot write "${file}": the folder ${dir} does not exist.`);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`Cannot write "${file}": permission denied.`);
+  }
+  return path;
+}
+
 function seconds(ms: number | undefined): string {
   return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -109,7 +124,27 @@ function progressView() {
   };
 }
 
-async function generate(promptWords: string[], opts: { out: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string }) {
+/** The logged detail behind an "internal error … (reference R)": what a developer needs, kept out of the job. */
+function internalErrorDetail(runtime: { logs: { find(text: string): { functionName: string; line: string }[] }; dataDir: string }, message: string): string | undefined {
+  const reference = /\(reference ([0-9a-f]+)\)/.exec(message)?.[1];
+  if (!reference) return undefined;
+  for (const { functionName, line } of runtime.logs.find(reference)) {
+    try {
+      const entry = JSON.parse(line) as { reference?: string; error?: { name?: string; message?: string } };
+      if (entry.reference === reference && entry.error?.message) {
+        return `${entry.error.name ?? 'Error'}: ${entry.error.message}\n  (logged by ${functionName}: ${resolve(runtime.dataDir, 'logs', `${functionName}.log`)})`;
+      }
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return undefined;
+}
+
+async function generate(
+  promptWords: string[],
+  opts: { out: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string },
+) {
   const parsed = VideoRequestSchema.safeParse({
     prompt: promptWords.join(' '),
     seconds: opts.seconds,
@@ -120,9 +155,10 @@ async function generate(promptWords: string[], opts: { out: string; seconds?: nu
   if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
   const request: VideoRequest = parsed.data;
   const outputPath = await checkOutputPath(opts.out);
-  const { validateProviderConfig } = await import('../lambdas/shared/container.js');
+  const reportPath = opts.accessReport ? await checkReportPath(opts.accessReport) : undefined;
+  const { checkProviderSettings } = await import('../lambdas/shared/dependencies.js');
   // A chosen provider without its key fails here, naming the variable — never a silent fallback.
-  await validateProviderConfig().catch((error: Error) => {
+  await checkProviderSettings(process.env).catch((error: Error) => {
     throw error.name === 'MissingConfiguration' ? new UsageError(error.message) : error;
   });
 
@@ -136,10 +172,23 @@ async function generate(promptWords: string[], opts: { out: string; seconds?: nu
   process.stderr.write(`Starting the local cloud (DynamoDB Local, S3) …\n`);
   const { startLocalRuntime } = await import('../lib/local/runtime.js');
   const { generateVideo } = await import('../lib/local/generate.js');
-  const runtime = await startLocalRuntime({ dataDir: opts.dataDir, quiet: true });
+  const runtime = await startLocalRuntime({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    quiet: true,
+    onSynthesize: () => process.stderr.write('Reading the stack: synthesizing its template once (about 15 s) …\n'),
+  });
   const view = progressView();
+  let reported = false;
   const stop = async () => {
     view.stop();
+    if (reportPath && !reported) {
+      reported = true;
+      const { writeAccessReport } = await import('../lib/local/dev-server.js');
+      await writeAccessReport(reportPath, runtime);
+      const report = runtime.accessReport();
+      const denied = report.functions.reduce((sum, fn) => sum + fn.denied, 0);
+      process.stderr.write(`Access report: ${reportPath} (${report.functions.length} functions, ${denied} denied call${denied === 1 ? '' : 's'})\n`);
+    }
     await runtime.stop();
   };
   process.once('SIGINT', () => {
@@ -162,6 +211,10 @@ async function generate(promptWords: string[], opts: { out: string; seconds?: nu
       `  total     ${seconds(Date.now() - started)} wall time`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+  } catch (error) {
+    const detail = error instanceof Error ? internalErrorDetail(runtime, error.message) : undefined;
+    if (detail) throw new Error(`${(error as Error).message}\n  detail: ${detail}`);
+    throw error;
   } finally {
     await stop();
   }
@@ -182,6 +235,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
     .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
+    .option('--access-report <file.json>', 'write every AWS call each function made, allowed or denied, and the grants none used')
     .action(generate);
   program
     .command('dev')
@@ -189,9 +243,15 @@ async function main(argv: string[]): Promise<number> {
     .option('-p, --port <n>', 'port to listen on (0: any free port)', parsePort, 3000)
     .option('--max-running <n>', 'pipelines at once (default MAX_RUNNING_PIPELINES, else 1; 0 keeps jobs queued)', parseCount)
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
-    .action(async (opts: { port: number; maxRunning?: number; dataDir?: string }) => {
+    .option('--access-report <file.json>', 'on exit, write every AWS call each function made, allowed or denied, and the grants none used')
+    .action(async (opts: { port: number; maxRunning?: number; dataDir?: string; accessReport?: string }) => {
       const { runDevCommand } = await import('../lib/local/dev-server.js');
-      await runDevCommand({ port: opts.port, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.maxRunning !== undefined ? { maxRunning: opts.maxRunning } : {}) });
+      await runDevCommand({
+        port: opts.port,
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        ...(opts.maxRunning !== undefined ? { maxRunning: opts.maxRunning } : {}),
+        ...(opts.accessReport ? { accessReport: await checkReportPath(opts.accessReport) } : {}),
+      });
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

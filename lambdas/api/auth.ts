@@ -8,10 +8,9 @@ import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/bac
 import { ProviderUnavailable } from '../core/errors.js';
 import type { ApiEvent } from './http.js';
 import { HttpError } from './http.js';
-import { adminUserIds, clerkConfig } from '../shared/api-config.js';
-import { clerkSecretKey } from '../shared/api-container.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AuthSettings } from '../shared/dependencies.js';
 import { MissingConfiguration } from '../shared/env.js';
-import { logger } from '../shared/powertools.js';
 
 /** Who is calling. */
 export interface Caller {
@@ -39,7 +38,7 @@ export function sessionToken(event: ApiEvent): string | undefined {
  * public metadata) or an organization admin role (`org_role`, or `o.rol` in v2 tokens) — or the
  * user's id in ADMIN_USER_IDS.
  */
-export function isAdmin(claims: Record<string, unknown>, adminIds: readonly string[] = adminUserIds()): boolean {
+export function isAdmin(claims: Record<string, unknown>, adminIds: readonly string[]): boolean {
   const metadata = claims.metadata as { role?: unknown } | undefined;
   const org = claims.o as { rol?: unknown } | undefined;
   return (
@@ -54,11 +53,11 @@ export function isAdmin(claims: Record<string, unknown>, adminIds: readonly stri
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, {}, { 'www-authenticate': 'Bearer' });
 
 /** Verifies the caller's session token; a missing or bad one is a 401. */
-export async function authenticate(event: ApiEvent): Promise<Caller> {
+export async function authenticate(event: ApiEvent, settings: AuthSettings, logger: Pick<Logger, 'info'>): Promise<Caller> {
   const token = sessionToken(event);
   if (!token) throw unauthorized('Sign in first: send your session token as "Authorization: Bearer <token>".');
-  const config = clerkConfig();
-  const secretKey = config.jwtKey ? undefined : await clerkSecretKey();
+  const { secretKey: readSecretKey, adminUserIds, ...config } = settings;
+  const secretKey = config.jwtKey ? undefined : await readSecretKey();
   if (!config.jwtKey && !secretKey) {
     throw new MissingConfiguration('Sign-in is not configured: set CLERK_JWT_KEY (PEM public key) or CLERK_SECRET_KEY.');
   }
@@ -77,7 +76,7 @@ export async function authenticate(event: ApiEvent): Promise<Caller> {
   return {
     userId: claims.sub,
     ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
-    admin: isAdmin(claims),
+    admin: isAdmin(claims, adminUserIds),
     claims,
   };
 }

@@ -13,8 +13,9 @@ import {
   NotFound,
   TransientError,
 } from '../core/errors.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Dependencies } from '../shared/dependencies.js';
 import { MissingConfiguration } from '../shared/env.js';
-import { logger } from '../shared/powertools.js';
 import { authenticate, type Caller } from './auth.js';
 
 export type ApiEvent = APIGatewayProxyEventV2;
@@ -102,8 +103,17 @@ export function pathParam(event: ApiEvent, name: string): string {
   }
 }
 
-/** The answer for whatever a handler threw. Unknown errors are logged and answered 500 without details. */
-export function errorResult(error: unknown, requestId?: string): ApiResult {
+/** A setting's problem names the setting; any ARN in it (a secret's) stays in the logs. */
+function withoutResourceNames(message: string): string {
+  return message.replace(/arn:aws[a-z-]*:[^\s"',;)]+/g, '(a server resource)');
+}
+
+/**
+ * The answer for whatever a handler threw. Unknown errors (an AWS SDK error, a bug) and missing
+ * settings are logged in full and answered without their details (which name roles, tables,
+ * secrets): the answer carries the request id as the reference to find the log line by.
+ */
+export function errorResult(error: unknown, requestId: string | undefined, logger: Pick<Logger, 'error' | 'warn'>): ApiResult {
   const answer = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
     json(status, { error: { code, message, ...extra, ...(requestId ? { requestId } : {}) } }, headers);
   if (error instanceof HttpError) return answer(error.status, error.code, error.message, error.extra, error.headers);
@@ -118,14 +128,14 @@ export function errorResult(error: unknown, requestId?: string): ApiResult {
   if (error instanceof IdempotencyKeyReused) return answer(422, 'idempotency_key_reused', error.message);
   if (error instanceof JobStateConflict) return answer(409, 'conflict', error.message);
   if (error instanceof MissingConfiguration) {
-    logger.error('not configured', { error });
-    return answer(503, 'not_configured', error.message);
+    logger.error('not configured', { error, requestId });
+    return answer(503, 'not_configured', withoutResourceNames(error.message));
   }
   if (error instanceof TransientError) {
     logger.warn('transient failure', { error });
     return answer(503, 'unavailable', 'The service is busy; try again in a moment.', {}, { 'retry-after': '1' });
   }
-  logger.error('unhandled error', { error: error as Error });
+  logger.error('unhandled error', { error: error as Error, requestId });
   return answer(500, 'internal', 'Something went wrong on our side.');
 }
 
@@ -134,29 +144,34 @@ export interface RouteContext {
   requestId?: string;
 }
 
+type Route<C> = (ctx: C) => Promise<ApiResult>;
+
 /** A handler for a route anyone may call (the Stripe webhook, the OpenAPI document). */
-export function publicRoute(run: (ctx: RouteContext) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
+export function publicRoute(deps: Dependencies, run: Route<RouteContext>): (event: ApiEvent) => Promise<ApiResult> {
+  const { logger } = deps.observability();
   return async (event) => {
     const requestId = event.requestContext?.requestId;
     try {
       return await run({ event, ...(requestId ? { requestId } : {}) });
     } catch (error) {
-      return errorResult(error, requestId);
+      return errorResult(error, requestId, logger);
     }
   };
 }
 
 /** A handler for a signed-in caller: the Clerk session token is verified before `run` sees the request. */
-export function userRoute(run: (ctx: RouteContext & { caller: Caller }) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
-  return publicRoute(async (ctx) => {
-    const caller = await authenticate(ctx.event);
+export function userRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>): (event: ApiEvent) => Promise<ApiResult> {
+  const auth = deps.auth();
+  const { logger } = deps.observability();
+  return publicRoute(deps, async (ctx) => {
+    const caller = await authenticate(ctx.event, auth, logger);
     return run({ ...ctx, caller });
   });
 }
 
 /** A handler for operators: a signed-in caller with the admin role (docs/api.md), else 403. */
-export function adminRoute(run: (ctx: RouteContext & { caller: Caller }) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
-  return userRoute(async (ctx) => {
+export function adminRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>): (event: ApiEvent) => Promise<ApiResult> {
+  return userRoute(deps, async (ctx) => {
     if (!ctx.caller.admin) throw new HttpError(403, 'forbidden', 'This operator endpoint needs the admin role.');
     return run(ctx);
   });

@@ -4,6 +4,7 @@
  * says what each function touches, so it gets exactly those grants and env vars (docs/api.md).
  */
 import type { z } from 'zod';
+import type { StoreOperation } from '../adapters/aws/store-operations.js';
 import { AlertsView, HealthView, MetricsQuery, QueueStatusView, SeriesView } from './ops-schemas.js';
 import {
   CheckoutBody,
@@ -21,12 +22,10 @@ import {
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
-/** Tables by logical name (lib/cloud/table-definitions.ts). */
-export type TableName = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable';
 
 export interface RouteAccess {
-  /** Item reads/writes (and index queries) on these tables. */
-  tables: readonly TableName[];
+  /** The store operations it uses: their DynamoDB grants and table names (lambdas/adapters/aws/store-operations.ts). */
+  store: readonly StoreOperation[];
   /**
    * The assets bucket, by key prefix: `read` to presign GETs (s3:GetObject), `delete` to remove a
    * job's files (s3:ListBucket + s3:DeleteObject). Thumbnails are scene images under `assets/images/`.
@@ -39,12 +38,13 @@ export interface RouteAccess {
   /** Other env vars it reads (besides the table names and the Clerk settings of user routes). */
   env?: readonly string[];
   /**
-   * Operator reads (docs/ops.md): `health` probes every dependency (dynamodb:DescribeTable,
+   * Operator reads (docs/ops.md), each with its grants and the variables naming what it reads
+   * (lib/cloud/api.ts `bindOps`): `health` probes every dependency (dynamodb:DescribeTable,
    * s3:ListBucket for HeadBucket, sqs:GetQueueAttributes, states:DescribeStateMachine,
-   * lambda:GetFunction on the render function; env JOBS_QUEUE_URL, ASSETS_BUCKET,
-   * STATE_MACHINE_ARN, SHORTS_RENDER, REMOTION_FUNCTION_NAME); `queueStats` reads the jobs queue's
-   * and DLQ's depths (sqs:GetQueueAttributes; JOBS_QUEUE_URL, JOBS_DLQ_URL); `alarms` lists the
-   * stack's CloudWatch alarms in ALARM (cloudwatch:DescribeAlarms; ALARM_NAME_PREFIX).
+   * lambda:GetFunction on the render function; env ASSETS_BUCKET, JOBS_QUEUE_URL,
+   * STATE_MACHINE_ARN, SHORTS_RENDER, REMOTION_FUNCTION_NAME, REMOTION_REGION); `queueStats` reads
+   * the jobs queue's and DLQ's depths (sqs:GetQueueAttributes; JOBS_QUEUE_URL, JOBS_DLQ_URL);
+   * `alarms` lists the stack's CloudWatch alarms in ALARM (cloudwatch:DescribeAlarms; ALARM_NAME_PREFIX).
    */
   ops?: readonly ('health' | 'queueStats' | 'alarms')[];
 }
@@ -74,11 +74,8 @@ export interface ApiRoute {
   access: RouteAccess;
 }
 
-const CREDIT_TABLES = ['JobsTable', 'AccountsTable', 'LedgerTable'] as const;
-/** What the health probes read besides the jobs table. */
-const OPS_ENV = ['ASSETS_BUCKET', 'JOBS_QUEUE_URL', 'JOBS_DLQ_URL', 'STATE_MACHINE_ARN', 'SHORTS_RENDER', 'REMOTION_FUNCTION_NAME', 'REMOTION_REGION'];
+/** The alert rules' thresholds (their defaults unless set); what the ops reads name comes with `ops`. */
 const ALERT_ENV = [
-  'ALARM_NAME_PREFIX',
   'ALERT_WINDOW_MINUTES',
   'ALERT_FAILURE_RATE_CRITICAL_PERCENT',
   'ALERT_FAILURE_RATE_WARNING_PERCENT',
@@ -107,7 +104,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       402: { description: 'Not enough credits; `balance` and `needed` say how many.' },
       422: { description: 'The Idempotency-Key was used for a different request.' },
     },
-    access: { tables: [...CREDIT_TABLES, 'IdempotencyTable'], queue: true, env: ['STARTING_CREDITS'] },
+    access: { store: ['credits.createJob'], queue: true, env: ['STARTING_CREDITS'] },
   },
   {
     id: 'ListVideos',
@@ -118,7 +115,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     query: ListQuery,
     responses: { 200: { description: 'A page of videos; pass `nextCursor` as `cursor` for the next.', schema: VideoList } },
-    access: { tables: ['JobsTable'], objects: { read: ['assets/images/'] } },
+    access: { store: ['jobs.listByUser'], objects: { read: ['assets/images/'] } },
   },
   {
     id: 'GetVideo',
@@ -129,7 +126,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
     // assets/voice/: the preview's audio URL is presigned by this function.
-    access: { tables: ['JobsTable'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] } },
+    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] } },
   },
   {
     id: 'GetVideoFile',
@@ -143,7 +140,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       404: { description: 'No such video of yours.' },
       409: { description: 'The video is not finished.' },
     },
-    access: { tables: ['JobsTable'], objects: { read: ['videos/'] } },
+    access: { store: ['jobs.get'], objects: { read: ['videos/'] } },
   },
   {
     id: 'DeleteVideo',
@@ -157,7 +154,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       404: { description: 'No such video of yours.' },
       409: { description: 'The video is being made; delete it when it has finished.' },
     },
-    access: { tables: CREDIT_TABLES, objects: { read: [], delete: ['videos/'] } },
+    access: { store: ['jobs.get', 'jobs.delete', 'credits.cancelQueued', 'credits.refund'], objects: { read: [], delete: ['videos/'] } },
   },
   {
     id: 'RetryVideo',
@@ -175,7 +172,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       404: { description: 'No such video of yours.' },
       409: { description: 'Only a failed video can be retried.' },
     },
-    access: { tables: CREDIT_TABLES, queue: true },
+    access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true },
   },
   {
     id: 'GetCredits',
@@ -186,7 +183,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     query: ListQuery,
     responses: { 200: { description: 'The balance and a page of the ledger.', schema: CreditsView } },
-    access: { tables: ['AccountsTable', 'LedgerTable'], env: ['STARTING_CREDITS'] },
+    access: { store: ['credits.account', 'credits.ledger'], env: ['STARTING_CREDITS'] },
   },
   {
     id: 'GetMe',
@@ -196,7 +193,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Who the token belongs to: user id, admin role, balance, and the price of a credit',
     auth: 'user',
     responses: { 200: { description: 'The caller.', schema: MeView } },
-    access: { tables: ['AccountsTable', 'LedgerTable'], env: ['STARTING_CREDITS', 'ADMIN_USER_IDS', 'CREDIT_PRICE_CENTS'] },
+    access: { store: ['credits.account'], env: ['STARTING_CREDITS', 'ADMIN_USER_IDS', 'CREDIT_PRICE_CENTS'] },
   },
   {
     id: 'CreateCheckout',
@@ -210,7 +207,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'Send the buyer to `url`.', schema: CheckoutView },
       503: { description: 'Payments are not configured.' },
     },
-    access: { tables: [], secrets: ['STRIPE_SECRET_KEY'], env: ['APP_URL', 'CREDIT_PRICE_CENTS', 'STRIPE_API_BASE'] },
+    access: { store: [], secrets: ['STRIPE_SECRET_KEY'], env: ['APP_URL', 'CREDIT_PRICE_CENTS', 'STRIPE_API_BASE'] },
   },
   {
     id: 'StripeWebhook',
@@ -224,7 +221,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       200: { description: 'Received.', schema: WebhookView },
       400: { description: 'Missing or bad signature, or a malformed event.' },
     },
-    access: { tables: ['AccountsTable', 'LedgerTable', 'IdempotencyTable'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS'] },
+    access: { store: ['credits.purchase'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS'] },
   },
   {
     id: 'OpenApi',
@@ -234,7 +231,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'This API as an OpenAPI 3.1 document',
     auth: 'public',
     responses: { 200: { description: 'The document.' } },
-    access: { tables: [] },
+    access: { store: [] },
   },
   {
     id: 'GetHealth',
@@ -249,7 +246,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       403: { description: 'Not an admin.' },
       503: { description: 'A check failed; `failed` names it and its entry in `checks` says why.', schema: HealthView },
     },
-    access: { tables: ['JobsTable'], ops: ['health'], env: OPS_ENV },
+    access: { store: [], ops: ['health'] },
   },
   {
     id: 'GetMetrics',
@@ -265,7 +262,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: { description: 'Unknown metric or bad range; `metrics` lists the valid names.' },
       403: { description: 'Not an admin.' },
     },
-    access: { tables: ['JobsTable'] },
+    access: { store: ['jobs.get', 'jobs.listByStatus'] },
   },
   {
     id: 'GetQueueStatus',
@@ -276,7 +273,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     description: 'Needs the admin role.',
     auth: 'user',
     responses: { 200: { description: 'The queue.', schema: QueueStatusView }, 403: { description: 'Not an admin.' } },
-    access: { tables: ['JobsTable'], ops: ['queueStats'], env: ['MAX_RUNNING_PIPELINES'] },
+    access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['queueStats'], env: ['MAX_RUNNING_PIPELINES'] },
   },
   {
     id: 'GetAlerts',
@@ -287,7 +284,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     description: 'Failure rate, dead letters, stuck jobs, long waits, p95 duration, failing health checks and (in AWS) CloudWatch alarms in ALARM. Needs the admin role.',
     auth: 'user',
     responses: { 200: { description: 'The active alerts, critical first.', schema: AlertsView }, 403: { description: 'Not an admin.' } },
-    access: { tables: ['JobsTable'], ops: ['health', 'queueStats', 'alarms'], env: [...OPS_ENV, ...ALERT_ENV] },
+    access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['health', 'queueStats', 'alarms'], env: ALERT_ENV },
   },
 ];
 

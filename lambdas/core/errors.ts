@@ -87,6 +87,21 @@ export class NotFound extends PermanentError {
   }
 }
 
+/**
+ * Something failed inside our own infrastructure (an AWS call refused or broken, a missing
+ * setting, a bug). Its message says only where and a reference; the detail is in the logs under
+ * that reference (lambdas/shared/internal-errors.ts).
+ */
+export class InternalError extends PermanentError {
+  constructor(
+    message: string,
+    readonly reference: string,
+  ) {
+    super(message);
+    this.name = 'InternalError';
+  }
+}
+
 /** The names the state machine retries. Kept here so a test can hold the ASL to it. */
 export const TRANSIENT_ERROR_NAMES = ['TransientError', 'ProviderRateLimited', 'ProviderUnavailable', 'ProviderTimeout'] as const;
 
@@ -123,3 +138,22 @@ export class JobStateConflict extends PermanentError {
     this.name = 'JobStateConflict';
   }
 }
+
+/** The names of the product's own errors, whose messages are written for users (core/pipeline/job-steps.ts). */
+export const PRODUCT_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'TransientError',
+  'ProviderRateLimited',
+  'ProviderUnavailable',
+  'ProviderTimeout',
+  'PermanentError',
+  'InvalidInput',
+  'ProviderRejected',
+  'ScriptInvalid',
+  'RenderFailed',
+  'NotFound',
+  'InternalError',
+  'InsufficientCredits',
+  'IdempotencyKeyReused',
+  'JobStateConflict',
+  'JobAlreadyExists',
+]);

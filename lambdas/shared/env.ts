@@ -1,6 +1,6 @@
 /**
  * Environment variable names, shared by the CDK stack (which sets them) and the handlers
- * (which read them). Read through {@link requireEnv} so a missing one names itself.
+ * (which read them through lambdas/shared/config.ts, the one place that parses them).
  */
 export const ENV = {
   JOBS_TABLE: 'JOBS_TABLE',
@@ -120,26 +120,4 @@ export class MissingConfiguration extends Error {
     super(message);
     this.name = 'MissingConfiguration';
   }
-}
-
-/** Returns the variable's value or throws naming it. */
-export function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new MissingConfiguration(`Environment variable ${name} is not set.`);
-  }
-  return value;
-}
-
-export function optionalEnv(name: string, fallback: string): string {
-  const value = process.env[name];
-  return value === undefined || value === '' ? fallback : value;
-}
-
-export function numberEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new MissingConfiguration(`Environment variable ${name} must be a number, got "${raw}".`);
-  return value;
 }

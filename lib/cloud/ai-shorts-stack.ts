@@ -84,6 +84,7 @@ export class AiShortsStack extends Stack {
       tables: this.data.tables,
       stateMachine: this.pipeline.stateMachine,
       maxRunningPipelines: config.api.maxRunningPipelines,
+      dispatchRetrySeconds: config.api.dispatchRetrySeconds,
       logRetention,
       retainData,
     });

@@ -16,7 +16,7 @@ import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js
 import { ENV } from '../../lambdas/shared/env.js';
 import type { ApiConfig } from './config.js';
 import { PipelineFunction, type RenderTarget } from './pipeline-function.js';
-import { TABLES, type TableLogicalName } from './table-definitions.js';
+import type { TableLogicalName } from './table-definitions.js';
 
 /** Routes only the local dev server serves (lib/local/dev-routes.ts); never deployed. */
 export const LOCAL_ONLY_PREFIX = '/api/dev/';
@@ -27,9 +27,6 @@ export const API_FUNCTION_TIMEOUT_SECONDS = 25;
 
 /** Stage-wide throttling (requests per second, burst); the account default (10,000 rps) is far above what this app should take. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
-
-/** The tables DynamoCreditStore is constructed with: a function that touches any credit table needs all four names. */
-const CREDIT_STORE_TABLES: readonly TableLogicalName[] = ['JobsTable', 'AccountsTable', 'LedgerTable', 'IdempotencyTable'];
 
 /** The routes that are deployed: the route table without the local-only ones. */
 export function cloudRoutes(routes: readonly ApiRoute[] = API_ROUTES): ApiRoute[] {
@@ -145,10 +142,7 @@ export class Api extends Construct {
       logRetention: props.logRetention,
       retainData: props.retainData,
     });
-    for (const table of access.tables) fn.bindTable(TABLES[table], props.tables[table]);
-    if (access.tables.some((t) => t === 'AccountsTable' || t === 'LedgerTable')) {
-      for (const table of CREDIT_STORE_TABLES.filter((t) => !access.tables.includes(t))) fn.bindTableName(TABLES[table], props.tables[table]);
-    }
+    fn.bindStore(access.store, props.tables);
     if (access.objects) {
       fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }
@@ -170,22 +164,38 @@ export class Api extends Construct {
     return fn;
   }
 
-  /** The operator reads of `access.ops` (docs/ops.md); their env vars come with `access.env`. */
+  /**
+   * The operator reads of `access.ops` (docs/ops.md), each with the variables that name what it
+   * reads — a grant never comes without the setting that uses it, nor a setting without its grant.
+   */
   private bindOps(fn: PipelineFunction, op: 'health' | 'queueStats' | 'alarms', props: ApiProps): void {
     const allow = (actions: string[], resources: string[]) => fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    const env = (...names: string[]) => {
+      for (const name of names) {
+        const value = envValue(name, props, this);
+        if (value !== undefined) fn.addEnvironment(name, value);
+      }
+    };
     switch (op) {
       case 'health':
+        fn.addEnvironment(ENV.JOBS_TABLE, props.tables.JobsTable.tableName);
+        env(ENV.ASSETS_BUCKET, ENV.JOBS_QUEUE_URL, ENV.STATE_MACHINE_ARN, ENV.RENDER);
         allow(['dynamodb:DescribeTable'], [props.tables.JobsTable.tableArn]);
         // HeadBucket is authorized by s3:ListBucket.
         allow(['s3:ListBucket'], [props.assets.bucketArn]);
         allow(['sqs:GetQueueAttributes'], [props.queue.queueArn]);
         allow(['states:DescribeStateMachine'], [props.stateMachine.stateMachineArn]);
-        if (props.renderProvider === 'lambda') allow(['lambda:GetFunction'], [props.render.functionArn]);
+        if (props.renderProvider === 'lambda') {
+          env(ENV.REMOTION_FUNCTION_NAME, ENV.REMOTION_REGION);
+          allow(['lambda:GetFunction'], [props.render.functionArn]);
+        }
         return;
       case 'queueStats':
+        env(ENV.JOBS_QUEUE_URL, ENV.JOBS_DLQ_URL);
         allow(['sqs:GetQueueAttributes'], [props.queue.queueArn, props.deadLetterQueue.queueArn]);
         return;
       case 'alarms': {
+        env(ENV.ALARM_NAME_PREFIX);
         const { partition, region, account } = Stack.of(this);
         allow(['cloudwatch:DescribeAlarms'], [`arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(this)}*`]);
         NagSuppressions.addResourceSuppressions(

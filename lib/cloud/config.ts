@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { ENV } from '../../lambdas/shared/env.js';
 
-/** The provider variables, as the handlers read them (lambdas/shared/container.ts). */
+/** The provider variables, as the handlers read them (lambdas/shared/config.ts). */
 export const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.RENDER] as const;
 export type ProviderVariable = (typeof PROVIDER_VARIABLES)[number];
 
@@ -14,7 +14,7 @@ export type ProviderVariable = (typeof PROVIDER_VARIABLES)[number];
  * Providers a Lambda can run, by variable; the first is the default. The offline providers are
  * not among them: they need resvg's native binary, the eSpeak WASM build or Chromium, which the
  * cloud bundles leave out (see OFFLINE_ONLY_IMPORTS). test/cloud checks each name against
- * `PROVIDERS` in lambdas/shared/container.ts; duplicated so synth does not load the adapters.
+ * `PROVIDERS` in lambdas/shared/config.ts; duplicated so synth does not load the adapters.
  */
 export const CLOUD_PROVIDERS: Record<ProviderVariable, readonly [string, ...string[]]> = {
   [ENV.LLM]: ['groq'],
@@ -56,6 +56,8 @@ export interface ApiConfig {
   creditPriceCents: number;
   startingCredits: number;
   maxRunningPipelines: number;
+  /** Seconds before a job that found every pipeline busy is looked at again (DISPATCH_RETRY_SECONDS). */
+  dispatchRetrySeconds: number;
 }
 
 export class InvalidContext extends Error {
@@ -135,6 +137,7 @@ export function readConfig(node: Node): AppConfig {
       creditPriceCents: integer(node, ENV.CREDIT_PRICE_CENTS, 100, 50),
       startingCredits: integer(node, ENV.STARTING_CREDITS, 3, 0),
       maxRunningPipelines: integer(node, ENV.MAX_RUNNING_PIPELINES, 5, 0),
+      dispatchRetrySeconds: integer(node, ENV.DISPATCH_RETRY_SECONDS, 30, 1),
     },
   };
 }

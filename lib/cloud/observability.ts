@@ -71,7 +71,7 @@ export interface ObservabilityProps {
   retainData?: boolean;
 }
 
-/** A custom metric written by the Lambdas through Powertools (lambdas/shared/powertools.ts). */
+/** A custom metric written by the Lambdas through Powertools (lambdas/shared/dependencies.ts `observability`). */
 function appMetric(metricName: string, statistic: string, extra: Record<string, string> = {}, period = FIVE_MINUTES): Metric {
   return new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period, dimensionsMap: { service: SERVICE, ...extra } });
 }

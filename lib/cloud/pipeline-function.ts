@@ -14,7 +14,8 @@ import { ENV } from '../../lambdas/shared/env.js';
 import type { StepFunctionSpec } from '../../lambdas/steps/registry.js';
 import { nagArn } from './nag.js';
 import { REPO_ROOT } from './paths.js';
-import type { TableDefinition } from './table-definitions.js';
+import { tablesNamed, tableUses, type StoreOperation } from '../../lambdas/adapters/aws/store-operations.js';
+import { TABLES, type TableLogicalName } from './table-definitions.js';
 
 /** The Node runtime of every handler Lambda. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
@@ -31,18 +32,6 @@ export const BUNDLE_TARGET = 'node24';
 
 /** CommonJS dependencies inside an ESM bundle still call require() for Node built-ins. */
 export const BUNDLE_BANNER = "import { createRequire as __shortsCreateRequire } from 'node:module'; const require = __shortsCreateRequire(import.meta.url);";
-
-/** Job-store operations on a table: item reads and writes, index queries; no scans, no streams. */
-const TABLE_DATA_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 
 /** Where a render runs: what Start Render and Check Render need to drive Remotion Lambda. */
 export interface RenderTarget {
@@ -143,24 +132,23 @@ export class PipelineFunction extends Construct {
     return this;
   }
 
-  /** Item reads and writes on the table (and queries on its declared indexes); its name in the env. */
-  bindTable(definition: TableDefinition, table: ITable): this {
-    this.addEnvironment(definition.tableNameEnv, table.tableName);
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: TABLE_DATA_ACTIONS,
-        resources: [table.tableArn, ...definition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
-      }),
-    );
-    return this;
-  }
-
   /**
-   * Only the table's name in the env, no grant: DynamoCreditStore's constructor reads all four
-   * credit-table names, though most callers touch only some of the tables.
+   * The store operations the function uses (lambdas/adapters/aws/store-operations.ts): exactly the
+   * DynamoDB actions they make, on the tables and indexes they make them on, and the names of the
+   * tables its stores are built with in the env.
    */
-  bindTableName(definition: TableDefinition, table: ITable): this {
-    return this.addEnvironment(definition.tableNameEnv, table.tableName);
+  bindStore(operations: readonly StoreOperation[], tables: Record<TableLogicalName, ITable>): this {
+    for (const name of tablesNamed(operations)) this.addEnvironment(TABLES[name].tableNameEnv, tables[name].tableName);
+    for (const use of tableUses(operations)) {
+      const table = tables[use.table];
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: use.actions.map((action) => `dynamodb:${action}`),
+          resources: [use.index ? `${table.tableArn}/index/${use.index}` : table.tableArn],
+        }),
+      );
+    }
+    return this;
   }
 
   /**
@@ -213,7 +201,8 @@ export class PipelineFunction extends Construct {
    */
   bindProviderSecret(secret: ISecret): this {
     this.addEnvironment(ENV.PROVIDER_SECRET_ARN, secret.secretArn);
-    secret.grantRead(this.role);
+    // GetSecretValue only (grantRead adds DescribeSecret, which nothing here calls).
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this;
   }
 
@@ -225,8 +214,9 @@ export class PipelineFunction extends Construct {
   }
 
   /**
-   * Remotion Lambda's coordinates in the env; invoke on the render function (start, progress),
-   * reads of its progress files, and for `start` uploads of input props too large to inline.
+   * Remotion Lambda's coordinates in the env and invoke on the render function (start, progress:
+   * @remotion/lambda-client asks the function itself). `start` may also upload input props too
+   * large to send inline (renderMediaOnLambda puts them under input-props/ in Remotion's bucket).
    */
   bindRenderer(target: RenderTarget, mode: 'start' | 'check'): this {
     this.addEnvironment(ENV.REMOTION_FUNCTION_NAME, target.functionName)
@@ -234,24 +224,20 @@ export class PipelineFunction extends Construct {
       .addEnvironment(ENV.REMOTION_REGION, target.region)
       .addEnvironment(ENV.REMOTION_BUCKET, target.bucket.bucketName);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [target.bucket.bucketArn] }));
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [target.bucket.arnForObjects('renders/*')] }));
-    const appliesTo = [`Resource::${nagArn(target.bucket)}/renders/*`];
     if (mode === 'start') {
       this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [target.bucket.arnForObjects('input-props/*')] }));
-      appliesTo.push(`Resource::${nagArn(target.bucket)}/input-props/*`);
+      NagSuppressions.addResourceSuppressions(
+        this.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: "Remotion's render bucket: input props too large to send inline go under input-props/; S3 object ARNs name keys with a wildcard.",
+            appliesTo: [`Resource::${nagArn(target.bucket)}/input-props/*`],
+          },
+        ],
+        true,
+      );
     }
-    NagSuppressions.addResourceSuppressions(
-      this.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: "Remotion's render bucket: progress files under renders/ and (Start Render) large input props under input-props/; S3 object ARNs name keys with a wildcard.",
-          appliesTo,
-        },
-      ],
-      true,
-    );
     return this;
   }
 }

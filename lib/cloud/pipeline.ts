@@ -12,7 +12,7 @@ import { PIPELINE_ASL } from '../local/state-machine-runner.js';
 import type { ProviderVariable } from './config.js';
 import { PipelineFunction, type RenderTarget } from './pipeline-function.js';
 import { stepAccess } from './step-access.js';
-import { TABLES, type TableLogicalName } from './table-definitions.js';
+import type { TableLogicalName } from './table-definitions.js';
 
 export interface PipelineProps {
   tables: Record<TableLogicalName, Table>;
@@ -79,8 +79,7 @@ export class Pipeline extends Construct {
     const spec = STEP_FUNCTIONS.find((s) => s.id === id)!;
     const access = stepAccess(id);
     const fn = new PipelineFunction(this, spec.id, { spec, logRetention: props.logRetention, retainData: props.retainData });
-    for (const table of access.tables) fn.bindTable(TABLES[table], props.tables[table]);
-    for (const table of access.tableNames ?? []) fn.bindTableName(TABLES[table], props.tables[table]);
+    fn.bindStore(access.store, props.tables);
     if (access.assets) fn.bindAssets(props.assets, access.assets);
     if (access.provider) fn.addEnvironment(access.provider, props.providers[access.provider]);
     if (access.vendorKeys) fn.bindProviderSecret(props.providerSecret);

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { QUEUE_FUNCTIONS, type QueueFunctionSpec } from '../../lambdas/queue/registry.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import { PipelineFunction } from './pipeline-function.js';
-import { TABLES, type TableLogicalName } from './table-definitions.js';
+import type { TableLogicalName } from './table-definitions.js';
 
 /** Receives before a message that keeps failing to dispatch moves to the dead-letter queue (docs/api.md). */
 export const MAX_RECEIVE_COUNT = 5;
@@ -28,6 +28,8 @@ export interface JobQueueProps {
   stateMachine: StateMachine;
   /** MAX_RUNNING_PIPELINES: pipelines at once; 0 pauses dispatching. */
   maxRunningPipelines: number;
+  /** DISPATCH_RETRY_SECONDS: how long a job that found every pipeline busy waits before it is looked at again. */
+  dispatchRetrySeconds: number;
   logRetention: RetentionDays;
   retainData: boolean;
 }
@@ -81,10 +83,11 @@ export class JobQueue extends Construct {
 
     // Dispatcher: Jobs (claim, count RUNNING on byStatus), the queue (send back on a full house), StartExecution.
     this.dispatcher = fn(dispatchSpec, DISPATCH_RESERVED_CONCURRENCY)
-      .bindTable(TABLES.JobsTable, props.tables.JobsTable)
+      .bindStore(['jobs.get', 'jobs.update', 'jobs.listByStatus'], props.tables)
       .bindQueueSend(this.queue)
       .addEnvironment(ENV.STATE_MACHINE_ARN, props.stateMachine.stateMachineArn)
-      .addEnvironment(ENV.MAX_RUNNING_PIPELINES, String(props.maxRunningPipelines));
+      .addEnvironment(ENV.MAX_RUNNING_PIPELINES, String(props.maxRunningPipelines))
+      .addEnvironment(ENV.DISPATCH_RETRY_SECONDS, String(props.dispatchRetrySeconds));
     this.dispatcher.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachine.stateMachineArn] }),
     );
@@ -94,10 +97,7 @@ export class JobQueue extends Construct {
 
     // Sweeper: Jobs + the credit tables (fail and refund), the queue (re-queue), Describe/Stop on this machine's executions.
     this.sweeper = fn(sweepSpec)
-      .bindTable(TABLES.JobsTable, props.tables.JobsTable)
-      .bindTable(TABLES.AccountsTable, props.tables.AccountsTable)
-      .bindTable(TABLES.LedgerTable, props.tables.LedgerTable)
-      .bindTableName(TABLES.IdempotencyTable, props.tables.IdempotencyTable)
+      .bindStore(['jobs.get', 'jobs.update', 'jobs.listByStatus', 'credits.refund'], props.tables)
       .bindQueueSend(this.queue)
       .addEnvironment(ENV.STATE_MACHINE_ARN, props.stateMachine.stateMachineArn);
     const executions = executionArnPattern(this, props.stateMachine);

@@ -10,7 +10,7 @@ export const PROVIDER_SECRET_KEYS = ['GROQ_API_KEY', 'REPLICATE_API_TOKEN', 'ELE
  * The JSON keys of the API secret (`ai-shorts/api`): Stripe's and Clerk's. Kept apart from the
  * vendor keys so the public webhook and the billing routes cannot read Groq/Replicate/ElevenLabs
  * keys, and the pipeline steps cannot read Stripe's. The API handlers read it through the same
- * `PROVIDER_SECRET_ARN` variable (lambdas/shared/container.ts `providerKeys`).
+ * `PROVIDER_SECRET_ARN` variable (lambdas/shared/dependencies.ts `providerKeys`).
  */
 export const API_SECRET_KEYS = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CLERK_SECRET_KEY'] as const;
 

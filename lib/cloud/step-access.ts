@@ -7,13 +7,11 @@ import { ENV } from '../../lambdas/shared/env.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { ASSET_PREFIX, VIDEO_PREFIX } from './assets.js';
 import type { ProviderVariable } from './config.js';
-import type { TableLogicalName } from './table-definitions.js';
+import type { StoreOperation } from '../../lambdas/adapters/aws/store-operations.js';
 
 export interface StepAccess {
-  /** Tables whose items the step reads and writes (every step records its progress on the job). */
-  tables: readonly TableLogicalName[];
-  /** Tables whose names only are in the env, without a grant (DynamoCreditStore reads all four names). */
-  tableNames?: readonly TableLogicalName[];
+  /** The store operations it uses (every step reads its job and records its progress on it). */
+  store: readonly StoreOperation[];
   /** The assets bucket: its name in the env, plus object access by key prefix. */
   assets?: { read: readonly string[]; write: readonly string[] };
   /** The provider variable the step's adapter is chosen by. */
@@ -24,25 +22,28 @@ export interface StepAccess {
   render?: 'start' | 'check';
 }
 
-const JOBS = ['JobsTable'] as const satisfies readonly TableLogicalName[];
+/** What stepHandler does with the job: read it, record the step's progress. */
+const JOBS = ['jobs.get', 'jobs.update'] as const satisfies readonly StoreOperation[];
 
 export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // The LLM writes a draft; nothing is stored but the job's progress.
-  GenerateScript: { tables: JOBS, provider: ENV.LLM, vendorKeys: true },
-  ParseScript: { tables: JOBS },
+  GenerateScript: { store: JOBS, provider: ENV.LLM, vendorKeys: true },
+  ParseScript: { store: JOBS },
   // Content-addressed: look for the asset first (read), store it if missing (write).
-  GenerateImage: { tables: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, vendorKeys: true },
-  GenerateVoice: { tables: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, vendorKeys: true },
-  BuildCaptions: { tables: JOBS },
-  ComputeDuration: { tables: JOBS },
-  // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject).
-  StartRender: { tables: JOBS, assets: { read: [ASSET_PREFIX], write: [] }, provider: ENV.RENDER, render: 'start' },
-  // Remotion's progress check looks for the finished MP4 (outName in the assets bucket).
-  CheckRender: { tables: JOBS, assets: { read: [VIDEO_PREFIX], write: [] }, provider: ENV.RENDER, render: 'check' },
+  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, vendorKeys: true },
+  GenerateVoice: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, vendorKeys: true },
+  BuildCaptions: { store: JOBS },
+  ComputeDuration: { store: JOBS },
+  // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
+  // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
+  StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
+  // Asks the render function for its progress (Remotion Lambda reads its own progress files). The
+  // renderer is built with the assets bucket's name (where the MP4 goes), but reads nothing there.
+  CheckRender: { store: JOBS, assets: { read: [], write: [] }, provider: ENV.RENDER, render: 'check' },
   // Checks the rendered MP4 exists.
-  FinalizeJob: { tables: JOBS, assets: { read: [VIDEO_PREFIX], write: [] } },
+  FinalizeJob: { store: JOBS, assets: { read: [VIDEO_PREFIX], write: [] } },
   // Marks the job failed and refunds its credits once (one transaction on jobs, accounts, ledger).
-  FailJob: { tables: ['JobsTable', 'AccountsTable', 'LedgerTable'], tableNames: ['IdempotencyTable'] },
+  FailJob: { store: [...JOBS, 'credits.refund'] },
 };
 
 /** The access entry of a step; a step without one is a synth error, never a silent default. */

@@ -13,6 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
+import type { FunctionContract } from './contract/types.js';
+import { FunctionError, InvokeError, type FunctionHost } from './function-host.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the dashboard's build lands (`vite build`). */
@@ -29,14 +31,35 @@ export interface LocalRoute {
   handler: RouteHandler;
 }
 
-/** Imports each route's real handler module, as the Lambda runtime would. */
-export async function loadRoutes(routes: readonly ApiRoute[] = API_ROUTES): Promise<LocalRoute[]> {
-  return Promise.all(
-    routes.map(async (route) => {
-      const module = (await import(`${ROOT}${route.entry}`)) as { handler: RouteHandler };
-      return { method: route.method, path: route.path, summary: route.summary, handler: module.handler };
-    }),
-  );
+/** API Gateway's own answers when the integration fails (HTTP API, Lambda proxy integration). */
+const GATEWAY_ERRORS = {
+  internal: { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) },
+  tooLarge: { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Entity Too Large' }) },
+} satisfies Record<string, APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The deployed routes as API Gateway serves them: each route of the contract invokes its own
+ * function through the local Lambda (its environment, identity, limits). A function that fails
+ * or times out gets API Gateway's 500; an event over Lambda's 6 MB, its 413.
+ */
+export function contractRoutes(host: FunctionHost, functions: readonly Pick<FunctionContract, 'id' | 'route'>[], routes: readonly ApiRoute[] = API_ROUTES): LocalRoute[] {
+  return functions.flatMap((fn) => {
+    if (!fn.route) return [];
+    const summary = routes.find((r) => r.id === fn.id)?.summary ?? fn.id;
+    const handler: RouteHandler = async (event) => {
+      try {
+        const result = (await host.invoke(fn.id, event)) as APIGatewayProxyStructuredResultV2 | unknown;
+        // Payload format 2.0: an answer without a statusCode is a JSON body of a 200.
+        if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
+        return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+      } catch (error) {
+        if (error instanceof InvokeError && error.status === 413) return GATEWAY_ERRORS.tooLarge;
+        if (error instanceof FunctionError || error instanceof InvokeError) return GATEWAY_ERRORS.internal;
+        throw error;
+      }
+    };
+    return [{ method: fn.route.method, path: fn.route.path, summary, handler }];
+  });
 }
 
 interface CompiledRoute extends LocalRoute {

@@ -1,12 +1,14 @@
 /**
  * Routes that exist only on the local server (never in the cloud route table): sign in as
- * anyone, and buy credits without Stripe by feeding the real webhook handler a checkout event
- * signed with the local webhook secret.
+ * anyone, and buy credits without Stripe by handing the real webhook function a checkout event
+ * signed with the local webhook secret. They are not functions of the stack: they run as the
+ * local server itself, and reach the stack only through its functions.
  */
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { header, json, parseBody, publicRoute, userRoute, type ApiEvent } from '../../lambdas/api/http.js';
-import { handler as stripeWebhook } from '../../lambdas/api/stripe-webhook/handler.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { authenticate } from '../../lambdas/api/auth.js';
+import { errorResult, header, json, parseBody, type ApiEvent, type ApiResult } from '../../lambdas/api/http.js';
 import type { LocalRoute } from './api-server.js';
 import type { DevSigner } from './dev-auth.js';
 import { checkoutCompletedEvent } from './stripe-events.js';
@@ -29,13 +31,30 @@ function origin(event: ApiEvent): string {
   return header(event, 'origin') ?? `http://${event.requestContext.domainName}`;
 }
 
-export function devRoutes(options: { signer: DevSigner; webhookSecret: () => string }): LocalRoute[] {
+export interface DevRouteOptions {
+  signer: DevSigner;
+  webhookSecret: string;
+  /** Origins the API accepts in a token's `azp` (the dev server's own). */
+  authorizedParties: () => string[];
+  /** Delivers a webhook event to the stack's StripeWebhook function, as API Gateway would. */
+  deliverWebhook: (event: ApiEvent) => Promise<ApiResult>;
+}
+
+export function devRoutes(options: DevRouteOptions): LocalRoute[] {
+  const logger = new Logger({ serviceName: 'ai-shorts-dev', logLevel: 'SILENT' });
+  const local = (run: (event: ApiEvent) => Promise<ApiResult>) => async (event: ApiEvent) => {
+    try {
+      return await run(event);
+    } catch (error) {
+      return errorResult(error, event.requestContext?.requestId, logger);
+    }
+  };
   return [
     {
       method: 'POST',
       path: '/api/dev/session',
       summary: 'Local only: a session token for any user id ({"userId", "admin"?})',
-      handler: publicRoute(async ({ event }) => {
+      handler: local(async (event) => {
         const { userId, admin } = parseBody(event, SessionBody);
         const { token, expiresAt } = options.signer.sign({ userId, admin: admin ?? false, origin: origin(event) });
         return json(200, { token, userId, admin: admin ?? false, expiresAt: expiresAt.toISOString() });
@@ -45,11 +64,16 @@ export function devRoutes(options: { signer: DevSigner; webhookSecret: () => str
       method: 'POST',
       path: '/api/dev/purchase',
       summary: 'Local only: buy credits ({"credits"}) through the real, signature-checked webhook',
-      handler: userRoute(async ({ event, caller }) => {
+      handler: local(async (event) => {
+        const caller = await authenticate(
+          event,
+          { jwtKey: options.signer.publicKeyPem, authorizedParties: options.authorizedParties(), adminUserIds: [], secretKey: async () => undefined },
+          logger,
+        );
         const { credits } = parseBody(event, PurchaseBody);
         const payload = checkoutCompletedEvent({ userId: caller.userId, credits });
-        const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.webhookSecret() });
-        return stripeWebhook({
+        const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.webhookSecret });
+        return options.deliverWebhook({
           ...event,
           rawPath: '/api/billing/webhook',
           routeKey: 'POST /api/billing/webhook',

@@ -1,26 +1,33 @@
 /**
- * `npx shorts dev`: the whole app on one machine. The embedded cloud (DynamoDB Local, the S3
- * server, the pipeline ASL runner), an SQS server with the jobs queue and its DLQ, a poller that
- * feeds the queue to the same dispatcher handler Lambda runs, the sweeper on a timer, and the
- * HTTP API built from the same route table as API Gateway's — all on 127.0.0.1.
+ * `npx shorts dev`: the whole app on one machine, under the stack's contract. The local runtime
+ * (every function of the template with its own environment and identity, IAM checked on every
+ * call, the pipeline's state machine), the jobs queue with its DLQ, a poller doing what Lambda's
+ * SQS event source does for the dispatcher, the sweeper on a timer as EventBridge runs it, and
+ * the HTTP API built from the template's routes as API Gateway serves them — all on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { SfnPipelineStarter } from '../../lambdas/adapters/aws/sfn-pipeline-starter.js';
+import { SqsJobQueue } from '../../lambdas/adapters/aws/sqs-job-queue.js';
+import type { ApiResult } from '../../lambdas/api/http.js';
 import type { SweepReport } from '../../lambdas/core/jobs/sweep.js';
+import type { JobQueue, PipelineStarter } from '../../lambdas/core/ports.js';
 import { ENV } from '../../lambdas/shared/env.js';
-import { loadRoutes, startApiServer, type ApiServer } from './api-server.js';
+import { contractRoutes, startApiServer, type ApiServer, type LocalRoute } from './api-server.js';
 import { devSigner } from './dev-auth.js';
-import { LocalPipelineStarter } from './local-pipeline-starter.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
 import { startLocalRuntime, type LocalRuntime } from './runtime.js';
-import { startSqsServer, type SqsServer } from './sqs-server.js';
 import type { RunnerOptions } from './state-machine-runner.js';
 
 export const DEFAULT_DEV_PORT = 3000;
 /** One render keeps two cores busy; more at once only makes each slower. */
 export const DEFAULT_LOCAL_MAX_RUNNING = 1;
+/** Seconds before a job that found every pipeline busy is looked at again (the stack's default is 30). */
+const LOCAL_DISPATCH_RETRY_SECONDS = '5';
 
 export interface DevServerOptions {
   /** Port on 127.0.0.1; 0 picks a free one. Default 3000. */
@@ -28,11 +35,13 @@ export interface DevServerOptions {
   dataDir?: string;
   /** Keep DynamoDB and the queue in memory (tests). */
   inMemory?: boolean;
-  /** Pipelines at once (MAX_RUNNING_PIPELINES); 0 leaves every job queued. Default the env, else 1. */
+  /** Pipelines at once (MAX_RUNNING_PIPELINES); 0 leaves every job queued. Default the settings', else 1. */
   maxRunningPipelines?: number;
-  /** Credits a new user gets (STARTING_CREDITS). Default the env, else 3. */
+  /** Credits a new user gets (STARTING_CREDITS). Default the settings', else the stack's. */
   startingCredits?: number;
-  /** State-machine runner options (tests inject failures and shorten waits). */
+  /** The local deployment's settings (providers, keys, vendor endpoints). Default `process.env`. */
+  settings?: Record<string, string | undefined>;
+  /** State-machine runner options (tests stand in for functions and shorten waits). */
   runner?: RunnerOptions;
   /** Where the built dashboard is served from. Default frontend/dist. */
   staticDir?: string;
@@ -50,18 +59,22 @@ export interface DevServer {
   port: number;
   dataDir: string;
   runtime: LocalRuntime;
-  starter: LocalPipelineStarter;
-  sqs: SqsServer;
-  /** Runs the sweeper now (it also runs on a timer). */
+  /** Step Functions as the operator sees it (admin credentials, the local endpoint). */
+  starter: PipelineStarter;
+  /** The jobs queue as the operator sees it. */
+  queue: JobQueue;
+  /** Runs the sweeper function now (it also runs on a timer). */
   sweep(options?: { recovery?: boolean }): Promise<SweepReport>;
-  /** Stops everything in reverse order and restores the environment. Safe to call twice. */
+  /** Turns the dispatcher's event source off or on (AWS: UpdateEventSourceMapping Enabled); jobs wait in the queue meanwhile. */
+  setDispatching(enabled: boolean): void;
+  /** Stops everything in reverse order. Safe to call twice. */
   stop(): Promise<void>;
 }
 
 /** The local webhook secret: STRIPE_WEBHOOK_SECRET, else one made once and kept in the data directory. */
-async function webhookSecret(dataDir: string): Promise<string> {
-  const fromEnv = process.env[ENV.STRIPE_WEBHOOK_SECRET];
-  if (fromEnv) return fromEnv;
+async function webhookSecret(dataDir: string, settings: Record<string, string | undefined>): Promise<string> {
+  const fromSettings = settings[ENV.STRIPE_WEBHOOK_SECRET];
+  if (fromSettings) return fromSettings;
   const file = path.join(dataDir, 'auth', 'stripe-webhook-secret');
   try {
     return (await readFile(file, 'utf8')).trim();
@@ -74,17 +87,30 @@ async function webhookSecret(dataDir: string): Promise<string> {
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const settings = options.settings ?? process.env;
+  const dataDir = path.resolve(options.dataDir ?? settings[ENV.DATA_DIR] ?? '.shorts-data');
+  await mkdir(dataDir, { recursive: true });
+  const signer = await devSigner(dataDir);
+  const secret = await webhookSecret(dataDir, settings);
+  const maxRunning = String(options.maxRunningPipelines ?? settings[ENV.MAX_RUNNING_PIPELINES] ?? DEFAULT_LOCAL_MAX_RUNNING);
+
   const runtime = await startLocalRuntime({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    dataDir,
+    settings,
+    queue: true,
     ...(options.inMemory ? { inMemory: true } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.quiet ? { quiet: true } : {}),
+    choices: {
+      [ENV.CLERK_JWT_KEY]: signer.publicKeyPem,
+      [ENV.MAX_RUNNING_PIPELINES]: maxRunning,
+      [ENV.DISPATCH_RETRY_SECONDS]: settings[ENV.DISPATCH_RETRY_SECONDS] ?? LOCAL_DISPATCH_RETRY_SECONDS,
+      ...(options.startingCredits !== undefined ? { [ENV.STARTING_CREDITS]: String(options.startingCredits) } : {}),
+    },
+    secretValues: { [ENV.STRIPE_WEBHOOK_SECRET]: secret },
   });
-  const saved = new Map<string, string | undefined>();
-  const setEnv = (name: string, value: string) => {
-    if (!saved.has(name)) saved.set(name, process.env[name]);
-    process.env[name] = value;
-  };
+  const { host, contract } = runtime;
+
   const cleanups: (() => Promise<void> | void)[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () =>
@@ -96,50 +122,40 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           options.onError?.('stopping', error);
         }
       }
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
       await runtime.stop();
     })());
 
   try {
-    const sqs = await startSqsServer(options.inMemory ? {} : { dataDir: path.join(runtime.dataDir, 'sqs') });
-    cleanups.push(() => sqs.stop());
-    const signer = await devSigner(runtime.dataDir);
-    const secret = await webhookSecret(runtime.dataDir);
-
-    setEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
-    setEnv(ENV.JOBS_QUEUE_URL, sqs.queueUrl);
-    setEnv(ENV.JOBS_DLQ_URL, sqs.dlqUrl);
-    setEnv(ENV.CLERK_JWT_KEY, signer.publicKeyPem);
-    setEnv(ENV.STRIPE_WEBHOOK_SECRET, secret);
-    setEnv(ENV.MAX_RUNNING_PIPELINES, String(options.maxRunningPipelines ?? process.env[ENV.MAX_RUNNING_PIPELINES] ?? DEFAULT_LOCAL_MAX_RUNNING));
-    setEnv(ENV.DISPATCH_RETRY_SECONDS, process.env[ENV.DISPATCH_RETRY_SECONDS] ?? '5');
-    if (options.startingCredits !== undefined) setEnv(ENV.STARTING_CREDITS, String(options.startingCredits));
-
-    // The handlers (and the composition root behind them) are loaded once the environment is set.
-    const apiContainer = await import('../../lambdas/shared/api-container.js');
-    const { maxRunningPipelines } = await import('../../lambdas/shared/api-config.js');
-    const { handler: dispatch } = await import('../../lambdas/queue/dispatch/handler.js');
-    const { handler: sweepHandler } = await import('../../lambdas/queue/sweep/handler.js');
-
-    const starter = new LocalPipelineStarter(runtime.runner);
-    apiContainer.providePipelineStarter(starter);
-    cleanups.push(() => apiContainer.providePipelineStarter(undefined));
-    // /api/health probes the in-process runner where AWS would describe the state machine.
-    const opsContainer = await import('../../lambdas/shared/ops-container.js');
-    opsContainer.provideStateMachineProbe({
-      name: 'stateMachine',
-      target: 'local ASL runner',
-      check: async () => `local runner, ${runtime.runner.runningCount} execution(s) running`,
+    const admin = (service: 'stepFunctions' | 'sqs') => runtime.adminClientConfig(service);
+    const sfn = new SFNClient(admin('stepFunctions'));
+    const sqsAdmin = new SQSClient(admin('sqs'));
+    cleanups.push(() => {
+      sfn.destroy();
+      sqsAdmin.destroy();
     });
-    cleanups.push(() => opsContainer.provideStateMachineProbe(undefined));
+    const starter = new SfnPipelineStarter({ client: sfn, stateMachineArn: contract.stateMachine.arn });
+    const queue = new SqsJobQueue({ client: sqsAdmin, queueUrl: contract.queues.jobs.url });
 
+    // Requests wait until the functions' origin-dependent settings are chosen (the port is known once it listens).
+    let open!: () => void;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+    const gated = (routes: LocalRoute[]): LocalRoute[] =>
+      routes.map((route) => ({ ...route, handler: async (event) => (await ready, route.handler(event)) }));
     const { devRoutes } = await import('./dev-routes.js');
-    const routes = [...(await loadRoutes()), ...devRoutes({ signer, webhookSecret: () => secret })];
+    const deployed = contractRoutes(host, Object.values(contract.functions));
+    const webhook = deployed.find((route) => route.path === '/api/billing/webhook');
+    let parties: string[] = [];
+    const local = devRoutes({
+      signer,
+      webhookSecret: secret,
+      authorizedParties: () => parties,
+      deliverWebhook: async (event) => {
+        if (!webhook) throw new Error('The stack declares no Stripe webhook route.');
+        return (await webhook.handler(event)) as ApiResult;
+      },
+    });
     const api: ApiServer = await startApiServer({
-      routes,
+      routes: gated([...deployed, ...local]),
       port: options.port ?? DEFAULT_DEV_PORT,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -147,28 +163,34 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     });
     cleanups.push(() => api.close());
     // Tokens are minted for the origin they are asked from; both spellings of loopback are fine.
-    const parties = [api.url, `http://localhost:${api.port}`, ...(process.env[ENV.CLERK_AUTHORIZED_PARTIES] ?? '').split(',').filter(Boolean)];
-    setEnv(ENV.CLERK_AUTHORIZED_PARTIES, [...new Set(parties)].join(','));
-    setEnv(ENV.APP_URL, process.env[ENV.APP_URL] || api.url);
+    parties = [...new Set([api.url, `http://localhost:${api.port}`, ...(settings[ENV.CLERK_AUTHORIZED_PARTIES] ?? '').split(',').filter(Boolean)])];
+    runtime.choose(ENV.CLERK_AUTHORIZED_PARTIES, parties.join(','));
+    runtime.choose(ENV.APP_URL, settings[ENV.APP_URL] || api.url);
+    open();
 
     let sweeping: Promise<SweepReport> | undefined;
     const sweep = (sweepOptions: { recovery?: boolean } = {}) => {
-      sweeping ??= sweepHandler(sweepOptions).finally(() => (sweeping = undefined));
+      sweeping ??= (host.invoke('SweepJobs', sweepOptions) as Promise<SweepReport>).finally(() => (sweeping = undefined));
       return sweeping;
     };
     // After a restart: executions died with the old process and in-memory queues lost their messages.
     await sweep({ recovery: true });
 
-    const sqsClient = new SQSClient({});
-    cleanups.push(() => sqsClient.destroy());
-    const poller: QueuePoller = startQueuePoller({
-      client: sqsClient,
-      queueUrl: sqs.queueUrl,
-      handler: dispatch,
-      capacity: async () => maxRunningPipelines() - (await apiContainer.jobIndex().countByStatus('RUNNING')),
-      idleMs: 500,
-      onError: (error) => options.onError?.('queue', error),
-    });
+    // Lambda's SQS event source: it polls with the dispatcher's role and invokes the dispatcher.
+    let dispatching = true;
+    const dispatcherLimit = Number(host.get('DispatchJobs').environment[ENV.MAX_RUNNING_PIPELINES] ?? maxRunning);
+    const poller: QueuePoller = host.within('DispatchJobs', () =>
+      startQueuePoller({
+        client: new SQSClient({}),
+        queueUrl: contract.queues.jobs.url,
+        queueArn: contract.queues.jobs.arn,
+        handler: (event: SQSEvent) => host.invoke('DispatchJobs', event) as Promise<SQSBatchResponse>,
+        capacity: async () => (dispatching ? dispatcherLimit - (await runtime.jobs.countByStatus('RUNNING')) : 0),
+        paused: () => !dispatching,
+        idleMs: 500,
+        onError: (error) => options.onError?.('queue', error),
+      }),
+    );
     cleanups.push(() => poller.stop());
     // Executions die with the process; the next start re-drives their jobs.
     cleanups.push(() => runtime.runner.abortAll());
@@ -182,7 +204,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       await sweeping?.catch(() => undefined);
     });
 
-    return { url: api.url, port: api.port, dataDir: runtime.dataDir, runtime, starter, sqs, sweep, stop };
+    return {
+      url: api.url,
+      port: api.port,
+      dataDir: runtime.dataDir,
+      runtime,
+      starter,
+      queue,
+      sweep,
+      setDispatching: (enabled) => void (dispatching = enabled),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -190,27 +222,29 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 }
 
 /** `npx shorts dev`: runs until Ctrl-C (or SIGTERM), then shuts down in order. */
-export async function runDevCommand(options: { port: number; dataDir?: string; maxRunning?: number }): Promise<void> {
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const { validateProviderConfig } = await import('../../lambdas/shared/container.js');
-  const providers = await validateProviderConfig();
-  process.stderr.write('Starting the local cloud (DynamoDB Local, S3, SQS) …\n');
+export async function runDevCommand(options: { port: number; dataDir?: string; maxRunning?: number; accessReport?: string }): Promise<void> {
+  const { checkProviderSettings } = await import('../../lambdas/shared/dependencies.js');
+  const providers = await checkProviderSettings(process.env);
+  process.stderr.write('Starting the local cloud (DynamoDB Local, S3, SQS, Step Functions) …\n');
   const server = await startDevServer({
     port: options.port,
+    settings: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.maxRunning !== undefined ? { maxRunningPipelines: options.maxRunning } : {}),
     onRequest: ({ method, path: p, status, ms }) => process.stdout.write(`${method} ${p} ${status} ${ms} ms\n`),
     onError: (what, error) => process.stderr.write(`error (${what}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
   });
+  const maxRunning = server.runtime.host.get('DispatchJobs').environment[ENV.MAX_RUNNING_PIPELINES];
   process.stdout.write(
     [
       '',
       `ai-shorts is running at ${server.url}`,
       `  data         ${server.dataDir}`,
       `  providers    ${Object.entries(providers).map(([k, v]) => `${k}=${v}`).join(' ')}`,
-      `  pipelines    at most ${process.env[ENV.MAX_RUNNING_PIPELINES]} at once`,
+      `  pipelines    at most ${maxRunning} at once`,
       `  API          ${server.url}/api (OpenAPI: ${server.url}/api/openapi.json)`,
       `  sign in      curl -s -X POST ${server.url}/api/dev/session -d '{"userId":"me"}'`,
+      ...(options.accessReport ? [`  access       every AWS call each function makes is written to ${options.accessReport} on exit`] : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -224,12 +258,25 @@ export async function runDevCommand(options: { port: number; dataDir?: string; m
       }
       stopping = true;
       process.stderr.write(`\n${signal}: stopping (running videos resume on the next start) …\n`);
-      server.stop().then(resolve, (error: unknown) => {
-        process.stderr.write(`error while stopping: ${String(error)}\n`);
-        resolve();
-      });
+      const report = options.accessReport ? writeAccessReport(options.accessReport, server.runtime) : Promise.resolve();
+      report
+        .then(() => server.stop())
+        .then(resolve, (error: unknown) => {
+          process.stderr.write(`error while stopping: ${String(error)}\n`);
+          resolve();
+        });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/** Writes the session's access report (JSON) for `--access-report`. */
+export async function writeAccessReport(file: string, runtime: LocalRuntime): Promise<void> {
+  const target = path.resolve(file);
+  await mkdir(path.dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  await writeFile(partial, `${JSON.stringify(runtime.accessReport(), null, 2)}\n`);
+  const { rename } = await import('node:fs/promises');
+  await rename(partial, target);
 }

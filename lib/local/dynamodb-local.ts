@@ -18,14 +18,10 @@ import {
   ResourceNotFoundException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import {
-  createTableInput,
-  globalSecondaryIndexInput,
-  keyAttributes,
-  type TableDefinition,
-} from '../cloud/table-definitions.js';
+import { createTableInput, type TableDefinition } from '../cloud/table-definitions.js';
 
 export const JAVA_REQUIRED_MESSAGE = 'Java 17+ is required for DynamoDB Local: run npm run setup';
 
@@ -271,6 +267,13 @@ export interface EnsureTablesOptions {
   timeoutMs?: number;
 }
 
+/** One table to make sure of: what CreateTable would be given, and its TTL attribute if any. */
+export interface WantedTable {
+  logicalName: string;
+  createTableInput: CreateTableCommandInput;
+  timeToLiveAttribute?: string;
+}
+
 /**
  * Creates the tables that do not exist yet, adds indexes a table on disk is missing (a
  * definition grew since the data directory was made), and waits until all are ACTIVE.
@@ -281,12 +284,23 @@ export async function ensureTables(
   definitions: readonly TableDefinition[],
   options: EnsureTablesOptions = {},
 ): Promise<Record<string, string>> {
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  return ensureWantedTables(
+    client,
+    definitions.map((definition) => ({
+      logicalName: definition.logicalName,
+      createTableInput: createTableInput(definition, options.tableName?.(definition) ?? definition.localTableName),
+      ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+    })),
+    options.timeoutMs,
+  );
+}
+
+/** {@link ensureTables} for tables given as CreateTable inputs (the synthesized template's, lib/local/contract). */
+export async function ensureWantedTables(client: DynamoDBClient, tables: readonly WantedTable[], timeoutMs = 60_000): Promise<Record<string, string>> {
   const names: Record<string, string> = {};
-  for (const definition of definitions) {
-    const tableName = options.tableName?.(definition) ?? definition.localTableName;
-    names[definition.logicalName] = tableName;
-    const wanted = createTableInput(definition, tableName);
+  for (const { logicalName, createTableInput: wanted, timeToLiveAttribute } of tables) {
+    const tableName = wanted.TableName!;
+    names[logicalName] = tableName;
 
     let table = await describe(client, tableName);
     if (!table) {
@@ -296,12 +310,9 @@ export async function ensureTables(
         if (!(error instanceof ResourceInUseException)) throw error; // created meanwhile by someone else
       }
       table = await waitActive(client, tableName, timeoutMs);
-      if (definition.timeToLiveAttribute) {
+      if (timeToLiveAttribute) {
         await client.send(
-          new UpdateTimeToLiveCommand({
-            TableName: tableName,
-            TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
-          }),
+          new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true } }),
         );
       }
     }
@@ -309,22 +320,20 @@ export async function ensureTables(
     const expectedKeys = keySignature({ KeySchema: wanted.KeySchema, AttributeDefinitions: wanted.AttributeDefinitions });
     if (keySignature(table) !== expectedKeys) {
       throw new Error(
-        `table ${tableName} has key ${keySignature(table)} but ${definition.logicalName} defines ${expectedKeys}: ` +
+        `table ${tableName} has key ${keySignature(table)} but ${logicalName} defines ${expectedKeys}: ` +
           'delete the local data directory to recreate it',
       );
     }
 
     const present = new Set((table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    for (const index of definition.globalSecondaryIndexes) {
-      if (present.has(index.indexName)) continue;
-      const used = new Set([index.partitionKey.name, index.sortKey?.name]);
+    for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+      if (present.has(index.IndexName)) continue;
+      const used = new Set((index.KeySchema ?? []).map((k) => k.AttributeName));
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,
-          AttributeDefinitions: keyAttributes(definition)
-            .filter((a) => used.has(a.name))
-            .map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
-          GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndexInput(index) }],
+          AttributeDefinitions: (wanted.AttributeDefinitions ?? []).filter((a) => used.has(a.AttributeName)),
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
         }),
       );
       await waitActive(client, tableName, timeoutMs);

@@ -3,7 +3,7 @@
  * queue, hand them to the same dispatcher handler as an SQS event, delete the ones it handled
  * and leave the failed ones (ReportBatchItemFailures) to come back and, in the end, to the DLQ.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -19,6 +19,11 @@ export interface QueuePollerOptions {
   capacity: () => Promise<number>;
   /** Pause between looks while the house is full or after an error. Default 1000 ms. */
   idleMs?: number;
+  /**
+   * Whether the event source is turned off (AWS: the mapping disabled). Messages received while
+   * it was being turned off are made visible again at once, not handed to the function.
+   */
+  paused?: () => boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -70,6 +75,15 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
         );
         const messages = answer.Messages ?? [];
         if (messages.length === 0) continue;
+        if (options.paused?.()) {
+          await options.client.send(
+            new ChangeMessageVisibilityBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+            }),
+          );
+          continue;
+        }
         const records = messages.map((m) => toRecord(m, queueArn));
         let failed = new Set(records.map((r) => r.messageId));
         try {

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { S3Gate } from './iam/s3-gate.js';
 
 /** The key pair s3rver registers by default; it verifies signatures made with it. */
 export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
@@ -40,6 +41,11 @@ export interface S3ServerOptions {
   corsAllowedOrigins?: readonly string[];
   /** Log every request to the console. Default false. */
   verbose?: boolean;
+  /**
+   * An authorization middleware (lib/local/iam/s3-gate.ts) run before each request reaches
+   * s3rver's routes. Without it every signed request with s3rver's key pair is served.
+   */
+  authorization?: S3Gate;
 }
 
 export interface S3Server {
@@ -105,6 +111,11 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     configureBuckets: options.buckets.map((name) => ({ name, configs: origins.length > 0 ? [corsXml(origins)] : [] })),
   });
   fixBucketPathSignatures();
+  if (options.authorization) {
+    // Just before the router (the last middleware): after s3rver's vhost rewrite, so the gate
+    // sees path-style paths, and inside its error handling, so a refusal renders as S3 XML.
+    server.middleware.splice(server.middleware.length - 1, 0, options.authorization as unknown as KoaMiddleware);
+  }
   server.middleware.unshift(async (ctx, next) => {
     requestPaths.set(ctx.headers, ctx.path);
     await next();

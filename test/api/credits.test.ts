@@ -15,28 +15,17 @@ const SHORT = { prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' };
 
 let server: DevServer;
 let stripe: StripeStub;
-const savedEnv: Record<string, string | undefined> = {};
-
-function setEnv(name: string, value: string) {
-  savedEnv[name] = process.env[name];
-  process.env[name] = value;
-}
 
 beforeAll(async () => {
   stripe = await startStripeStub();
-  setEnv('STRIPE_WEBHOOK_SECRET', WEBHOOK_SECRET);
-  setEnv('STRIPE_SECRET_KEY', STRIPE_STUB_KEY);
-  setEnv('STRIPE_API_BASE', stripe.url);
-  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3 });
+  // The keys go into the stack's API secret, where the functions read them (as in AWS); the stub's URL is a vendor endpoint.
+  const settings = { ...process.env, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url };
+  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3, settings });
 });
 
 afterAll(async () => {
   await server?.stop();
   await stripe?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 async function buy(userId: string, credits: number, ids: { eventId?: string; sessionId?: string } = {}) {

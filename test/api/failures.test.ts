@@ -11,9 +11,7 @@ import { ProviderRejected } from '../../lambdas/core/errors.js';
 import { executionName, type Job } from '../../lambdas/core/job.js';
 import { sweepJobs } from '../../lambdas/core/jobs/sweep.js';
 import type { ExecutionStatus, PipelineStarter } from '../../lambdas/core/ports.js';
-import { creditStore, jobIndex, jobQueue } from '../../lambdas/shared/api-container.js';
-import { jobStore } from '../../lambdas/shared/container.js';
-import { stepHandler } from '../../lambdas/shared/step-handler.js';
+import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import { ApiClient, ledgerSum } from './api-client.js';
 
@@ -30,10 +28,11 @@ beforeAll(async () => {
     runner: {
       handlers: {
         // The image provider refuses every prompt: a permanent failure, caught into Fail Job.
-        'Generate Image': stepHandler({ step: 'images' }, async () => {
-          imageCalls++;
-          throw new ProviderRejected('Replicate refused the prompt: it violates the content policy (422).');
-        }),
+        'Generate Image': async (input, ctx) =>
+          stepHandler(await stepDeps(ctx.dependencies()), { step: 'images' }, async () => {
+            imageCalls++;
+            throw new ProviderRejected('Replicate refused the prompt: it violates the content policy (422).');
+          })(input),
       },
       retryIntervalOverrides: { 'Generate Image': 10, 'Fail Job': 10 },
     },
@@ -56,15 +55,21 @@ async function settled(user: ApiClient, id: string, until: (video: any) => boole
 
 const failedAndRefunded = (v: any) => v.status === 'FAILED' && v.refunded === true;
 
-/** Runs `act` with dispatching paused, so jobs stay queued until it is done. */
+/** Runs `act` with the dispatcher's event source off, so jobs stay queued until it is done. */
 async function paused<T>(act: () => Promise<T>): Promise<T> {
-  process.env.MAX_RUNNING_PIPELINES = '0';
+  server.setDispatching(false);
   try {
     return await act();
   } finally {
-    process.env.MAX_RUNNING_PIPELINES = '1';
+    server.setDispatching(true);
   }
 }
+
+/** The operator's view of the stores (admin credentials). */
+const jobStore = () => server.runtime.jobs;
+const jobIndex = () => server.runtime.jobs;
+const creditStore = () => server.runtime.credits;
+const jobQueue = () => server.queue;
 
 describe('a failing job', () => {
   let user: ApiClient;
@@ -90,9 +95,8 @@ describe('a failing job', () => {
   });
 
   it('is not refunded again by a repeated Fail Job or by the sweeper', async () => {
-    const { handler: failJob } = await import('../../lambdas/steps/fail-job/handler.js');
-
-    const again = await failJob({ jobId: id, error: { Error: 'ProviderRejected', Cause: 'delivered twice' } });
+    // Step Functions invoking Fail Job a second time (a retried delivery).
+    const again = (await server.runtime.host.invoke('FailJob', { jobId: id, error: { Error: 'ProviderRejected', Cause: 'delivered twice' } })) as { refunded: boolean };
     await server.sweep();
 
     expect(again.refunded).toBe(false);

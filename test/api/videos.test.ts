@@ -9,8 +9,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditStore, jobIndex } from '../../lambdas/shared/api-container.js';
-import { blobStore, jobStore } from '../../lambdas/shared/container.js';
 import { API_ROUTES } from '../../lambdas/api/routes.js';
 import { previewKey, type PreviewPlan } from '../../lambdas/core/video-props.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
@@ -18,20 +16,24 @@ import { ApiClient, ledgerSum } from './api-client.js';
 
 const SHORT = { prompt: 'How bees dance', seconds: 10, aspect: '1:1' };
 let server: DevServer;
-let savedStripeKey: string | undefined;
 let staticDir: string;
 
+/** The operator's view of the stores (admin credentials). */
+const jobStore = () => server.runtime.jobs;
+const jobIndex = () => server.runtime.jobs;
+const blobStore = () => server.runtime.blobs;
+const creditStore = () => server.runtime.credits;
+
 beforeAll(async () => {
-  savedStripeKey = process.env.STRIPE_SECRET_KEY;
-  delete process.env.STRIPE_SECRET_KEY;
   staticDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-dist-'));
-  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, staticDir: path.join(staticDir, 'dist') });
+  // Payments are not configured: no Stripe key in the settings.
+  const { STRIPE_SECRET_KEY: _none, ...settings } = process.env;
+  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, settings, staticDir: path.join(staticDir, 'dist') });
 });
 
 afterAll(async () => {
   await server?.stop();
   await rm(staticDir, { recursive: true, force: true });
-  if (savedStripeKey !== undefined) process.env.STRIPE_SECRET_KEY = savedStripeKey;
 });
 
 /** Marks a queued job finished, with an MP4 under its own prefix, as Finalize Job would. */

@@ -1,14 +1,16 @@
 /**
  * Orchestration overhead: what the pipeline costs when its steps do nothing. The real local
- * runner (aws-local-stepfunctions with the real ASL) and the real job store (DynamoDB Local, on
- * disk as `shorts generate` uses it); every Task's work is replaced by a no-op inside the real
- * stepHandler, so each step still records running/succeeded on the job. Wait for Render is 0 ms.
+ * runtime (the deployed definition in aws-local-stepfunctions, each Task invoking its function
+ * through the local Lambda with its own environment and IAM-checked identity) and the real job
+ * store (DynamoDB Local, on disk as `shorts generate` uses it); every Task's work is replaced by a
+ * no-op inside the real stepHandler, so each step still records running/succeeded on the job.
+ * Wait for Render is 0 ms.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newJob, type StepName } from '../../lambdas/core/job.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
-import type { LocalHandler } from '../../lib/local/state-machine-runner.js';
+import type { StandIn } from '../../lib/local/function-host.js';
 
 const SCENES = 5;
 
@@ -51,30 +53,36 @@ export interface OrchestrationTiming {
 
 export async function measureOrchestration(root: string, jobs: number): Promise<OrchestrationTiming> {
   const dataDir = await mkdtemp(join(root, 'orchestration-'));
-  const { startLocalCloud } = await import('../../lib/local/runtime.js');
-  const cloud = await startLocalCloud({ dataDir, quiet: true });
+  const { stepDeps, stepHandler } = await import('../../lambdas/shared/step-handler.js');
+  const { STEP_FUNCTIONS } = await import('../../lambdas/steps/registry.js');
+  const { startLocalRuntime } = await import('../../lib/local/runtime.js');
+  const { LocalPipelineRunner } = await import('../../lib/local/state-machine-runner.js');
+  const results = noOpResults();
+  let tasks = 0;
+  const handlers: Record<string, StandIn> = {};
+  const bare: Record<string, StandIn> = {};
+  for (const state of STEP_FUNCTIONS.flatMap((fn) => fn.states)) {
+    const spec = results[state];
+    if (!spec) throw new Error(`The pipeline has a state "${state}" the orchestration bench has no no-op for; add one.`);
+    handlers[state] = async (event, ctx) => {
+      tasks++;
+      const tracking = { step: spec.step, ...(spec.finishes ? { finishes: spec.finishes } : {}) };
+      return stepHandler(await stepDeps(ctx.dependencies()), tracking, async () => spec.result())(event);
+    };
+    bare[state] = async () => spec.result();
+  }
+  const cloud = await startLocalRuntime({ dataDir, quiet: true, runner: { handlers, waitTimeOverrides: { 'Wait for Render': 0 } } });
   try {
-    // Imported once the environment points at the emulators (the composition root reads it).
-    const { stepHandler } = await import('../../lambdas/shared/step-handler.js');
-    const { jobStore } = await import('../../lambdas/shared/container.js');
-    const { LocalPipelineRunner, loadStepHandlers } = await import('../../lib/local/state-machine-runner.js');
-    const results = noOpResults();
-    let tasks = 0;
-    const handlers: Record<string, LocalHandler> = {};
-    const bare: Record<string, LocalHandler> = {};
-    for (const state of Object.keys(await loadStepHandlers())) {
-      const spec = results[state];
-      if (!spec) throw new Error(`The pipeline has a state "${state}" the orchestration bench has no no-op for; add one.`);
-      const handler = stepHandler({ step: spec.step, ...(spec.finishes ? { finishes: spec.finishes } : {}) }, async () => spec.result());
-      handlers[state] = async (event) => {
-        tasks++;
-        return handler(event);
-      };
-      bare[state] = async () => spec.result();
-    }
-    const runner = await LocalPipelineRunner.create({ handlers, waitTimeOverrides: { 'Wait for Render': 0 } });
-    const bareRunner = await LocalPipelineRunner.create({ handlers: bare, waitTimeOverrides: { 'Wait for Render': 0 } });
-    const jobsStore = jobStore();
+    const runner = cloud.runner;
+    // The same definition and functions with no-ops that touch nothing: the runner (and the local Lambda) alone.
+    const bareRunner = new LocalPipelineRunner({
+      definition: cloud.contract.stateMachine.definition,
+      host: cloud.host,
+      authorizeInvoke: async () => ({ allowed: true }),
+      handlers: bare,
+      waitTimeOverrides: { 'Wait for Render': 0 },
+    });
+    const jobsStore = cloud.jobs;
     const request = VideoRequestSchema.parse({ prompt: 'orchestration bench', seconds: 30 });
     const runOne = async (i: number) => {
       const jobId = `bench-${process.pid}-${i}`;

@@ -14,12 +14,31 @@ import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { BUNDLE_BANNER, BUNDLE_TARGET, OFFLINE_ONLY_IMPORTS } from '../../lib/cloud/pipeline-function.js';
 import { REPO_ROOT } from '../../lib/cloud/paths.js';
+import { buildStackContract, loadSynthesizedStack } from '../../lib/local/contract/index.js';
+
+/** The environment Lambda gives the function: its template's variables (from the synthesized stack) and the runtime's own. */
+async function lambdaEnvironment(id: string): Promise<Record<string, string>> {
+  const contract = buildStackContract(await loadSynthesizedStack(), { sqsEndpoint: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' });
+  const fn = contract.functions[id];
+  if (!fn) throw new Error(`the stack declares no function ${id}`);
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...fn.environment,
+    AWS_REGION: contract.region,
+    AWS_ACCESS_KEY_ID: 'ASIALOCALBUNDLETEST0',
+    AWS_SECRET_ACCESS_KEY: 'bundle-test',
+    AWS_SESSION_TOKEN: 'bundle-test',
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    // The Lambda runtime's id: with it the steps load the X-Ray SDK.
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  };
+}
 
 describe('cloud bundles', () => {
   // Parse Script stands for every step (they share the composition root); Start Render adds Remotion's client;
-  // Create Checkout the API's (stripe, @clerk/backend); Dispatch Jobs the queue's (SQS, Step Functions).
+  // Create Checkout the API's (stripe, @clerk/backend); Dispatch Jobs the queue's (SQS, Step Functions); Get Health the probes.
   const entries = new Map([...STEP_FUNCTIONS, ...API_ROUTES, ...QUEUE_FUNCTIONS].map((fn) => [fn.id, fn.entry]));
-  for (const id of ['ParseScript', 'StartRender', 'CreateCheckout', 'DispatchJobs']) {
+  for (const id of ['ParseScript', 'StartRender', 'CreateCheckout', 'DispatchJobs', 'GetHealth']) {
     it(`${id} loads without node_modules`, async () => {
       const spec = { entry: entries.get(id)! };
       const outdir = mkdtempSync(join(tmpdir(), 'ai-shorts-bundle-'));
@@ -41,8 +60,8 @@ describe('cloud bundles', () => {
       const loaded = spawnSync(
         process.execPath,
         ['--input-type=module', '-e', `const m = await import(${JSON.stringify(outfile)}); console.log(typeof m.handler);`],
-        // As on the Lambda runtime, where the steps load the X-Ray SDK (lambdas/shared/tracer.ts).
-        { cwd: outdir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' } },
+        // Module scope builds the function's dependencies from its environment: the one Lambda gives it.
+        { cwd: outdir, encoding: 'utf8', timeout: 60_000, env: await lambdaEnvironment(id) },
       );
 
       // A missing '../adapters/offline/…' means a module on every step's import path (the composition

@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../lambdas/shared/container.js';
+import { PROVIDERS } from '../../lambdas/shared/config.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { CLOUD_PROVIDERS, InvalidContext, PROVIDER_VARIABLES, readConfig } from '../../lib/cloud/config.js';
 import { stepAccess, unusedStepAccess } from '../../lib/cloud/step-access.js';
@@ -41,7 +41,7 @@ describe('configuration from CDK context', () => {
     expect(() => configWith({ logRetentionDays: '31' })).toThrow(/logRetentionDays/);
   });
 
-  it('offers only providers the handlers know (lambdas/shared/container.ts)', () => {
+  it('offers only providers the handlers know (lambdas/shared/config.ts)', () => {
     for (const variable of PROVIDER_VARIABLES) {
       for (const choice of CLOUD_PROVIDERS[variable]) expect(PROVIDERS[variable] as readonly string[], variable).toContain(choice);
     }

@@ -10,7 +10,9 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LambdaInternals } from '@remotion/lambda';
 import { getRolePolicy } from '@remotion/lambda/policies';
+import { tableUses, type StoreOperation, type StoreTable } from '../../lambdas/adapters/aws/store-operations.js';
 import { API_ROUTES, routeKey } from '../../lambdas/api/routes.js';
+import { stepAccess } from '../../lib/cloud/step-access.js';
 import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import { API_FUNCTION_MEMORY_MB, API_FUNCTION_TIMEOUT_SECONDS, cloudRoutes, LOCAL_ONLY_PREFIX } from '../../lib/cloud/api.js';
@@ -34,8 +36,13 @@ import {
   type Json,
 } from './template-tools.js';
 
-/** The item-level table actions `bindTable` grants. */
-const TABLE_ACTIONS = ['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'];
+/** Short names of the tables in the grants below. */
+const TABLE_NAMES: Record<StoreTable, string> = { JobsTable: 'jobs', AccountsTable: 'accounts', LedgerTable: 'ledger', IdempotencyTable: 'idempotency' };
+
+/** The DynamoDB grants the code's store operations call for (lambdas/adapters/aws/store-operations.ts). */
+function store(operations: readonly StoreOperation[]): string[] {
+  return tableUses(operations).flatMap((use) => use.actions.map((action) => `dynamodb:${action} ${TABLE_NAMES[use.table]}${use.index ? `/index/${use.index}` : ''}`));
+}
 
 let synth: Synthesized;
 let template: CfnTemplate;
@@ -185,39 +192,37 @@ describe('IAM', () => {
     }
   });
 
-  it('gives each step exactly what it touches', () => {
+  it('gives each step exactly what its store operations, files, secret and renderer call for', () => {
     const names = new Map<string, string>([
       [logicalId(synth.stack.data.tables.JobsTable), 'jobs'],
       [logicalId(synth.stack.data.tables.AccountsTable), 'accounts'],
       [logicalId(synth.stack.data.tables.LedgerTable), 'ledger'],
+      [logicalId(synth.stack.data.tables.IdempotencyTable), 'idempotency'],
       [logicalId(synth.stack.assets.bucket), 'assets'],
       [logicalId(synth.stack.render.bucket), 'render'],
       [logicalId(synth.stack.secrets.secret), 'secret'],
     ]);
     const renderFunction = `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${synth.stack.render.functionName}`;
-    const base = [
-      'logs:CreateLogStream own-logs',
-      'logs:PutLogEvents own-logs',
-      'xray:PutTelemetryRecords *',
-      'xray:PutTraceSegments *',
-      ...TABLE_ACTIONS.flatMap((action) =>
-        ['jobs', 'jobs/index/byStatus', 'jobs/index/byUser'].map((resource) => `dynamodb:${action} ${resource}`),
-      ),
+    const base = ['logs:CreateLogStream own-logs', 'logs:PutLogEvents own-logs', 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *'];
+    const secret = ['secretsmanager:GetSecretValue secret'];
+    const invoke = 'lambda:InvokeFunction render-function';
+    const assets = (read: string[], write: string[]) => [
+      ...(read.length ? ['s3:ListBucket assets'] : []),
+      ...read.map((prefix) => `s3:GetObject assets/${prefix}*`),
+      ...write.map((prefix) => `s3:PutObject assets/${prefix}*`),
     ];
-    const secret = ['secretsmanager:DescribeSecret secret', 'secretsmanager:GetSecretValue secret'];
-    const renderer = ['lambda:InvokeFunction render-function', 's3:ListBucket render', 's3:GetObject render/renders/*'];
     const expected: Record<string, string[]> = {
-      GenerateScript: [...base, ...secret],
-      ParseScript: base,
-      GenerateImage: [...base, ...secret, 's3:ListBucket assets', 's3:GetObject assets/assets/*', 's3:PutObject assets/assets/*'],
-      GenerateVoice: [...base, ...secret, 's3:ListBucket assets', 's3:GetObject assets/assets/*', 's3:PutObject assets/assets/*'],
-      BuildCaptions: base,
-      ComputeDuration: base,
-      StartRender: [...base, ...renderer, 's3:ListBucket assets', 's3:GetObject assets/assets/*', 's3:PutObject render/input-props/*'],
-      CheckRender: [...base, ...renderer, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
-      FinalizeJob: [...base, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
-      // Refunds: the job, the account's balance and the ledger entry in one transaction.
-      FailJob: [...base, ...TABLE_ACTIONS.map((a) => `dynamodb:${a} accounts`), ...TABLE_ACTIONS.map((a) => `dynamodb:${a} ledger`)],
+      GenerateScript: [...secret],
+      ParseScript: [],
+      GenerateImage: [...secret, ...assets(['assets/'], ['assets/'])],
+      GenerateVoice: [...secret, ...assets(['assets/'], ['assets/'])],
+      BuildCaptions: [],
+      ComputeDuration: [],
+      // The preview plan is kept beside the video: videos/{jobId}/preview.json.
+      StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/'], ['videos/'])],
+      CheckRender: [invoke],
+      FinalizeJob: [...assets(['videos/'], [])],
+      FailJob: [],
     };
     const byRole = statementsByRole(template);
     for (const spec of STEP_FUNCTIONS) {
@@ -226,7 +231,7 @@ describe('IAM', () => {
       const actual = grants(byRole.get(logicalId(fn.role))!, (id) => (id === ownLogs ? 'own-logs' : (names.get(id) ?? `<${id}>`))).map((g) =>
         g.replace(renderFunction, 'render-function'),
       );
-      expect(actual, spec.id).toEqual([...expected[spec.id]!].sort());
+      expect(actual, spec.id).toEqual([...base, ...store(stepAccess(spec.id).store), ...expected[spec.id]!].sort());
     }
   });
 });
@@ -368,12 +373,7 @@ function grantsOf(fn: { role: { node: unknown }; logGroup: unknown } & { role: P
 }
 
 const LAMBDA_BASE = ['logs:CreateLogStream own-logs', 'logs:PutLogEvents own-logs', 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *'];
-const table = (name: string, indexes: string[] = []) => TABLE_ACTIONS.flatMap((a) => [name, ...indexes.map((i) => `${name}/index/${i}`)].map((r) => `dynamodb:${a} ${r}`));
-const JOBS = table('jobs', ['byStatus', 'byUser']);
-const ACCOUNTS = table('accounts');
-const LEDGER = table('ledger');
-const IDEMPOTENCY = table('idempotency');
-const API_SECRET = ['secretsmanager:DescribeSecret api-secret', 'secretsmanager:GetSecretValue api-secret'];
+const API_SECRET = ['secretsmanager:GetSecretValue api-secret'];
 
 describe('the HTTP API', () => {
   const deployed = cloudRoutes();
@@ -420,47 +420,36 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('gives each route exactly what docs/api.md says it touches', () => {
+  it('gives each route exactly what its store operations, files, queue and operator reads call for', () => {
     // Without CLERK_JWT_KEY in the context, user routes verify tokens with CLERK_SECRET_KEY from the API secret.
     const user = API_SECRET;
+    const health = ['dynamodb:DescribeTable jobs', 's3:ListBucket assets', 'sqs:GetQueueAttributes queue', 'states:DescribeStateMachine machine', 'lambda:GetFunction render-function'];
     const expected: Record<string, string[]> = {
-      CreateVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, ...IDEMPOTENCY, 'sqs:SendMessage queue'],
-      ListVideos: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*'],
-      GetVideo: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
-      GetVideoFile: [...user, ...JOBS, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
-      DeleteVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
-      RetryVideo: [...user, ...JOBS, ...ACCOUNTS, ...LEDGER, 'sqs:SendMessage queue'],
-      GetCredits: [...user, ...ACCOUNTS, ...LEDGER],
-      GetMe: [...user, ...ACCOUNTS, ...LEDGER],
+      CreateVideo: [...user, 'sqs:SendMessage queue'],
+      ListVideos: [...user, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*'],
+      GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
+      GetVideoFile: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
+      DeleteVideo: [...user, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
+      RetryVideo: [...user, 'sqs:SendMessage queue'],
+      GetCredits: [...user],
+      GetMe: [...user],
       CreateCheckout: [...user],
-      StripeWebhook: [...API_SECRET, ...ACCOUNTS, ...LEDGER, ...IDEMPOTENCY],
+      StripeWebhook: [...API_SECRET],
       OpenApi: [],
-      GetHealth: [
-        ...user,
-        ...JOBS,
-        'dynamodb:DescribeTable jobs',
-        's3:ListBucket assets',
-        'sqs:GetQueueAttributes queue',
-        'states:DescribeStateMachine machine',
-        'lambda:GetFunction render-function',
-      ],
-      GetMetrics: [...user, ...JOBS],
-      GetQueueStatus: [...user, ...JOBS, 'sqs:GetQueueAttributes queue', 'sqs:GetQueueAttributes dlq'],
+      GetHealth: [...user, ...health],
+      GetMetrics: [...user],
+      GetQueueStatus: [...user, 'sqs:GetQueueAttributes queue', 'sqs:GetQueueAttributes dlq'],
       GetAlerts: [
         ...user,
-        ...JOBS,
-        'dynamodb:DescribeTable jobs',
-        's3:ListBucket assets',
-        'sqs:GetQueueAttributes queue',
+        ...health,
         'sqs:GetQueueAttributes dlq',
-        'states:DescribeStateMachine machine',
-        'lambda:GetFunction render-function',
         `cloudwatch:DescribeAlarms arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:${synth.stack.stackName}-*`,
       ],
     };
     expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
     for (const route of deployed) {
-      expect(grantsOf(synth.stack.api.functions[route.id]!), route.id).toEqual([...LAMBDA_BASE, ...expected[route.id]!].sort());
+      const wanted = [...new Set([...LAMBDA_BASE, ...store(route.access.store), ...expected[route.id]!])].sort();
+      expect(grantsOf(synth.stack.api.functions[route.id]!), route.id).toEqual(wanted);
     }
   });
 
@@ -476,7 +465,7 @@ describe('the HTTP API', () => {
 
   it('sets the table names DynamoCreditStore reads on every function that touches credits', () => {
     const tableEnv = [ENV.JOBS_TABLE, ENV.ACCOUNTS_TABLE, ENV.LEDGER_TABLE, ENV.IDEMPOTENCY_TABLE];
-    for (const route of deployed.filter((r) => r.access.tables.some((t) => t === 'AccountsTable' || t === 'LedgerTable'))) {
+    for (const route of deployed.filter((r) => r.access.store.some((operation) => operation.startsWith('credits.')))) {
       const variables = (resource(logicalId(synth.stack.api.functions[route.id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
       for (const name of tableEnv) expect(variables[name], `${route.id} ${name}`).toBeDefined();
     }
@@ -529,10 +518,16 @@ describe('the job queue', () => {
     const executions = `arn:aws:states:${TEST_REGION}:${TEST_ACCOUNT}:execution:machine-name:*`;
     const receive = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) => `${a} queue`);
     expect(grantsOf(synth.stack.jobQueue.dispatcher)).toEqual(
-      [...LAMBDA_BASE, ...JOBS, 'sqs:SendMessage queue', ...receive, 'states:StartExecution machine'].sort(),
+      [...LAMBDA_BASE, ...store(['jobs.get', 'jobs.update', 'jobs.listByStatus']), 'sqs:SendMessage queue', ...receive, 'states:StartExecution machine'].sort(),
     );
     expect(grantsOf(synth.stack.jobQueue.sweeper)).toEqual(
-      [...LAMBDA_BASE, ...JOBS, ...ACCOUNTS, ...LEDGER, 'sqs:SendMessage queue', `states:DescribeExecution ${executions}`, `states:StopExecution ${executions}`].sort(),
+      [
+        ...LAMBDA_BASE,
+        ...store(['jobs.get', 'jobs.update', 'jobs.listByStatus', 'credits.refund']),
+        'sqs:SendMessage queue',
+        `states:DescribeExecution ${executions}`,
+        `states:StopExecution ${executions}`,
+      ].sort(),
     );
   });
 });

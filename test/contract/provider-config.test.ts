@@ -1,43 +1,18 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderKeys } from '../../lambdas/adapters/providers/provider-keys.js';
 import { ProviderUnavailable } from '../../lambdas/core/errors.js';
+import { readConfig } from '../../lambdas/shared/config.js';
+import { checkProviderSettings, fromEnvironment } from '../../lambdas/shared/dependencies.js';
 import { MissingConfiguration } from '../../lambdas/shared/env.js';
+import { withEnvironment } from '../../lib/local/function-env.js';
 import { secretsManagerError, startSecretsManagerStub, type SecretsManagerStub } from '../support/stubs/secrets-manager-stub.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ai-shorts/providers-AbCdEf';
 
-/** Every variable these tests set; saved before each test and restored after. */
-const VARIABLES = [
-  'SHORTS_LLM',
-  'SHORTS_IMAGES',
-  'SHORTS_VOICE',
-  'SHORTS_RENDER',
-  'SHORTS_RENDER_METHOD',
-  'ASSETS_BUCKET',
-  'GROQ_API_KEY',
-  'REPLICATE_API_TOKEN',
-  'ELEVENLABS_API_KEY',
-  'GROQ_BASE_URL',
-  'PROVIDER_SECRET_ARN',
-  'REMOTION_FUNCTION_NAME',
-  'REMOTION_SERVE_URL',
-  'REMOTION_REGION',
-  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_REGION',
-] as const;
-
-/** A fresh composition root: its lazily built adapters start empty, as in a new Lambda container. */
-async function freshContainer() {
-  vi.resetModules();
-  return import('../../lambdas/shared/container.js');
-}
 
 describe('provider configuration', () => {
   let stub: SecretsManagerStub;
-  const saved = new Map<string, string | undefined>();
   const client = () => new SecretsManagerClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSTUB', secretAccessKey: 'stub' }, maxAttempts: 1 });
   const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
 
@@ -50,16 +25,6 @@ describe('provider configuration', () => {
   });
   beforeEach(() => {
     stub.reset();
-    for (const name of VARIABLES) {
-      saved.set(name, process.env[name]);
-      delete process.env[name];
-    }
-  });
-  afterEach(() => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
 
   describe('ProviderKeys', () => {
@@ -108,63 +73,65 @@ describe('provider configuration', () => {
   });
 
   describe('the composition root', () => {
+    /** Runs `body` as a function with exactly `env` for its environment (lib/local/function-env.ts). */
+    const asFunction = <T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> => withEnvironment({ ...env }, body);
+
     it('runs offline by default', async () => {
-      const container = await freshContainer();
-      expect(await container.validateProviderConfig()).toEqual({ SHORTS_LLM: 'offline', SHORTS_IMAGES: 'offline', SHORTS_VOICE: 'offline', SHORTS_RENDER: 'offline' });
-      expect((await container.scriptWriter()).name).not.toBe('groq');
+      await asFunction({}, async () => {
+        expect(await checkProviderSettings(process.env)).toEqual({ SHORTS_LLM: 'offline', SHORTS_IMAGES: 'offline', SHORTS_VOICE: 'offline', SHORTS_RENDER: 'offline' });
+        expect((await fromEnvironment().scriptWriter()).name).not.toBe('groq');
+      });
     });
 
     it('names every missing setting at start instead of falling back to offline', async () => {
       // Prepare
-      Object.assign(process.env, { SHORTS_LLM: 'groq', SHORTS_IMAGES: 'midjourney', SHORTS_VOICE: 'elevenlabs', SHORTS_RENDER: 'lambda', REMOTION_REGION: 'us-east-1' });
-      const container = await freshContainer();
+      const env = { SHORTS_LLM: 'groq', SHORTS_IMAGES: 'midjourney', SHORTS_VOICE: 'elevenlabs', SHORTS_RENDER: 'lambda', REMOTION_REGION: 'us-east-1' };
 
       // Act
-      const error = await failure(container.validateProviderConfig());
+      const error = await asFunction(env, () => failure(checkProviderSettings(process.env)));
 
-      // Assess (a fresh module graph has its own MissingConfiguration class: match the name)
-      expect(error!.name).toBe('MissingConfiguration');
+      // Assess
+      expect(error).toBeInstanceOf(MissingConfiguration);
       expect(error!.message).toContain('SHORTS_IMAGES=midjourney is not a known provider; use one of: offline, replicate.');
       expect(error!.message).toContain('set GROQ_API_KEY');
       expect(error!.message).toContain('set ELEVENLABS_API_KEY');
       expect(error!.message).toContain('SHORTS_RENDER=lambda needs REMOTION_FUNCTION_NAME');
       expect(error!.message).toContain('SHORTS_RENDER=lambda needs REMOTION_SERVE_URL');
       expect(error!.message).not.toContain('REMOTION_REGION;');
-      await expect(container.scriptWriter()).rejects.toThrow(/GROQ_API_KEY/);
+      // A function with such an environment does not start: readConfig names the bad value.
+      expect(() => readConfig(env)).toThrow('SHORTS_IMAGES=midjourney is not a known provider');
+      await expect(asFunction({ SHORTS_LLM: 'groq' }, () => fromEnvironment().scriptWriter())).rejects.toThrow(/GROQ_API_KEY/);
     });
 
     it('renders layered by default, full on request, and names a render method it does not know', async () => {
-      process.env.ASSETS_BUCKET = 'assets';
-      const layered = await freshContainer();
-      expect(layered.renderMethod()).toBe('layered');
-      expect((await layered.videoRenderer()) as unknown).toMatchObject({ name: 'local-remotion', method: 'layered' });
+      const layered = await asFunction({ ASSETS_BUCKET: 'assets' }, () => fromEnvironment().videoRenderer());
+      expect(layered as unknown).toMatchObject({ name: 'local-remotion', method: 'layered' });
+      const full = await asFunction({ ASSETS_BUCKET: 'assets', SHORTS_RENDER_METHOD: 'full' }, () => fromEnvironment().videoRenderer());
+      expect(full as unknown).toMatchObject({ method: 'full' });
 
-      process.env.SHORTS_RENDER_METHOD = 'full';
-      const full = await freshContainer();
-      expect((await full.videoRenderer()) as unknown).toMatchObject({ method: 'full' });
-
-      process.env.SHORTS_RENDER_METHOD = 'fast';
-      const error = await failure((await freshContainer()).validateProviderConfig());
-      expect(error!.name).toBe('MissingConfiguration');
+      const error = await failure(checkProviderSettings({ SHORTS_RENDER_METHOD: 'fast' }));
+      expect(error).toBeInstanceOf(MissingConfiguration);
       expect(error!.message).toContain('SHORTS_RENDER_METHOD must be one of layered, full; it is "fast".');
     });
 
     it('builds the cloud adapters from the environment', async () => {
-      Object.assign(process.env, {
+      const env = {
         SHORTS_LLM: 'groq',
         SHORTS_IMAGES: 'replicate',
         SHORTS_VOICE: 'elevenlabs',
         GROQ_API_KEY: 'gsk_x',
         REPLICATE_API_TOKEN: 'r8_x',
         ELEVENLABS_API_KEY: 'sk_x',
+      };
+      await asFunction(env, async () => {
+        const deps = fromEnvironment();
+        expect(await deps.checkProviders()).toMatchObject({ SHORTS_LLM: 'groq', SHORTS_IMAGES: 'replicate', SHORTS_VOICE: 'elevenlabs' });
+        expect([(await deps.scriptWriter()).name, (await deps.imageGenerator()).name, (await deps.speechSynthesizer()).name]).toEqual(['groq', 'replicate', 'elevenlabs']);
       });
-      const container = await freshContainer();
-      expect(await container.validateProviderConfig()).toMatchObject({ SHORTS_LLM: 'groq', SHORTS_IMAGES: 'replicate', SHORTS_VOICE: 'elevenlabs' });
-      expect([(await container.scriptWriter()).name, (await container.imageGenerator()).name, (await container.speechSynthesizer()).name]).toEqual(['groq', 'replicate', 'elevenlabs']);
     });
 
     it('checks keys in the provider secret at start (AWS: PROVIDER_SECRET_ARN)', async () => {
-      Object.assign(process.env, {
+      const env = {
         SHORTS_LLM: 'groq',
         SHORTS_IMAGES: 'replicate',
         PROVIDER_SECRET_ARN: SECRET_ARN,
@@ -172,10 +139,9 @@ describe('provider configuration', () => {
         AWS_ACCESS_KEY_ID: 'AKIDSTUB',
         AWS_SECRET_ACCESS_KEY: 'stub',
         AWS_REGION: 'us-east-1',
-      });
-      const container = await freshContainer();
-      const error = await failure(container.validateProviderConfig());
-      expect(error!.name).toBe('MissingConfiguration');
+      };
+      const error = await asFunction(env, () => failure(checkProviderSettings(process.env)));
+      expect(error).toBeInstanceOf(MissingConfiguration);
       expect(error!.message).toMatch(/SHORTS_IMAGES=replicate needs REPLICATE_API_TOKEN: the secret .* still holds the placeholder/);
       expect(error!.message).not.toMatch(/GROQ_API_KEY/);
       expect(stub.requestsTo('get-secret-value')).toHaveLength(1);

@@ -120,7 +120,7 @@ describe('dashboard (browser, shorts dev)', () => {
     await browser?.close();
     await dev?.stop();
     await groq?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir && !process.env.KEEP_E2E) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('signs in, makes a 10 s video, shows it being made, plays it, and books it in the ledger', { timeout: VIDEO_DONE_MS + 60_000 }, async () => {

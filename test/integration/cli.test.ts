@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -81,10 +81,13 @@ describe('shorts generate: usage errors exit 2 with a clear message and write no
 });
 
 describe('shorts generate: a real video', () => {
-  it('makes a square MP4, shows each step and prints a summary', async () => {
+  it('makes a square MP4, shows each step, prints a summary and writes the access report', async () => {
     // Act
     const out = path.join(dir, 'square.mp4');
-    const outcome = await shorts(['generate', 'A tiny guide to houseplants', '--out', out, '--seconds', '10', '--aspect', '1:1', '--data-dir', path.join(dir, 'data')]);
+    const report = path.join(dir, 'access.json');
+    const outcome = await shorts([
+      'generate', 'A tiny guide to houseplants', '--out', out, '--seconds', '10', '--aspect', '1:1', '--data-dir', path.join(dir, 'data'), '--access-report', report,
+    ]);
 
     // Assess
     expect(outcome.stderr + outcome.stdout).not.toMatch(/error/i);
@@ -96,5 +99,14 @@ describe('shorts generate: a real video', () => {
     const { stdout } = await exec('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', out]);
     expect(stdout.trim()).toBe('1080,1080');
     expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+
+    // The access report: every pipeline function that ran, nothing denied, Start Render's preview written.
+    expect(outcome.stderr).toMatch(/Access report: .*access\.json \(\d+ functions, 0 denied calls\)/);
+    const { functions } = JSON.parse(await readFile(report, 'utf8')) as { functions: { name: string; denied: number; calls: { action: string; resource: string; allowed: boolean }[] }[] };
+    const names = functions.map((fn) => fn.name);
+    for (const fn of ['GenerateScript', 'ParseScript', 'GenerateImage', 'GenerateVoice', 'BuildCaptions', 'ComputeDuration', 'StartRender', 'CheckRender', 'FinalizeJob']) expect(names).toContain(fn);
+    expect(functions.reduce((sum, fn) => sum + fn.denied, 0)).toBe(0);
+    const startRender = functions.find((fn) => fn.name === 'StartRender')!;
+    expect(startRender.calls).toContainEqual(expect.objectContaining({ action: 's3:PutObject', resource: expect.stringMatching(/^arn:aws:s3:::ai-shorts-local\/videos\/.+\/preview\.json$/), allowed: true }));
   });
 });

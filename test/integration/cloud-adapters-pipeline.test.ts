@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLICATE_USD_PER_IMAGE } from '../../lambdas/adapters/providers/replicate-image-generator.js';
 import { jobCostUsd, newJob, STEPS, type Job } from '../../lambdas/core/job.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3BlobStore } from '../../lambdas/adapters/aws/s3-blob-store.js';
+import { buildStackContract, loadSynthesizedStack } from '../../lib/local/contract/index.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { ELEVENLABS_STUB_KEY, startElevenLabsStub, type ElevenLabsStub } from '../support/stubs/elevenlabs-stub.js';
 import { GROQ_STUB_KEY, startGroqStub, type GroqStub } from '../support/stubs/groq-stub.js';
 import { localRenderBackend } from '../support/stubs/local-render-backend.js';
-import { REMOTION_STUB_FUNCTION, startRemotionLambdaStub, type RemotionLambdaStub } from '../support/stubs/remotion-lambda-stub.js';
+import { startRemotionLambdaStub, type RemotionLambdaStub } from '../support/stubs/remotion-lambda-stub.js';
 import { REPLICATE_STUB_TOKEN, startReplicateStub, type ReplicateStub } from '../support/stubs/replicate-stub.js';
 
 const run = promisify(execFile);
@@ -37,47 +40,45 @@ const SHORT_SCRIPT = JSON.stringify({
   ],
 });
 
-/** Every variable this test sets, restored afterwards. */
-const VARIABLES = [
-  'SHORTS_LLM',
-  'SHORTS_IMAGES',
-  'SHORTS_VOICE',
-  'SHORTS_RENDER',
-  'GROQ_BASE_URL',
-  'GROQ_API_KEY',
-  'REPLICATE_BASE_URL',
-  'REPLICATE_API_TOKEN',
-  'ELEVENLABS_BASE_URL',
-  'ELEVENLABS_API_KEY',
-  'AWS_ENDPOINT_URL_LAMBDA',
-  'REMOTION_FUNCTION_NAME',
-  'REMOTION_SERVE_URL',
-  'REMOTION_REGION',
-  'PROVIDER_SECRET_ARN',
-] as const;
-
 let runtime: LocalRuntime;
 let dataDir: string;
 let groq: GroqStub;
 let replicate: ReplicateStub;
 let elevenlabs: ElevenLabsStub;
 let lambda: RemotionLambdaStub;
-const saved = new Map<string, string | undefined>();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-cloud-adapters-'));
+  // Remotion's render function as the stack declares it: the stub answers to that name only.
+  const contract = buildStackContract(await loadSynthesizedStack(), { sqsEndpoint: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' });
   [groq, replicate, elevenlabs, lambda] = await Promise.all([
     startGroqStub(),
     startReplicateStub(),
     startElevenLabsStub(),
     startRemotionLambdaStub({
+      functions: [contract.render.functionName],
       costUsd: RENDER_COST_USD,
-      render: localRenderBackend({ workDir: path.join(dataDir, 'render'), blobsFor: () => runtime.blobs }),
+      // The render function writes the MP4 with its own role, as Remotion Lambda does in AWS.
+      render: localRenderBackend({
+        workDir: path.join(dataDir, 'render'),
+        blobsFor: (bucket) =>
+          new S3BlobStore({
+            bucket,
+            client: new S3Client({
+              endpoint: runtime.endpoints.s3,
+              region: runtime.contract.region,
+              credentials: runtime.principals.credentialsOf('RemotionRender')!,
+              requestChecksumCalculation: 'WHEN_REQUIRED',
+              responseChecksumValidation: 'WHEN_REQUIRED',
+            }),
+          }),
+      }),
     }),
   ]);
-  for (const name of VARIABLES) saved.set(name, process.env[name]);
-  delete process.env.PROVIDER_SECRET_ARN;
-  Object.assign(process.env, {
+  // The local deployment's settings: every provider in its cloud form, pointed at its stub. The
+  // keys go into the stack's provider secret; the functions read them from there, as in AWS.
+  const settings = {
+    ...process.env,
     SHORTS_LLM: 'groq',
     GROQ_BASE_URL: groq.baseURL,
     GROQ_API_KEY: GROQ_STUB_KEY,
@@ -89,14 +90,12 @@ beforeAll(async () => {
     ELEVENLABS_API_KEY: ELEVENLABS_STUB_KEY,
     SHORTS_RENDER: 'lambda',
     AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
-    REMOTION_FUNCTION_NAME: REMOTION_STUB_FUNCTION,
-    REMOTION_SERVE_URL: `${lambda.endpoint}/sites/ai-shorts/index.html`,
-    REMOTION_REGION: 'us-east-1',
-  });
+  };
   runtime = await startLocalRuntime({
     dataDir,
     inMemory: true,
     quiet: true,
+    settings,
     runner: {
       waitTimeOverrides: { 'Wait for Render': 250 },
       retryIntervalOverrides: Object.fromEntries(['Generate Script', 'Parse Script', 'Generate Image', 'Generate Voice', 'Start Render', 'Check Render'].map((s) => [s, 20])),
@@ -106,10 +105,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.stop();
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   await Promise.all([groq?.stop(), replicate?.stop(), elevenlabs?.stop(), lambda?.stop()]);
   await rm(dataDir, { recursive: true, force: true });
 });
@@ -147,7 +142,7 @@ describe('the pipeline with every cloud adapter pointed at its vendor stub', () 
     expect(replicate.requestsTo('create')).toHaveLength(4);
     expect(elevenlabs.requestsTo('tts')).toHaveLength(2);
     expect(lambda.renders).toHaveLength(1);
-    expect(lambda.renders[0]!.outName).toEqual({ bucketName: runtime.bucket, key: job.outputKey });
+    expect(lambda.renders[0]!.outName).toEqual({ bucketName: runtime.contract.buckets.assets.name, key: job.outputKey });
 
     // Assess: the cost line
     expect(job.cost.script!.usd).toBeGreaterThan(0);
@@ -164,6 +159,19 @@ describe('the pipeline with every cloud adapter pointed at its vendor stub', () 
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 1080, height: 1920 });
     expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
     expect(Math.abs(Number(probe.format.duration) - job.durationMs! / 1000)).toBeLessThan(0.1);
+
+    // Assess: every AWS call of every function was allowed by its role, Remotion Lambda's included
+    const report = runtime.accessReport();
+    const denied = report.functions.flatMap((fn) => fn.calls.filter((c) => !c.allowed).map((c) => `${fn.name}: ${c.action} ${c.resource}`));
+    expect(denied).toEqual([]);
+    const calls = (name: string) => report.functions.find((fn) => fn.name === name)?.calls.map((c) => `${c.action} ${c.resource}`) ?? [];
+    expect(calls('StartRender')).toContain(`lambda:InvokeFunction ${runtime.contract.render.functionArn}`);
+    expect(calls('CheckRender')).toContain(`lambda:InvokeFunction ${runtime.contract.render.functionArn}`);
+    for (const step of ['GenerateScript', 'GenerateImage', 'GenerateVoice']) {
+      expect(calls(step).some((call) => call.startsWith('secretsmanager:GetSecretValue arn:aws:secretsmanager:')), step).toBe(true);
+    }
+    // The render function wrote the MP4 under its own role (as Remotion Lambda does in AWS).
+    expect(calls('RemotionRender').some((call) => call.startsWith('s3:PutObject ') && call.endsWith(job.outputKey!))).toBe(true);
   });
 
   it('fails the job with the vendor’s reason when a vendor refuses for good', async () => {

@@ -9,14 +9,16 @@ import { newJob, STEPS, type Job, type StepName } from '../../lambdas/core/job.j
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
 import { presignPlan, previewKey } from '../../lambdas/core/video-props.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
-import { loadStepHandlers, type LocalHandler } from '../../lib/local/state-machine-runner.js';
-import { stepHandler } from '../../lambdas/shared/step-handler.js';
+import type { StandIn } from '../../lib/local/function-host.js';
+import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
+import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 
 const run = promisify(execFile);
 
 /**
- * The pipeline ASL's paths through the local runner, with the real handlers, DynamoDB Local
- * and the local S3 server: happy path, a transient failure retried, a permanent failure.
+ * The pipeline ASL's paths through the local runtime, with the real functions (each under its
+ * own environment and IAM policy from the synthesized template), DynamoDB Local and the local S3
+ * server: happy path, a transient failure retried, a permanent failure, a render that hangs.
  */
 
 const STEP_OF_STATE: Record<string, StepName> = {
@@ -37,19 +39,19 @@ const calls: Record<string, number> = {};
 /** Per-state failures to inject: a function deciding, per call, what to throw. */
 const faults: Record<string, (call: number, input: any) => Error | undefined> = {};
 /** Per-state stand-ins, for paths the real providers cannot be made to take (a render that hangs). */
-const standIns: Record<string, LocalHandler> = {};
+const standIns: Record<string, StandIn> = {};
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-pipeline-'));
-  const real = await loadStepHandlers();
-  const handlers: Record<string, LocalHandler> = {};
-  for (const [state, handler] of Object.entries(real)) {
-    handlers[state] = async (input) => {
+  const states = STEP_FUNCTIONS.flatMap((fn) => fn.states);
+  const handlers: Record<string, StandIn> = {};
+  for (const state of states) {
+    handlers[state] = async (input, ctx) => {
       calls[state] = (calls[state] ?? 0) + 1;
       const fault = faults[state]?.(calls[state], input);
-      // A fault is thrown from inside the step's tracked handler, as a failing provider would.
-      if (fault) return stepHandler({ step: STEP_OF_STATE[state]! }, async () => Promise.reject(fault))(input);
-      return (standIns[state] ?? handler)(input);
+      // A fault is thrown from inside the step's tracked handler, as a failing provider would, in the function's own environment.
+      if (fault) return stepHandler(await stepDeps(ctx.dependencies()), { step: STEP_OF_STATE[state]! }, async () => Promise.reject(fault))(input);
+      return (standIns[state] ?? ((event, c) => c.handler(event, c.context)))(input, ctx);
     };
   }
   runtime = await startLocalRuntime({
@@ -59,7 +61,7 @@ beforeAll(async () => {
     runner: {
       handlers,
       waitTimeOverrides: { 'Wait for Render': 250 },
-      retryIntervalOverrides: Object.fromEntries(Object.keys(real).map((s) => [s, 20])),
+      retryIntervalOverrides: Object.fromEntries(states.map((s) => [s, 20])),
     },
   });
 });
@@ -163,17 +165,19 @@ describe('the video pipeline on the local runtime', () => {
   it('fails a job whose render never finishes, through the Choice loop timeout', async () => {
     // Prepare: a render that is accepted but never progresses.
     const tracked = { step: 'render' as const, finishes: () => false };
-    standIns['Start Render'] = stepHandler(tracked, async () => ({
-      renderId: 'hung',
-      outputKey: 'videos/hung.mp4',
-      startedAt: new Date().toISOString(),
-      timeoutSeconds: 1,
-    }));
-    standIns['Check Render'] = stepHandler(tracked, async (input: { jobId: string; startedAt: string; timeoutSeconds: number }) => ({
-      done: false,
-      progress: 0.1,
-      timedOut: Date.now() - Date.parse(input.startedAt) > input.timeoutSeconds * 1000,
-    }));
+    standIns['Start Render'] = async (input, ctx) =>
+      stepHandler(await stepDeps(ctx.dependencies()), tracked, async () => ({
+        renderId: 'hung',
+        outputKey: 'videos/hung.mp4',
+        startedAt: new Date().toISOString(),
+        timeoutSeconds: 1,
+      }))(input);
+    standIns['Check Render'] = async (input, ctx) =>
+      stepHandler(await stepDeps(ctx.dependencies()), tracked, async (event: { jobId: string; startedAt: string; timeoutSeconds: number }) => ({
+        done: false,
+        progress: 0.1,
+        timedOut: Date.now() - Date.parse(event.startedAt) > event.timeoutSeconds * 1000,
+      }))(input);
 
     // Act
     const { job, error } = await runJob('Why the sky is blue');

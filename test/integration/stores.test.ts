@@ -27,10 +27,10 @@ function aJob(overrides: Partial<Job> = {}): Job {
 
 beforeAll(async () => {
   emulators = await startEmulators();
-  // Default config on purpose: endpoints, region and credentials come from the environment, as in a handler.
-  dynamo = new DynamoDBClient({});
+  // The local operator's clients: the stores are tested here, not a function's grants.
+  dynamo = new DynamoDBClient(emulators.clientConfig('dynamodb'));
   doc = DynamoDBDocumentClient.from(dynamo);
-  s3 = new S3Client({});
+  s3 = new S3Client({ ...emulators.clientConfig('s3'), requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   jobs = new DynamoJobStore({ doc, tableName: emulators.tables.JobsTable! });
   blobs = new S3BlobStore({ client: s3, bucket: emulators.bucket });
 });
@@ -189,7 +189,7 @@ describe('DynamoJobStore', () => {
   });
 
   it('reports an unreachable DynamoDB as ProviderUnavailable', async () => {
-    const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const down = new DynamoDBClient({ ...emulators.clientConfig('dynamodb'), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const store = new DynamoJobStore({ doc: DynamoDBDocumentClient.from(down), tableName: 'x' });
     await expect(store.get('a')).rejects.toBeInstanceOf(ProviderUnavailable);
     down.destroy();
@@ -277,7 +277,7 @@ describe('S3BlobStore', () => {
   });
 
   it('reports an unreachable S3 as ProviderUnavailable', async () => {
-    const down = new S3Client({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const down = new S3Client({ ...emulators.clientConfig('s3'), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const store = new S3BlobStore({ client: down, bucket: 'b' });
     await expect(store.get('a')).rejects.toBeInstanceOf(ProviderUnavailable);
     await expect(store.exists('a')).rejects.toBeInstanceOf(ProviderUnavailable);

@@ -10,9 +10,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSCli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderRejected } from '../../lambdas/core/errors.js';
 import { newJob, type Job } from '../../lambdas/core/job.js';
-import { jobIndex } from '../../lambdas/shared/api-container.js';
-import { jobStore } from '../../lambdas/shared/container.js';
-import { stepHandler } from '../../lambdas/shared/step-handler.js';
+import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import { ApiClient } from '../api/api-client.js';
 
@@ -33,10 +31,11 @@ beforeAll(async () => {
     runner: {
       handlers: {
         // The script LLM rejects every call (as Groq does with a bad key): permanent, caught into Fail Job.
-        'Generate Script': stepHandler({ step: 'script' }, async () => {
-          scriptCalls++;
-          throw new ProviderRejected(GROQ_DOWN);
-        }),
+        'Generate Script': async (input, ctx) =>
+          stepHandler(await stepDeps(ctx.dependencies()), { step: 'script' }, async () => {
+            scriptCalls++;
+            throw new ProviderRejected(GROQ_DOWN);
+          })(input),
       },
       retryIntervalOverrides: { 'Generate Script': 10, 'Fail Job': 10 },
     },
@@ -47,6 +46,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+
+/** The operator's view of the jobs (admin credentials). */
+const jobStore = () => server.runtime.jobs;
+const jobIndex = () => server.runtime.jobs;
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -147,14 +150,15 @@ describe('operator endpoints', () => {
   });
 
   it('a message in the dead-letter queue raises a critical alert until it is dealt with', async () => {
-    const sqs = new SQSClient({});
+    const sqs = new SQSClient(server.runtime.adminClientConfig('sqs'));
+    const dlqUrl = server.runtime.contract.queues.deadLetters.url;
     try {
-      await sqs.send(new SendMessageCommand({ QueueUrl: server.sqs.dlqUrl, MessageBody: JSON.stringify({ jobId: 'lost' }) }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: JSON.stringify({ jobId: 'lost' }) }));
       const view = await until(alerts, (v) => v.alerts.some((a) => a.id === 'dead-letters'), 'the dead-letter alert');
       expect(view.alerts.find((a) => a.id === 'dead-letters')!.severity).toBe('critical');
       expect((await admin.call('GET', '/api/queue/status')).body.deadLettered).toBe(1);
-      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: server.sqs.dlqUrl, MaxNumberOfMessages: 10 }));
-      for (const m of received.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: server.sqs.dlqUrl, ReceiptHandle: m.ReceiptHandle! }));
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+      for (const m of received.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle! }));
       await until(alertIds, (ids) => !ids.includes('dead-letters'), 'the dead-letter alert to clear');
     } finally {
       sqs.destroy();

@@ -1,26 +1,25 @@
 /**
- * DynamoDB Local and s3rver for tests: one instance per test process, shared by every caller
- * in it, stopped when the last caller releases it. While running, `process.env` points the
- * AWS SDK (clients created with default config) and the composition root at them.
+ * The local cloud for tests of the stores and adapters: one runtime per test process, shared by
+ * every caller in it, stopped when the last caller releases it. Tests act as the local operator
+ * (admin credentials, configured explicitly): nothing is set on `process.env`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalCloud } from '../../lib/local/runtime.js';
+import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 
 export const TEST_BUCKET = 'ai-shorts-assets-test';
 
 export interface Emulators {
-  dynamoEndpoint: string;
-  s3Endpoint: string;
+  runtime: LocalRuntime;
   bucket: string;
   /** Table names by logical name (`JobsTable` → `ai-shorts-jobs`). */
   tables: Record<string, string>;
-  /** The variables set on `process.env` while the emulators run. */
-  env: Record<string, string>;
-  /** A scratch directory removed on stop (s3rver keeps objects under it). */
+  /** SDK client configuration with the operator's credentials, for one local service. */
+  clientConfig: LocalRuntime['adminClientConfig'];
+  /** A scratch directory removed on stop (the S3 server keeps objects under it). */
   dataDir: string;
-  /** Releases this caller's hold; the last release stops both emulators and restores the env. */
+  /** Releases this caller's hold; the last release stops the runtime. */
   stop(): Promise<void>;
 }
 
@@ -32,12 +31,15 @@ let holders = 0;
 async function boot(): Promise<Running> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-emulators-'));
   try {
-    const cloud = await startLocalCloud({ dataDir, inMemory: true, bucket: TEST_BUCKET });
-    const { stop, ...info } = cloud;
+    const runtime = await startLocalRuntime({ dataDir, inMemory: true, bucket: TEST_BUCKET, quiet: true, settings: {} });
     return {
-      ...info,
+      runtime,
+      bucket: runtime.contract.buckets.assets.name,
+      tables: Object.fromEntries(Object.entries(runtime.contract.tables).map(([logical, table]) => [logical, table.name])),
+      clientConfig: runtime.adminClientConfig,
+      dataDir,
       async shutdown() {
-        await stop();
+        await runtime.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
@@ -47,7 +49,7 @@ async function boot(): Promise<Running> {
   }
 }
 
-/** Starts the emulators, or joins the ones already running in this process. */
+/** Starts the local cloud, or joins the one already running in this process. */
 export async function startEmulators(): Promise<Emulators> {
   holders++;
   shared ??= boot();

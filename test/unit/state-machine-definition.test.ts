@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import aslValidator from 'asl-validator';
-import { loadPipelineDefinition, PIPELINE_ASL } from '../../lib/local/state-machine-runner.js';
+import { PIPELINE_ASL, substitute } from '../../lib/local/state-machine-runner.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { TRANSIENT_ERROR_NAMES } from '../../lambdas/core/errors.js';
 
@@ -15,8 +15,14 @@ function allStates(states: Record<string, State>): [string, State][] {
   ]);
 }
 
+/** The definition with each step's function ARN substituted in, as CloudFormation deploys it. */
+function loadPipelineDefinition(): unknown {
+  const arn = (id: string) => `arn:aws:lambda:us-east-1:000000000000:function:ai-shorts-${id}`;
+  return JSON.parse(substitute(readFileSync(PIPELINE_ASL, 'utf8'), Object.fromEntries(STEP_FUNCTIONS.map((fn) => [fn.substitution, arn(fn.id)]))));
+}
+
 describe('video-pipeline.asl.json', () => {
-  const definition = loadPipelineDefinition() as unknown as { States: Record<string, State> };
+  const definition = loadPipelineDefinition() as { States: Record<string, State> };
   const states = allStates(definition.States);
 
   it('is valid ASL', () => {

@@ -1,23 +1,24 @@
 import Stripe from 'stripe';
 import { ProviderUnavailable } from '../../core/errors.js';
-import { appUrl, creditPriceCents } from '../../shared/api-config.js';
-import { stripeClient } from '../../shared/api-container.js';
-import { MissingConfiguration } from '../../shared/env.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { ENV, MissingConfiguration } from '../../shared/env.js';
 import { header, json, parseBody, userRoute, type ApiEvent } from '../http.js';
 import { CheckoutBody } from '../schemas.js';
 
+const deps = fromEnvironment();
+
 /** Where Checkout sends the buyer back: APP_URL, else the API's own origin. */
 function returnBase(event: ApiEvent): string {
-  return (appUrl() ?? `https://${event.requestContext.domainName}`).replace(/\/+$/, '');
+  return (deps.config[ENV.APP_URL] ?? `https://${event.requestContext.domainName}`).replace(/\/+$/, '');
 }
 
 /**
  * POST /api/billing/checkout: a Stripe Checkout Session for `credits` credits. The session carries
  * the buyer and the credits in its metadata; the webhook credits them when Stripe says it is paid.
  */
-export const handler = userRoute(async ({ event, caller }) => {
+export const handler = userRoute(deps, async ({ event, caller }) => {
   const { credits } = parseBody(event, CheckoutBody);
-  const stripe = await stripeClient();
+  const stripe = await deps.stripe();
   const base = returnBase(event);
   const idempotencyKey = header(event, 'idempotency-key');
   try {
@@ -31,7 +32,7 @@ export const handler = userRoute(async ({ event, caller }) => {
             quantity: credits,
             price_data: {
               currency: 'usd',
-              unit_amount: creditPriceCents(),
+              unit_amount: deps.config[ENV.CREDIT_PRICE_CENTS],
               product_data: { name: 'ai-shorts video credit', description: 'One credit makes one video of up to 60 seconds.' },
             },
           },

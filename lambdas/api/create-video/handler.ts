@@ -1,13 +1,16 @@
 import { createVideo } from '../../core/jobs/videos.js';
-import { IDEMPOTENCY_TTL_SECONDS, startingCredits } from '../../shared/api-config.js';
-import { creditStore, jobQueue, newJobId } from '../../shared/api-container.js';
-import { systemClock } from '../../shared/container.js';
-import { logger } from '../../shared/powertools.js';
+import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock } from '../../shared/dependencies.js';
+import { ENV } from '../../shared/env.js';
 import { fieldErrors, header, HttpError, json, parseBody, userRoute } from '../http.js';
 import { CreateVideoBody, IdempotencyKeySchema } from '../schemas.js';
 
+const deps = fromEnvironment();
+const { logger } = deps.observability();
+const credits = deps.creditStore();
+const queue = deps.jobQueue();
+
 /** POST /api/videos: debit, record and queue a video (202), once per Idempotency-Key. */
-export const handler = userRoute(async ({ event, caller }) => {
+export const handler = userRoute(deps, async ({ event, caller }) => {
   const request = parseBody(event, CreateVideoBody);
   const key = header(event, 'idempotency-key');
   let idempotencyKey: string | undefined;
@@ -22,11 +25,11 @@ export const handler = userRoute(async ({ event, caller }) => {
   const { job, replayed } = await createVideo(
     { userId: caller.userId, request, ...(idempotencyKey ? { idempotencyKey } : {}) },
     {
-      credits: creditStore(),
-      queue: jobQueue(),
+      credits,
+      queue,
       clock: systemClock,
-      newId: newJobId,
-      startingCredits: startingCredits(),
+      newId: deps.newJobId,
+      startingCredits: deps.config[ENV.STARTING_CREDITS],
       idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
       onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
     },

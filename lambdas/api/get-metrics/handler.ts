@@ -1,13 +1,15 @@
 import { isMetricName, METRIC_NAMES, seriesRequestProblems } from '../../core/ops/metrics.js';
 import { metricSeries } from '../../core/ops/ops-service.js';
-import { opsDeps } from '../../shared/ops-container.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
 import { adminRoute, fieldErrors, HttpError, json } from '../http.js';
 import { MetricsQuery } from '../ops-schemas.js';
 
+const deps = fromEnvironment();
+const ops = deps.opsDeps();
 const DAY_MS = 24 * 3600_000;
 
 /** GET /api/metrics?metric&from&to&period[&step]: a time series computed from the job records. */
-export const handler = adminRoute(async ({ event }) => {
+export const handler = adminRoute(deps, async ({ event }) => {
   const parsed = MetricsQuery.safeParse(event.queryStringParameters ?? {});
   const fields = parsed.success ? [] : fieldErrors(parsed.error, 'query');
   const q = parsed.success ? parsed.data : undefined;
@@ -25,5 +27,5 @@ export const handler = adminRoute(async ({ event }) => {
       metrics: METRIC_NAMES,
     });
   }
-  return json(200, await metricSeries(opsDeps(), { metric: q.metric, from, to, periodSeconds, ...(q.step ? { step: q.step } : {}) }));
+  return json(200, await metricSeries(ops, { metric: q.metric, from, to, periodSeconds, ...(q.step ? { step: q.step } : {}) }));
 });

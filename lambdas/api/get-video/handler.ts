@@ -3,10 +3,14 @@ import type { Job } from '../../core/job.js';
 import { ownedJob } from '../../core/jobs/videos.js';
 import type { BlobStore } from '../../core/ports.js';
 import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../../core/video-props.js';
-import { blobStore, jobStore, systemClock } from '../../shared/container.js';
-import { logger } from '../../shared/powertools.js';
+import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
 import { json, pathParam, userRoute } from '../http.js';
 import { videoDetail, type VideoUrls } from '../views.js';
+
+const deps = fromEnvironment();
+const { logger } = deps.observability();
+const jobs = deps.jobStore();
+const blobs = deps.blobStore();
 
 /** How long the presigned URLs in a video's detail work. */
 export const VIDEO_URL_SECONDS = 3600;
@@ -44,9 +48,8 @@ async function preview(job: Job, blobs: BlobStore): Promise<ShortVideoProps | un
 }
 
 /** GET /api/videos/{id}: status, steps, progress, error, cost and, when done, presigned URLs of the MP4. */
-export const handler = userRoute(async ({ event, caller }) => {
-  const job = await ownedJob(jobStore(), caller.userId, pathParam(event, 'id'));
-  const blobs = blobStore();
+export const handler = userRoute(deps, async ({ event, caller }) => {
+  const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id'));
   const urls: VideoUrls = {};
   if (job.thumbnailKey) urls.thumbnailUrl = await blobs.presignGet(job.thumbnailKey, VIDEO_URL_SECONDS);
   if (job.status === 'SUCCEEDED' && job.outputKey) {

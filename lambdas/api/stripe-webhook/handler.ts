@@ -1,10 +1,13 @@
 import Stripe from 'stripe';
 import { creditCheckout } from '../../core/billing.js';
 import { InvalidInput } from '../../core/errors.js';
-import { startingCredits } from '../../shared/api-config.js';
-import { creditStore, stripeWebhookSecret } from '../../shared/api-container.js';
-import { logger } from '../../shared/powertools.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { ENV } from '../../shared/env.js';
 import { header, HttpError, json, publicRoute, rawBody } from '../http.js';
+
+const deps = fromEnvironment();
+const { logger } = deps.observability();
+const credits = deps.creditStore();
 
 /** Events that mean "this checkout is paid". Everything else is acknowledged and ignored. */
 const PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
@@ -14,10 +17,10 @@ const PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.asy
  * against the raw body. A paid checkout credits its buyer once per checkout session, so replays
  * and duplicate deliveries are answered 200 without crediting again.
  */
-export const handler = publicRoute(async ({ event }) => {
+export const handler = publicRoute(deps, async ({ event }) => {
   const signature = header(event, 'stripe-signature');
   if (!signature) throw new HttpError(400, 'bad_signature', 'The Stripe-Signature header is missing.');
-  const secret = await stripeWebhookSecret();
+  const secret = await deps.stripeWebhookSecret();
   let stripeEvent: Stripe.Event;
   try {
     stripeEvent = Stripe.webhooks.constructEvent(rawBody(event), signature, secret);
@@ -31,7 +34,7 @@ export const handler = publicRoute(async ({ event }) => {
     const session = stripeEvent.data.object as Stripe.Checkout.Session;
     const credited = await creditCheckout(
       { id: session.id, payment_status: session.payment_status, client_reference_id: session.client_reference_id, metadata: session.metadata },
-      { credits: creditStore(), startingCredits: startingCredits() },
+      { credits, startingCredits: deps.config[ENV.STARTING_CREDITS] },
     );
     logger.info(credited ? 'checkout credited' : 'checkout not credited (unpaid or seen before)', { stripeEventId, sessionId: session.id, type: stripeEvent.type });
     return json(200, { received: true, credited });

@@ -1,5 +1,5 @@
-import { describeError } from '../errors.js';
-import { STEPS, type Job, type StepName } from '../job.js';
+import { describeError, PRODUCT_ERROR_NAMES } from '../errors.js';
+import { STEP_LABELS, STEPS, type Job, type StepName } from '../job.js';
 import type { BlobStore, Clock, CreditStore, JobIndex, JobStore } from '../ports.js';
 import type { CaughtError, FailJobEvent, FinalizeJobEvent } from './events.js';
 
@@ -38,13 +38,29 @@ export function readableCause(error: CaughtError): string {
   return `The pipeline stopped with ${error.Error}.`;
 }
 
+/** The pipeline's own failures (a Pass state in the ASL), readable as they are. */
+const PIPELINE_ERROR_NAMES = new Set(['RenderTimeout', 'States.Timeout']);
+/** Lambda's name for a function that ran past its timeout. */
+export const LAMBDA_TIMEOUT_ERROR = 'Sandbox.Timedout';
+
+/**
+ * Whether a caught error was written for people: one of the product's own errors, or one the
+ * pipeline names itself. Anything else (Lambda's or Step Functions' own failures, whose causes
+ * name functions, roles and accounts) is shown as an internal error with a reference.
+ */
+export function isReadableFailure(error: CaughtError): boolean {
+  return PRODUCT_ERROR_NAMES.has(error.Error) || PIPELINE_ERROR_NAMES.has(error.Error);
+}
+
 /**
  * The step that failed: a running step whose recorded error is this one. `currentStep` alone
  * can name the wrong step when the image and voice branches run side by side.
  */
 function failedStep(job: Job, message: string): StepName | undefined {
   const erred = STEPS.filter((s) => job.steps[s]?.status === 'running' && job.steps[s]?.error);
-  return erred.find((s) => job.steps[s]?.error?.includes(message)) ?? erred[0] ?? job.currentStep;
+  // A step that failed before it could record anything names itself in its error ("… in step "Check script" …").
+  const named = STEPS.find((s) => message.includes(`step "${STEP_LABELS[s]}"`));
+  return erred.find((s) => job.steps[s]?.error?.includes(message)) ?? named ?? erred[0] ?? job.currentStep;
 }
 
 /**
@@ -57,20 +73,34 @@ function failedStep(job: Job, message: string): StepName | undefined {
  */
 export async function failJob(
   event: FailJobEvent,
-  deps: { jobs: JobStore; clock: Clock; credits?: CreditStore; index?: JobIndex },
+  deps: {
+    jobs: JobStore;
+    clock: Clock;
+    credits?: CreditStore;
+    index?: JobIndex;
+    /** Records an unreadable failure in full (the logs) and returns the reference the job will show. */
+    reportInternal?: (error: CaughtError) => string;
+  },
 ): Promise<{ failed: true; refunded: boolean }> {
   const job = await deps.jobs.get(event.jobId);
   if (!job) return { failed: true, refunded: false }; // deleted meanwhile: nothing left to mark
-  const message = readableCause(event.error);
+  const suspect = failedStep(job, readableCause(event.error));
+  const label = suspect ? STEP_LABELS[suspect] : 'the pipeline';
+  const message = isReadableFailure(event.error)
+    ? readableCause(event.error)
+    : event.error.Error === LAMBDA_TIMEOUT_ERROR
+      ? `Step "${label}" took longer than its time limit and was stopped.`
+      : `An internal error in step "${label}" (reference ${deps.reportInternal?.(event.error) ?? 'none'}).`;
   if (job.status === 'FAILED') {
     // Already failed (a repeated Fail Job, or a late branch refused to run): keep the first
     // reason; only make sure the credit went back.
     const refunded = deps.credits ? await deps.credits.refund(event.jobId, `Refund: ${job.error?.message ?? message}`) : false;
     return { failed: true, refunded };
   }
-  const step = failedStep(job, message);
+  const step = suspect;
   const now = deps.clock.now().toISOString();
-  const error = { ...(step ? { step } : {}), name: event.error.Error, message: describeError(message) };
+  const name = isReadableFailure(event.error) ? event.error.Error : event.error.Error === LAMBDA_TIMEOUT_ERROR ? 'Timeout' : 'InternalError';
+  const error = { ...(step ? { step } : {}), name, message: describeError(message) };
   if (step) await deps.jobs.updateStep(event.jobId, step, { status: 'failed', error: message, endedAt: now });
   const refunded = deps.credits ? await deps.credits.refund(event.jobId, `Refund: ${error.message}`, { error }) : false;
   if (!refunded) {

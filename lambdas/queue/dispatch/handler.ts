@@ -1,22 +1,21 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { parseJobMessage } from '../../adapters/aws/sqs-job-queue.js';
 import { dispatchJob, type DispatchDeps } from '../../core/jobs/dispatch.js';
-import { dispatchRetrySeconds, maxRunningPipelines } from '../../shared/api-config.js';
-import { jobIndex, jobQueue, pipelineStarter } from '../../shared/api-container.js';
-import { jobStore, systemClock } from '../../shared/container.js';
-import { logger } from '../../shared/powertools.js';
+import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
+import { ENV } from '../../shared/env.js';
 
-function deps(): DispatchDeps {
-  return {
-    jobs: jobStore(),
-    index: jobIndex(),
-    starter: pipelineStarter(),
-    queue: jobQueue(),
-    clock: systemClock,
-    maxRunning: maxRunningPipelines(),
-    retryDelaySeconds: dispatchRetrySeconds(),
-  };
-}
+const deps = fromEnvironment();
+const { logger } = deps.observability();
+const jobs = deps.jobStore();
+const dispatchDeps: DispatchDeps = {
+  jobs,
+  index: jobs,
+  starter: deps.pipelineStarter(),
+  queue: deps.jobQueue(),
+  clock: systemClock,
+  maxRunning: deps.config[ENV.MAX_RUNNING_PIPELINES],
+  retryDelaySeconds: deps.config[ENV.DISPATCH_RETRY_SECONDS],
+};
 
 /**
  * The dispatcher: consumes the jobs queue (SQS event source with ReportBatchItemFailures) and
@@ -25,12 +24,11 @@ function deps(): DispatchDeps {
  * as failed: SQS delivers it again, and after a few receives moves it to the dead-letter queue.
  */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const d = deps();
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
       const { jobId } = parseJobMessage(record.body);
-      const outcome = await dispatchJob(jobId, d);
+      const outcome = await dispatchJob(jobId, dispatchDeps);
       logger.info('dispatched', { jobId, outcome, receiveCount: record.attributes?.ApproximateReceiveCount });
     } catch (error) {
       logger.error('dispatch failed', { messageId: record.messageId, error: error as Error });

@@ -1,10 +1,12 @@
-import { sweepJobs, type SweepReport } from '../../core/jobs/sweep.js';
-import { sweepConfig } from '../../shared/api-config.js';
-import { creditStore, jobIndex, jobQueue, pipelineStarter } from '../../shared/api-container.js';
-import { jobStore, systemClock } from '../../shared/container.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { sweepJobs, type SweepReport } from '../../core/jobs/sweep.js';
 import { METRIC } from '../../core/ops/metric-names.js';
-import { logger, metrics } from '../../shared/powertools.js';
+import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
+
+const deps = fromEnvironment();
+const { logger, metrics } = deps.observability();
+const jobs = deps.jobStore();
+const sweepDeps = { jobs, index: jobs, starter: deps.pipelineStarter(), queue: deps.jobQueue(), credits: deps.creditStore(), clock: systemClock };
 
 /** A scheduled event (EventBridge), or `{ recovery: true }` from the local runtime when it starts. */
 export interface SweepEvent {
@@ -17,10 +19,7 @@ export interface SweepEvent {
  * jobs again, re-drives interrupted runs, fails and refunds stuck ones (core/jobs/sweep.ts).
  */
 export const handler = async (event: SweepEvent = {}): Promise<SweepReport> => {
-  const report = await sweepJobs(
-    { jobs: jobStore(), index: jobIndex(), starter: pipelineStarter(), queue: jobQueue(), credits: creditStore(), clock: systemClock },
-    sweepConfig(event.recovery ? { runningGraceSeconds: 0, queuedRedriveSeconds: 0 } : {}),
-  );
+  const report = await sweepJobs(sweepDeps, deps.sweepConfig(event.recovery ? { runningGraceSeconds: 0, queuedRedriveSeconds: 0 } : {}));
   const acted = report.requeued.length + report.redriven.length + report.failed.length + report.refunded.length;
   if (acted > 0) logger.info('sweep', { ...report });
   // Zero included: the stuck-jobs alarm sees a steady series rather than missing data.

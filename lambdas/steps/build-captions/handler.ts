@@ -1,5 +1,10 @@
 import { buildCaptions } from '../../core/pipeline/timing-steps.js';
 import type { BuildCaptionsEvent } from '../../core/pipeline/events.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
 
-export const handler = stepHandler({ step: 'captions' }, async (event: BuildCaptionsEvent) => buildCaptions(event.words, event.captionStyle));
+const deps = fromEnvironment();
+
+export const handler = stepHandler(await stepDeps(deps), { step: 'captions' }, async (event: BuildCaptionsEvent) =>
+  buildCaptions(event.words, event.captionStyle),
+);

@@ -1,8 +1,11 @@
 import { checkRender } from '../../core/pipeline/render-steps.js';
 import type { CheckRenderEvent, RenderStatus } from '../../core/pipeline/events.js';
-import { jobStore, systemClock, videoRenderer } from '../../shared/container.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
 
-export const handler = stepHandler<CheckRenderEvent, RenderStatus>({ step: 'render', finishes: (status) => status.done }, async (event) =>
-  checkRender(event, { renderer: await videoRenderer(), jobs: jobStore(), clock: systemClock }),
+const deps = fromEnvironment();
+const jobs = deps.jobStore();
+
+export const handler = stepHandler<CheckRenderEvent, RenderStatus>(await stepDeps(deps), { step: 'render', finishes: (status) => status.done }, async (event) =>
+  checkRender(event, { renderer: await deps.videoRenderer(), jobs, clock: systemClock }),
 );

@@ -1,8 +1,12 @@
 import { finalizeJob } from '../../core/pipeline/job-steps.js';
 import type { FinalizeJobEvent } from '../../core/pipeline/events.js';
-import { blobStore, jobStore, systemClock } from '../../shared/container.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
 
-export const handler = stepHandler({ step: 'finalize' }, (event: FinalizeJobEvent) =>
-  finalizeJob(event, { jobs: jobStore(), blobs: blobStore(), clock: systemClock }),
+const deps = fromEnvironment();
+const jobs = deps.jobStore();
+const blobs = deps.blobStore();
+
+export const handler = stepHandler(await stepDeps(deps), { step: 'finalize' }, (event: FinalizeJobEvent) =>
+  finalizeJob(event, { jobs, blobs, clock: systemClock }),
 );

@@ -1,16 +1,21 @@
 import { generateImage } from '../../core/pipeline/asset-steps.js';
 import type { GenerateImageEvent, ImageAsset } from '../../core/pipeline/events.js';
-import { blobStore, imageGenerator, jobStore } from '../../shared/container.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
+
+const deps = fromEnvironment();
+const jobs = deps.jobStore();
+const blobs = deps.blobStore();
 
 /** One Map iteration: one scene. The "images" step finishes when the last scene is drawn. */
 export const handler = stepHandler<GenerateImageEvent & { jobId: string }, ImageAsset>(
+  await stepDeps(deps),
   {
     step: 'images',
-    finishes: async (_result, { jobs, jobId }) => {
-      const step = await jobs.updateStep(jobId, 'images', { addDone: 1 });
+    finishes: async (_result, { jobs: store, jobId }) => {
+      const step = await store.updateStep(jobId, 'images', { addDone: 1 });
       return step.total !== undefined && (step.done ?? 0) >= step.total;
     },
   },
-  async (event) => generateImage(event, { images: await imageGenerator(), blobs: blobStore(), jobs: jobStore() }),
+  async (event) => generateImage(event, { images: await deps.imageGenerator(), blobs, jobs }),
 );

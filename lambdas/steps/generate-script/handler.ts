@@ -1,8 +1,11 @@
 import { generateScript } from '../../core/pipeline/script-steps.js';
 import type { GenerateScriptEvent } from '../../core/pipeline/events.js';
-import { jobStore, scriptWriter } from '../../shared/container.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
 
-export const handler = stepHandler({ step: 'script' }, async (event: GenerateScriptEvent) =>
-  generateScript(event, { writer: await scriptWriter(), jobs: jobStore() }),
+const deps = fromEnvironment();
+const jobs = deps.jobStore();
+
+export const handler = stepHandler(await stepDeps(deps), { step: 'script' }, async (event: GenerateScriptEvent) =>
+  generateScript(event, { writer: await deps.scriptWriter(), jobs }),
 );

@@ -1,8 +1,12 @@
 import { generateVoice } from '../../core/pipeline/asset-steps.js';
 import type { GenerateVoiceEvent } from '../../core/pipeline/events.js';
-import { blobStore, jobStore, speechSynthesizer } from '../../shared/container.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
 
-export const handler = stepHandler({ step: 'voice' }, async (event: GenerateVoiceEvent) =>
-  generateVoice(event, { voice: await speechSynthesizer(), blobs: blobStore(), jobs: jobStore() }),
+const deps = fromEnvironment();
+const jobs = deps.jobStore();
+const blobs = deps.blobStore();
+
+export const handler = stepHandler(await stepDeps(deps), { step: 'voice' }, async (event: GenerateVoiceEvent) =>
+  generateVoice(event, { voice: await deps.speechSynthesizer(), blobs, jobs }),
 );

@@ -1,6 +1,9 @@
 import { parseScript } from '../../core/pipeline/script-steps.js';
 import type { ParseScriptEvent } from '../../core/pipeline/events.js';
-import { jobStore } from '../../shared/container.js';
-import { stepHandler } from '../../shared/step-handler.js';
+import { fromEnvironment } from '../../shared/dependencies.js';
+import { stepDeps, stepHandler } from '../../shared/step-handler.js';
 
-export const handler = stepHandler({ step: 'parse' }, (event: ParseScriptEvent) => parseScript(event, { jobs: jobStore() }));
+const deps = fromEnvironment();
+const jobs = deps.jobStore();
+
+export const handler = stepHandler(await stepDeps(deps), { step: 'parse' }, (event: ParseScriptEvent) => parseScript(event, { jobs }));

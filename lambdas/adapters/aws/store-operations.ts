@@ -1,0 +1,99 @@
+/**
+ * What each operation of the DynamoDB stores does, by table: the grants a function needs for the
+ * operations it uses. Functions declare the operations they call (lambdas/api/routes.ts,
+ * lib/cloud/step-access.ts, lib/cloud/queue.ts); the stack grants exactly the union of these
+ * actions. Written beside the stores so a change to one is a change to the other, and held to the
+ * calls they really make by test/local/grants.test.ts (no call denied, no grant unused).
+ */
+
+/** The stack's tables, by logical name (lib/cloud/table-definitions.ts). */
+export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable';
+
+export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+
+export interface TableUse {
+  table: StoreTable;
+  /** A global secondary index (Query only). */
+  index?: string;
+  actions: readonly DynamoAction[];
+}
+
+export const STORE_OPERATIONS = {
+  /** DynamoJobStore.get */
+  'jobs.get': [{ table: 'JobsTable', actions: ['GetItem'] }],
+  /** DynamoJobStore.update, updateStep, addSpend, transition */
+  'jobs.update': [{ table: 'JobsTable', actions: ['UpdateItem'] }],
+  /** DynamoJobStore.deleteIf */
+  'jobs.delete': [{ table: 'JobsTable', actions: ['DeleteItem'] }],
+  /** DynamoJobStore.listByUser */
+  'jobs.listByUser': [{ table: 'JobsTable', index: 'byUser', actions: ['Query'] }],
+  /** DynamoJobStore.listByStatus, countByStatus */
+  'jobs.listByStatus': [{ table: 'JobsTable', index: 'byStatus', actions: ['Query'] }],
+  /** DynamoCreditStore.account: read, or open with the starting credits (and their ledger entry). */
+  'credits.account': [
+    { table: 'AccountsTable', actions: ['GetItem', 'PutItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+  ],
+  /** DynamoCreditStore.ledger */
+  'credits.ledger': [{ table: 'LedgerTable', actions: ['Query'] }],
+  /** DynamoCreditStore.createJob: debit, job, ledger entry and Idempotency-Key in one transaction; a replay reads the key and its job; a new user's account is opened. */
+  'credits.createJob': [
+    { table: 'AccountsTable', actions: ['UpdateItem', 'PutItem'] },
+    { table: 'JobsTable', actions: ['PutItem', 'GetItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['PutItem', 'GetItem'] },
+  ],
+  /** DynamoCreditStore.refund: the job marked refunded, the credits back, a ledger entry. */
+  'credits.refund': [
+    { table: 'JobsTable', actions: ['GetItem', 'UpdateItem'] },
+    { table: 'AccountsTable', actions: ['UpdateItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+  ],
+  /** DynamoCreditStore.requeueFailed: the job queued again, debited again. */
+  'credits.requeueFailed': [
+    { table: 'JobsTable', actions: ['GetItem', 'UpdateItem'] },
+    { table: 'AccountsTable', actions: ['UpdateItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+  ],
+  /** DynamoCreditStore.cancelQueued: the queued job deleted, its credits back. */
+  'credits.cancelQueued': [
+    { table: 'JobsTable', actions: ['DeleteItem'] },
+    { table: 'AccountsTable', actions: ['UpdateItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+  ],
+  /** DynamoCreditStore.purchase: the account (opened if new), the checkout recorded once, the credits and their entry. */
+  'credits.purchase': [
+    { table: 'AccountsTable', actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['PutItem'] },
+  ],
+} as const satisfies Record<string, readonly TableUse[]>;
+
+export type StoreOperation = keyof typeof STORE_OPERATIONS;
+
+/** The tables DynamoCreditStore is built with: a function using any credits operation gets all four names. */
+export const CREDIT_STORE_TABLES: readonly StoreTable[] = ['JobsTable', 'AccountsTable', 'LedgerTable', 'IdempotencyTable'];
+
+/** The tables whose names a function using these operations needs (its store's constructor reads them). */
+export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[] {
+  const named = new Set<StoreTable>();
+  for (const operation of operations) {
+    if (operation.startsWith('credits.')) for (const table of CREDIT_STORE_TABLES) named.add(table);
+    else named.add('JobsTable');
+  }
+  return [...named];
+}
+
+/** The actions on each table and index that these operations make, merged. */
+export function tableUses(operations: readonly StoreOperation[]): TableUse[] {
+  const merged = new Map<string, { table: StoreTable; index?: string; actions: Set<DynamoAction> }>();
+  for (const operation of operations) {
+    for (const use of STORE_OPERATIONS[operation] as readonly TableUse[]) {
+      const key = `${use.table}/${use.index ?? ''}`;
+      const entry = merged.get(key) ?? { table: use.table, ...(use.index ? { index: use.index } : {}), actions: new Set<DynamoAction>() };
+      for (const action of use.actions) entry.actions.add(action);
+      merged.set(key, entry);
+    }
+  }
+  return [...merged.values()].map((entry) => ({ ...entry, actions: [...entry.actions].sort() }));
+}

@@ -1,0 +1,185 @@
+/**
+ * Verifies a deployment end to end, as a user would use it: `npm run smoke -- --api-url URL --token TOKEN`
+ * orders a short video through the API, follows its steps until it is done, downloads the MP4
+ * through the file route's presigned redirect and checks it is a video. Exit 0 when it is; 1 with
+ * the reason when anything on the way fails; 2 for a bad flag. docs/deploy.md, "Verify your deployment".
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+
+const run = promisify(execFile);
+
+interface Options {
+  apiUrl: string;
+  token?: string;
+  tokenCommand?: string;
+  prompt: string;
+  seconds: number;
+  out?: string;
+  timeoutMinutes: number;
+  pollSeconds: number;
+}
+
+class SmokeFailed extends Error {}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number.');
+  return n;
+}
+
+/** The API's origin: `https://…` with or without a trailing `/api`. */
+function apiBase(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidArgumentError('must be a URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com');
+  }
+  if (!/^https?:$/.test(parsed.protocol)) throw new InvalidArgumentError('must be an http(s) URL.');
+  return parsed.href.replace(/\/+$/, '').replace(/\/api$/, '');
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('smoke')
+    .description('Make a short video through a deployed ai-shorts API and download it.')
+    .requiredOption('--api-url <url>', 'the API (the stack output ApiUrl, or the dashboard URL: /api is served there too)', apiBase)
+    .option('--token <token>', 'a session token (Authorization: Bearer); default $SHORTS_TOKEN')
+    .option('--token-command <command>', 'a shell command printing a fresh session token, run again when the API answers 401')
+    .option('--prompt <text>', 'what the video is about', 'Why the sea is salty')
+    .option('--seconds <n>', 'target length (10–90)', positive, 10)
+    .option('--out <file.mp4>', 'where to save the video (default smoke-<id>.mp4)')
+    .option('--timeout-minutes <n>', 'give up after this long', positive, 15)
+    .option('--poll-seconds <n>', 'how often to look at the video', positive, 3)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let options: Options;
+  try {
+    program.parse(argv, { from: 'user' });
+    options = program.opts<Options>();
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+
+  let token = options.token ?? process.env.SHORTS_TOKEN;
+  const freshToken = async (): Promise<string | undefined> => {
+    if (!options.tokenCommand) return undefined;
+    const { stdout } = await run('/bin/sh', ['-c', options.tokenCommand], { timeout: 30_000 });
+    return stdout.trim() || undefined;
+  };
+  token ??= await freshToken();
+  if (!token) {
+    process.stderr.write('error: give a session token with --token, $SHORTS_TOKEN or --token-command.\n');
+    return 2;
+  }
+
+  /** One API call; a 401 is retried once with a fresh token when --token-command can make one. */
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${options.apiUrl}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).catch((error: Error) => {
+        throw new SmokeFailed(`${method} ${path}: the API did not answer (${error.cause instanceof Error ? error.cause.message : error.message}).`);
+      });
+      if (response.status === 401 && attempt === 0) {
+        const fresh = await freshToken();
+        if (fresh) {
+          token = fresh;
+          continue;
+        }
+      }
+      return response;
+    }
+  };
+  const json = async <T>(response: Response, what: string, expected: number[]): Promise<T> => {
+    const text = await response.text();
+    if (!expected.includes(response.status)) {
+      let detail = text.slice(0, 300);
+      try {
+        detail = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? detail;
+      } catch {
+        // not JSON
+      }
+      throw new SmokeFailed(`${what}: HTTP ${response.status}: ${detail}`);
+    }
+    return JSON.parse(text) as T;
+  };
+
+  const me = await json<{ userId: string; balance: number }>(await call('GET', '/api/me'), 'GET /api/me (signing in)', [200]);
+  say(`signed in as ${me.userId}, ${me.balance} credit(s)`);
+
+  const created = await json<{ id: string }>(
+    await call('POST', '/api/videos', { prompt: options.prompt, seconds: options.seconds, aspect: '9:16' }, { 'idempotency-key': randomUUID() }),
+    'POST /api/videos',
+    [202],
+  );
+  say(`video ${created.id} queued`);
+
+  const deadline = Date.now() + options.timeoutMinutes * 60_000;
+  let lastLine = '';
+  let video: { status: string; progress?: number; steps?: { name: string; label?: string; status: string }[]; error?: { step?: string; message?: string } };
+  for (;;) {
+    video = await json(await call('GET', `/api/videos/${created.id}`), `GET /api/videos/${created.id}`, [200]);
+    const running = video.steps?.filter((s) => s.status === 'running').map((s) => s.label ?? s.name).join(', ');
+    const line = `  ${video.status.toLowerCase()}${running ? ` · ${running}` : ''}${video.progress !== undefined ? ` · ${Math.round(video.progress)}%` : ''}`;
+    if (line !== lastLine) say((lastLine = line));
+    if (video.status === 'SUCCEEDED' || video.status === 'FAILED') break;
+    if (Date.now() > deadline) throw new SmokeFailed(`the video was not done after ${options.timeoutMinutes} minutes (it is ${video.status.toLowerCase()}).`);
+    await new Promise((r) => setTimeout(r, options.pollSeconds * 1000));
+  }
+  if (video.status === 'FAILED') {
+    throw new SmokeFailed(`the video failed${video.error?.step ? ` at ${video.error.step}` : ''}: ${video.error?.message ?? 'no reason given'}`);
+  }
+
+  const file = await call('GET', `/api/videos/${created.id}/file`);
+  const location = file.headers.get('location');
+  if (file.status !== 302 || !location) throw new SmokeFailed(`GET /api/videos/${created.id}/file: expected a redirect to the MP4, got HTTP ${file.status}.`);
+  const download = await fetch(location);
+  if (!download.ok) throw new SmokeFailed(`downloading the MP4 from its presigned URL: HTTP ${download.status}.`);
+  const bytes = Buffer.from(await download.arrayBuffer());
+  // An MP4 starts with a box whose type, at byte 4, is "ftyp".
+  if (bytes.length < 12 || bytes.subarray(4, 8).toString('latin1') !== 'ftyp') throw new SmokeFailed(`the file is not an MP4 (${bytes.length} bytes).`);
+  const out = resolve(options.out ?? `smoke-${created.id}.mp4`);
+  const partial = `${out}.${process.pid}.partial`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new SmokeFailed(`cannot write ${out}: ${(error as Error).message}`);
+  }
+  let shape = '';
+  try {
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,width,height', '-of', 'json', out]);
+    const probe = JSON.parse(stdout) as { format: { duration: string }; streams: { codec_type: string; width?: number; height?: number }[] };
+    const v = probe.streams.find((s) => s.codec_type === 'video');
+    shape = `, ${Number(probe.format.duration).toFixed(1)} s${v ? `, ${v.width}×${v.height}` : ''}${probe.streams.some((s) => s.codec_type === 'audio') ? ', with sound' : ', NO SOUND'}`;
+  } catch {
+    // ffprobe is optional here
+  }
+  const handle = await open(out);
+  const { size } = await handle.stat();
+  await handle.close();
+  say(`ok: ${out} (${(size / 1e6).toFixed(1)} MB${shape})`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`smoke test failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,179 @@
+/**
+ * The grants follow from the code. The whole app runs on the local runtime — a video made
+ * through the API and the queue, a failed one retried and refunded, credits bought, every route
+ * called, the sweeper — with each function under its role from the synthesized template. Then
+ * the access report is held to two rules: no call of any function was denied, and every grant
+ * some function has was used by a call, unless it is listed below with the reason it must stay.
+ */
+import '../api/quiet-logs.js';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderRejected } from '../../lambdas/core/errors.js';
+import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
+import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import type { AccessReport } from '../../lib/local/iam/access-log.js';
+import { ApiClient } from '../api/api-client.js';
+import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from '../api/stripe-stub.js';
+
+let server: DevServer;
+let stripe: StripeStub;
+let dataDir: string;
+let report: AccessReport;
+
+/** A prompt whose pictures the image "provider" refuses (a stand-in, in Generate Image's own environment). */
+const REFUSED = 'refused-scene';
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-grants-'));
+  stripe = await startStripeStub();
+  server = await startDevServer({
+    port: 0,
+    dataDir,
+    inMemory: true,
+    quiet: true,
+    maxRunningPipelines: 1,
+    sweepIntervalMs: 3_600_000,
+    settings: { ...process.env, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url },
+    runner: {
+      handlers: {
+        'Generate Image': async (input: { scene?: { imagePrompt?: string }; jobId: string }, ctx) => {
+          const job = await ctx.dependencies().jobStore().get(input.jobId);
+          if (!job?.request.prompt.includes(REFUSED)) return ctx.handler(input, ctx.context);
+          return stepHandler(await stepDeps(ctx.dependencies()), { step: 'images' }, async () => {
+            throw new ProviderRejected('Replicate refused to draw the scene: it violates the content policy.');
+          })(input);
+        },
+      },
+      waitTimeOverrides: { 'Wait for Render': 250 },
+      retryIntervalOverrides: { 'Generate Image': 10, 'Fail Job': 10 },
+    },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await stripe?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function settled(user: ApiClient, id: string, until: (video: any) => boolean, timeoutMs = 150_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await user.call('GET', `/api/videos/${id}`);
+    if (until(answer.body)) return answer.body;
+    if (Date.now() > deadline) throw new Error(`video ${id} did not settle: ${JSON.stringify(answer.body)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
+ * Grants no call here uses, and why each stays: the Lambda and Step Functions services' own
+ * calls, other providers' calls (SHORTS_RENDER=lambda, the cloud vendors), and paths this run
+ * cannot take in one process (a stuck execution stopped after 45 minutes).
+ */
+const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
+  { fn: /./, grant: /^logs:(CreateLogStream|PutLogEvents) on .*:log-group:\/aws\/lambda\//, reason: 'the Lambda service writes the function’s logs with its role' },
+  { fn: /./, grant: /^xray:(PutTraceSegments|PutTelemetryRecords) on \*$/, reason: 'the Lambda service sends the function’s traces (Tracing: Active)' },
+  { fn: /^StateMachine$/, grant: /^(logs|xray):/, reason: 'Step Functions’ log delivery and X-Ray, done by the service' },
+  { fn: /^(GenerateScript|GenerateImage|GenerateVoice)$/, grant: /^secretsmanager:GetSecretValue on .*:secret:ai-shorts\/providers-/, reason: 'read when the step’s provider is a cloud vendor (test/integration/cloud-adapters-pipeline.test.ts)' },
+  { fn: /^(StartRender|CheckRender)$/, grant: /^lambda:InvokeFunction on .*:function:remotion-render-/, reason: 'Remotion Lambda, with SHORTS_RENDER=lambda (cloud-adapters-pipeline.test.ts)' },
+  { fn: /^StartRender$/, grant: /^s3:PutObject on arn:aws:s3:::[^/]+-render\/input-props\/\*$/, reason: 'input props too large to send inline are uploaded to Remotion’s bucket' },
+  { fn: /^GetHealth|GetAlerts$/, grant: /^lambda:GetFunction on .*:function:remotion-render-/, reason: 'the render health check with SHORTS_RENDER=lambda' },
+  { fn: /./, grant: /^s3:ListBucket on arn:aws:s3:::[^/]+$/, reason: 'a missing key answers 404 (not 403) only with ListBucket: the "is it there?" checks depend on it' },
+  { fn: /^DispatchJobs$/, grant: /^sqs:(ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on /, reason: 'Lambda’s SQS event source polls the queue with the dispatcher’s role (the local poller only receives and deletes)' },
+  { fn: /^DispatchJobs$/, grant: /^sqs:SendMessage on /, reason: 'sends a job back when every pipeline is busy (the local poller receives only when there is room)' },
+  { fn: /^SweepJobs$/, grant: /^states:StopExecution on /, reason: 'stops an execution stuck for STUCK_JOB_MINUTES (45): tested with a stand-in starter in test/api/failures.test.ts' },
+];
+
+describe('the whole app under the stack contract', () => {
+  it('uses every function, with no call denied', async () => {
+    const user = await ApiClient.signIn(server.url, `grants-${randomUUID()}`);
+    const admin = await ApiClient.signIn(server.url, 'grants-admin', true);
+    const ok = (answer: { status: number; body: unknown }, status = 200) => expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+    /** What a browser does with the presigned URLs in an answer: fetch them. */
+    const fetchUrls = async (body: unknown) => {
+      const urls = [...JSON.stringify(body).matchAll(/"(http:\/\/127\.0\.0\.1:\d+\/[^"]*X-Amz-Signature[^"]*)"/g)].map((m) => m[1]!.replace(/\\u0026/g, '&'));
+      for (const url of urls) expect((await fetch(url)).status, url).toBe(200);
+      return urls.length;
+    };
+
+    // A video, made through the API, the queue, the dispatcher and the pipeline; a new user's first call.
+    const key = randomUUID();
+    const made = await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' }, key);
+    ok(made, 202);
+    ok(await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' }, key), 202); // the same key: replayed
+    const video = await settled(user, made.body.id, (v) => v.status === 'SUCCEEDED' || v.status === 'FAILED');
+    expect(video.status, JSON.stringify(video.error)).toBe('SUCCEEDED');
+    const detail = await user.call('GET', `/api/videos/${made.body.id}`);
+    ok(detail);
+    expect(await fetchUrls(detail.body)).toBeGreaterThan(3);
+    const list = await user.call('GET', '/api/videos');
+    ok(list);
+    expect(await fetchUrls(list.body)).toBeGreaterThan(0);
+    const file = await user.call('GET', `/api/videos/${made.body.id}/file`);
+    ok(file, 302);
+    expect((await fetch(file.headers.get('location')!)).status).toBe(200);
+
+    // New users' accounts, opened by each route that reads one.
+    ok(await (await ApiClient.signIn(server.url, `me-${randomUUID()}`)).call('GET', '/api/me'));
+    ok(await (await ApiClient.signIn(server.url, `credits-${randomUUID()}`)).call('GET', '/api/credits'));
+
+    // A video whose pictures are refused: Fail Job refunds it; a retry pays again and fails again.
+    const refused = await user.createVideo({ prompt: `A ${REFUSED} about tides`, seconds: 10, aspect: '1:1' });
+    await settled(user, refused.body.id, (v) => v.status === 'FAILED' && v.refunded);
+    ok(await user.call('POST', `/api/videos/${refused.body.id}/retry`), 202);
+    await settled(user, refused.body.id, (v) => v.status === 'FAILED' && v.refunded && v.attempt === 1);
+
+    // Credits: a Checkout session, and paid checkouts through the signed webhook (one by a new buyer).
+    ok(await user.call('POST', '/api/billing/checkout', { credits: 2 }));
+    ok(await user.call('POST', '/api/dev/purchase', { credits: 2 }));
+    ok(await (await ApiClient.signIn(server.url, `buyer-${randomUUID()}`)).call('POST', '/api/dev/purchase', { credits: 1 }));
+
+    // Deleting: a queued video (cancelled, refunded), a finished one, a failed one whose refund had not happened.
+    server.setDispatching(false);
+    const queued = await user.createVideo({ prompt: 'Cancelled before it starts', seconds: 10, aspect: '1:1' });
+    ok(await user.call('DELETE', `/api/videos/${queued.body.id}`));
+    ok(await user.call('DELETE', `/api/videos/${made.body.id}`));
+    const unrefunded = await user.createVideo({ prompt: 'Failed before its refund', seconds: 10, aspect: '1:1' });
+    expect(await server.runtime.jobs.transition(unrefunded.body.id, { status: 'QUEUED' }, { set: { status: 'FAILED' } })).toBe(true);
+    ok(await user.call('DELETE', `/api/videos/${unrefunded.body.id}`));
+
+    // The sweeper: a queued job queued again, an interrupted run re-driven, one interrupted too often failed and refunded.
+    const lost = await user.createVideo({ prompt: 'A lost message', seconds: 10, aspect: '1:1' });
+    const interrupted = await user.createVideo({ prompt: 'An interrupted run', seconds: 10, aspect: '1:1' });
+    const broken = await user.createVideo({ prompt: 'Interrupted too often', seconds: 10, aspect: '1:1' });
+    await server.runtime.jobs.transition(interrupted.body.id, { status: 'QUEUED' }, { set: { status: 'RUNNING' } });
+    await server.runtime.jobs.transition(broken.body.id, { status: 'QUEUED' }, { set: { status: 'RUNNING', redrives: 3 } });
+    const swept = await server.sweep({ recovery: true });
+    expect(swept.requeued).toContain(lost.body.id);
+    expect(swept.redriven).toContain(interrupted.body.id);
+    expect(swept.failed).toContain(broken.body.id);
+    for (const id of [lost.body.id, interrupted.body.id]) ok(await user.call('DELETE', `/api/videos/${id}`));
+    server.setDispatching(true);
+
+    // The operators' views and the public document.
+    ok(await admin.call('GET', '/api/health'));
+    ok(await admin.call('GET', '/api/metrics?metric=jobs_created'));
+    ok(await admin.call('GET', '/api/queue/status'));
+    ok(await admin.call('GET', '/api/alerts'));
+    ok(await new ApiClient(server.url).call('GET', '/api/openapi.json'));
+
+    // Assess
+    report = server.runtime.accessReport();
+    await writeFile(path.join(process.cwd(), 'test-artifacts', 'access-report.json'), JSON.stringify(report, null, 2)).catch(() => undefined);
+    const denied = report.functions.flatMap((fn) => fn.calls.filter((call) => !call.allowed).map((call) => `${fn.name}: ${call.action} on ${call.resource}`));
+    expect(denied).toEqual([]);
+    expect(report.functions.map((fn) => fn.name).sort()).toEqual([...Object.keys(server.runtime.contract.functions), 'StateMachine'].sort());
+  });
+
+  it('has no grant that no call used, but those kept for a stated reason', () => {
+    const unexplained = report.functions.flatMap((fn) =>
+      fn.unusedGrants.filter((grant) => !KEPT.some((kept) => kept.fn.test(fn.name) && kept.grant.test(grant))).map((grant) => `${fn.name}: ${grant}`),
+    );
+    expect(unexplained).toEqual([]);
+  });
+});
