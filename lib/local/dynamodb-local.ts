@@ -2,13 +2,16 @@
  * DynamoDB Local (the official jar, shipped inside the npm package `amplify-dynamodb-simulator`)
  * as a child process on loopback, and table creation from lib/cloud/table-definitions.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -22,6 +25,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput, type TableDefinition } from '../cloud/table-definitions.js';
+import { DEFAULT_CACHE_DIR } from './contract/synthesize.js';
 
 export const JAVA_REQUIRED_MESSAGE = 'Java 17+ is required for DynamoDB Local: run npm run setup';
 
@@ -51,6 +55,55 @@ export function dynamoDbLocalDirectory(): string {
   const directory = path.join(path.dirname(packageJson), 'emulator');
   if (!existsSync(path.join(directory, 'DynamoDBLocal.jar'))) {
     throw new Error(`DynamoDBLocal.jar not found in ${directory}: reinstall amplify-dynamodb-simulator`);
+  }
+  return directory;
+}
+
+/** The launcher that binds DynamoDB Local to 127.0.0.1 (its own main listens on every interface). */
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+/** The emulator's classpath: its jar and its libraries. */
+function emulatorClasspath(directory: string): string[] {
+  return [path.join(directory, 'DynamoDBLocal.jar'), path.join(directory, 'DynamoDBLocal_lib', '*')];
+}
+
+/**
+ * The folder holding the compiled launcher, compiled on first use and kept in
+ * node_modules/.cache/ai-shorts/ by a hash of its source and the java executable. It is compiled
+ * with javac run from the JVM's own module image (`java -m jdk.compiler/…`), which Debian's
+ * openjdk-17-jre-headless ships, so no JDK is needed. Concurrent first starts each compile into a
+ * folder of their own and the first rename wins.
+ */
+export async function loopbackLauncher(java = 'java', cacheDir = DEFAULT_CACHE_DIR): Promise<string> {
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const hash = createHash('sha256').update(source).update('\0').update(java).digest('hex').slice(0, 16);
+  const directory = path.join(cacheDir, `dynamodb-local-launcher-${hash}`);
+  if (existsSync(path.join(directory, `${LAUNCHER_CLASS}.class`))) return directory;
+  await mkdir(cacheDir, { recursive: true });
+  const scratch = `${directory}.${process.pid}-${randomUUID().slice(0, 8)}`;
+  const classpath = emulatorClasspath(dynamoDbLocalDirectory()).join(path.delimiter);
+  try {
+    await promisify(execFile)(java, ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-cp', classpath, '-d', scratch, LAUNCHER_SOURCE], {
+      timeout: 120_000,
+    });
+  } catch (error) {
+    await rm(scratch, { recursive: true, force: true });
+    const { code, stderr } = error as { code?: string | number; stderr?: string };
+    if (code === 'ENOENT') throw new Error(JAVA_REQUIRED_MESSAGE, { cause: error });
+    // Refuse rather than fall back to the jar's own main, which would listen on every interface.
+    throw new Error(
+      `DynamoDB Local's loopback launcher could not be compiled with ${java} (the JVM needs its jdk.compiler module: ` +
+        `install openjdk-17-jre-headless or a full JDK):\n${(stderr ?? (error as Error).message).trim()}`,
+      { cause: error },
+    );
+  }
+  try {
+    await rename(scratch, directory);
+  } catch (error) {
+    // Another process compiled it first (rename onto a non-empty folder fails): use theirs.
+    await rm(scratch, { recursive: true, force: true });
+    if (!existsSync(path.join(directory, `${LAUNCHER_CLASS}.class`))) throw error;
   }
   return directory;
 }
@@ -130,11 +183,13 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
   const cwd = dynamoDbLocalDirectory();
   const storage = options.dbPath ? ['-dbPath', path.resolve(options.dbPath)] : ['-inMemory'];
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
+  const launcher = await loopbackLauncher(options.java ?? 'java');
   const args = [
     ...DYNAMODB_LOCAL_JVM_OPTIONS,
     `-Djava.library.path=${path.join(cwd, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    'DynamoDBLocal.jar',
+    '-cp',
+    [launcher, ...emulatorClasspath(cwd)].join(path.delimiter),
+    LAUNCHER_CLASS,
     '-port',
     String(port),
     ...storage,

@@ -7,6 +7,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ShortsDev {
   url: string;
+  /** The CLI's process id (its emulators are its descendants). */
+  pid: number;
   /** Everything it printed so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startShortsDev(options: { dataDir: string; env?: Record<st
   let stopping: Promise<void> | undefined;
   return {
     url,
+    pid: child.pid!,
     output: () => log,
     stop() {
       stopping ??= (async () => {

@@ -17,10 +17,14 @@ import {
 } from '@remotion/renderer';
 import { webpackOverride } from '../../../frontend/remotion/webpack-override.js';
 import { renderLayered } from './layered-render.js';
+import { narrowWildcardListens } from './loopback-listen.js';
 import { DEFAULT_RENDER_METHOD, type RenderMethod } from '../../core/render-method.js';
 import { describeError, InvalidInput, NotFound } from '../../core/errors.js';
 import type { BlobStore, RenderProgress, VideoRenderer } from '../../core/ports.js';
 import { COMPOSITION_ID, ShortVideoPropsSchema, type ShortVideoProps } from '../../core/video-props.js';
+
+// Remotion's bundle server would otherwise listen on every interface while a video renders.
+narrowWildcardListens();
 
 const ENTRY_POINT = fileURLToPath(new URL('../../../frontend/remotion/index.ts', import.meta.url));
 /** Everything the bundle is built from; a change to any file here means a new bundle. */
