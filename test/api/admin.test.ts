@@ -36,7 +36,7 @@ const client = (token: string) => new ApiClient(server.url, token);
 describe('the admin role', () => {
   it('is not given by a Clerk organization admin role (v1 org_role or v2 o.rol)', async () => {
     // Prepare: the claims Clerk puts in the session token of an organization's admin
-    const orgAdmins = [
+    const orgAdmins: Record<string, unknown>[] = [
       { ...tokens.sessionClaims('org-founder-v1'), org_id: 'org_1', org_role: 'org:admin', org_slug: 'mine' },
       { ...tokens.sessionClaims('org-founder-v1b'), org_id: 'org_1', org_role: 'admin' },
       { ...tokens.sessionClaims('org-founder-v2'), v: 2, o: { id: 'org_2', rol: 'admin', slg: 'mine' } },

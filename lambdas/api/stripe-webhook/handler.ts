@@ -3,7 +3,7 @@ import { creditCheckout } from '../../core/billing.js';
 import { InvalidInput } from '../../core/errors.js';
 import { fromEnvironment } from '../../shared/dependencies.js';
 import { ENV } from '../../shared/env.js';
-import { header, HttpError, json, publicRoute, rawBody } from '../http.js';
+import { header, HttpError, json, MAX_WEBHOOK_BODY_BYTES, publicRoute, rawBody } from '../http.js';
 
 const deps = fromEnvironment();
 const { logger } = deps.observability();
@@ -43,4 +43,4 @@ export const handler = publicRoute(deps, async ({ event }) => {
     if (error instanceof InvalidInput) logger.error('paid checkout cannot be credited', { stripeEventId, error });
     throw error;
   }
-});
+}, { maxBodyBytes: MAX_WEBHOOK_BODY_BYTES });
