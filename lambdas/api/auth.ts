@@ -48,6 +48,9 @@ export function isAdmin(claims: Record<string, unknown>, adminIds: readonly stri
   return role === 'admin' || (typeof claims.sub === 'string' && adminIds.includes(claims.sub));
 }
 
+/** A user id the stores can key by: 1–255 visible ASCII characters. */
+const USER_ID = /^[\x21-\x7e]{1,255}$/;
+
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, {}, { 'www-authenticate': 'Bearer' });
 
 /** Verifies the caller's session token; a missing or bad one is a 401. */
@@ -70,7 +73,8 @@ export async function authenticate(event: ApiEvent, settings: AuthSettings, logg
     logger.info('session token refused', { reason: (error as Error).message });
     throw unauthorized('Your session token is invalid or has expired; sign in again.');
   }
-  if (typeof claims.sub !== 'string' || !claims.sub) throw unauthorized('Your session token names no user.');
+  // Clerk's user ids are short (`user_…`); the id becomes a DynamoDB key, so nothing else is taken.
+  if (typeof claims.sub !== 'string' || !USER_ID.test(claims.sub)) throw unauthorized('Your session token names no user.');
   // Clerk's session tokens always carry their session; a token without one (a JWT-template token
   // or any other shape signed by the same key) is not a sign-in.
   if (typeof claims.sid !== 'string' || !claims.sid) {

@@ -107,13 +107,16 @@ describe('sign-in', () => {
     }
   });
 
-  it('refuses expired, unsigned and algorithm-confused tokens', async () => {
+  it('refuses expired, unsigned and algorithm-confused tokens, and users no store could key by', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = tokens.sign({ ...tokens.sessionClaims('late'), exp: now - 3600, iat: now - 7200, nbf: now - 7200 });
     const unsigned = tokens.unsigned({ ...tokens.sessionClaims('nobody'), metadata: { role: 'admin' } });
     const confused = tokens.hmacWithPublicKey({ ...tokens.sessionClaims('nobody'), metadata: { role: 'admin' } });
     const otherParty = tokens.sign({ ...tokens.sessionClaims('elsewhere'), azp: 'https://evil.example' });
-    for (const token of [expired, unsigned, confused, otherParty]) {
+    // Signed, but naming no user the stores could key by (a DynamoDB key is at most 2 kB).
+    const hugeSub = tokens.sign(tokens.sessionClaims('u'.repeat(5000)));
+    const oddSub = tokens.sign(tokens.sessionClaims('user\u0000x'));
+    for (const token of [expired, unsigned, confused, otherParty, hugeSub, oddSub]) {
       const answer = await client(token).call('GET', '/api/me');
       expect(answer.status).toBe(401);
     }
