@@ -164,6 +164,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** A whole HTTP/1.1 answer as bytes, for a socket no ServerResponse owns; the connection closes after it. */
+function rawJsonAnswer(status: number, body: unknown): string {
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`;
+}
+
 /** Text from the request in an answer: short, never a 10 kB echo. */
 function truncated(text: string, max = 100): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -385,18 +391,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     res.writeContinue();
     handle(req, res);
   });
+  // CONNECT (a proxy tunnel): not a method of this API; Node would close the socket unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.end(rawJsonAnswer(405, { error: { code: 'method_not_allowed', message: 'CONNECT is not allowed here.' } }));
+  });
   // Requests Node cannot parse (a bad request line, headers over its 16 KB): a JSON answer, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = JSON.stringify({
-      error: {
-        code: status === 431 ? 'headers_too_large' : status === 408 ? 'timeout' : 'bad_request',
-        message: status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.',
-      },
-    });
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      rawJsonAnswer(status, {
+        error: {
+          code: status === 431 ? 'headers_too_large' : status === 408 ? 'timeout' : 'bad_request',
+          message: status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.',
+        },
+      }),
     );
   });
   await new Promise<void>((resolve, reject) => {

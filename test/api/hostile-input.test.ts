@@ -213,6 +213,9 @@ describe('the local server', () => {
     expect(badLine.status).toBeLessThan(500);
     const garbage = await rawExchange(server.url, 'NOT HTTP AT ALL\r\n\r\n');
     expect(garbage.status).toBe(400);
+    expect(garbage.text).toContain('"bad_request"');
+    const tunnel = await rawExchange(server.url, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(tunnel.status).toBe(405);
     for (const path of ['/%ZZ', '/%E0%A4%A', '/..%2f..%2fetc%2fpasswd', `/${'z'.repeat(10_000)}`, '/api/%ZZ', '//api/videos', '/api/videos/%2e%2e/credits']) {
       const answer = await rawRequest(server.url, { method: 'GET', path });
       expect(answer.dropped, path).toBe(false);
