@@ -15,7 +15,8 @@ import { MissingConfiguration } from '../shared/env.js';
 /** Who is calling. */
 export interface Caller {
   userId: string;
-  sessionId?: string;
+  /** The Clerk session (`sid`): every accepted token has one. */
+  sessionId: string;
   /** May use the operator endpoints. */
   admin: boolean;
   claims: Record<string, unknown>;
@@ -34,21 +35,21 @@ export function sessionToken(event: ApiEvent): string | undefined {
 }
 
 /**
- * The admin role: the token's own claim — `metadata.role` (a session-token template exposing
- * public metadata) or an organization admin role (`org_role`, or `o.rol` in v2 tokens) — or the
- * user's id in ADMIN_USER_IDS.
+ * The admin role, granted only by an operator: the user's id in ADMIN_USER_IDS, or the user's
+ * Clerk public metadata `{"role": "admin"}` (which only the Backend API or the Clerk Dashboard can
+ * set), exposed in the session token as `metadata` by the session-token customization
+ * `{"metadata": "{{user.public_metadata}}"}` (docs/api.md, "How to make someone an operator").
+ * A Clerk organization role (`org_role`, `o.rol`) is deliberately not enough: anyone can create an
+ * organization and be its admin.
  */
 export function isAdmin(claims: Record<string, unknown>, adminIds: readonly string[]): boolean {
-  const metadata = claims.metadata as { role?: unknown } | undefined;
-  const org = claims.o as { rol?: unknown } | undefined;
-  return (
-    metadata?.role === 'admin' ||
-    claims.org_role === 'org:admin' ||
-    claims.org_role === 'admin' ||
-    org?.rol === 'admin' ||
-    (typeof claims.sub === 'string' && adminIds.includes(claims.sub))
-  );
+  const metadata = claims.metadata;
+  const role = metadata && typeof metadata === 'object' ? (metadata as { role?: unknown }).role : undefined;
+  return role === 'admin' || (typeof claims.sub === 'string' && adminIds.includes(claims.sub));
 }
+
+/** A user id the stores can key by: 1–255 visible ASCII characters. */
+const USER_ID = /^[\x21-\x7e]{1,255}$/;
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, {}, { 'www-authenticate': 'Bearer' });
 
@@ -72,10 +73,17 @@ export async function authenticate(event: ApiEvent, settings: AuthSettings, logg
     logger.info('session token refused', { reason: (error as Error).message });
     throw unauthorized('Your session token is invalid or has expired; sign in again.');
   }
-  if (typeof claims.sub !== 'string' || !claims.sub) throw unauthorized('Your session token names no user.');
+  // Clerk's user ids are short (`user_…`); the id becomes a DynamoDB key, so nothing else is taken.
+  if (typeof claims.sub !== 'string' || !USER_ID.test(claims.sub)) throw unauthorized('Your session token names no user.');
+  // Clerk's session tokens always carry their session; a token without one (a JWT-template token
+  // or any other shape signed by the same key) is not a sign-in.
+  if (typeof claims.sid !== 'string' || !claims.sid) {
+    logger.info('session token refused', { reason: 'no sid claim' });
+    throw unauthorized('This is not a session token (it names no session); sign in again.');
+  }
   return {
     userId: claims.sub,
-    ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+    sessionId: claims.sid,
     admin: isAdmin(claims, adminUserIds),
     claims,
   };

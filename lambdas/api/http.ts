@@ -52,22 +52,86 @@ export function rawBody(event: ApiEvent): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+/**
+ * The product's own body limits, checked before anything else a function does (authentication
+ * included): far below API Gateway's 10 MB and Lambda's 6 MB, so a big body costs nothing past
+ * this check. JSON requests are small; a Stripe event can be larger.
+ */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+/** The body's size in bytes as the client sent it. */
+export function bodyBytes(event: ApiEvent): number {
+  if (!event.body) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/** A body over `maxBytes` is a 413 `too_large`. */
+export function checkBodySize(event: ApiEvent, maxBytes: number): void {
+  if (bodyBytes(event) <= maxBytes) return;
+  const limit = maxBytes >= 1024 * 1024 ? `${maxBytes / (1024 * 1024)} MiB` : `${maxBytes / 1024} KiB`;
+  throw new HttpError(413, 'too_large', `The body is larger than this route takes (${limit}).`);
+}
+
+/** Names from the client (unknown keys) in answers: short, printable, never a 10 kB echo. */
+function quoted(name: string): string {
+  const printable = name.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+}
+
 /** Issues as `[{field, message}]`; the root of the body is called "body". */
 export function fieldErrors(error: z.ZodError, root = 'body'): { field: string; message: string }[] {
   return error.issues.flatMap((issue) => {
+    const path = issue.path.map((p) => quoted(String(p)));
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: `${key} is not a known field` }));
+      return issue.keys.map((key) => ({ field: [...path, quoted(key)].join('.'), message: `${quoted(key)} is not a known field` }));
     }
-    return [{ field: issue.path.length ? issue.path.join('.') : root, message: issue.message }];
+    return [{ field: path.length ? path.join('.') : root, message: issue.message }];
   });
 }
 
+/** At most this many problems are listed (a body with 10,000 unknown keys gets a short answer). */
+const MAX_FIELDS = 10;
+
 function invalid(fields: { field: string; message: string }[]): HttpError {
-  const message = fields
+  const listed = fields.slice(0, MAX_FIELDS);
+  const message = listed
     .slice(0, 5)
     .map((f) => (f.message.startsWith(f.field) ? f.message : `${f.field}: ${f.message}`))
     .join('; ');
-  return new HttpError(400, 'invalid_request', message, { fields });
+  return new HttpError(400, 'invalid_request', message, { fields: listed });
+}
+
+/** JSON nested deeper than this is refused: no request of this API needs more than three levels. */
+const MAX_BODY_DEPTH = 16;
+/** C0 controls other than tab, newline and carriage return, and DEL: never part of a prompt or an id. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** A surrogate code unit outside a pair: not Unicode text, and not storable as UTF-8. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The first problem with the text of a parsed body, whatever its schema: nesting beyond
+ * {@link MAX_BODY_DEPTH}, a lone surrogate, or a control character in any string or key. Checked
+ * before the schema, so nothing downstream (DynamoDB, a provider, a log) sees such text.
+ */
+function textProblem(value: unknown): { field: string; message: string } | undefined {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length) {
+    const { value: item, path } = stack.pop()!;
+    const field = path.length ? path.join('.') : 'body';
+    if (path.length > MAX_BODY_DEPTH) return { field: 'body', message: `body is nested too deeply (at most ${MAX_BODY_DEPTH} levels)` };
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item)) return { field, message: `${field} is not valid Unicode text (it holds a lone surrogate)` };
+      if (CONTROL_CHARACTERS.test(item)) return { field, message: `${field} must not contain control characters` };
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        const name = quoted(key);
+        if (LONE_SURROGATE.test(key) || CONTROL_CHARACTERS.test(key)) return { field: [...path, name].join('.'), message: `${name} is not a known field` };
+        stack.push({ value: child, path: [...path, name] });
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Parses the JSON body with a schema; a missing, malformed or invalid body is a 400 naming the field. */
@@ -77,11 +141,23 @@ export function parseBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.ou
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw invalid([{ field: 'body', message: `body is not valid JSON (${(error as Error).message})` }]);
+  } catch {
+    // JSON.parse's own message quotes the input: not echoed.
+    throw invalid([{ field: 'body', message: 'body is not valid JSON' }]);
   }
+  const problem = textProblem(value);
+  if (problem) throw invalid([problem]);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** An optional request header checked with a schema; a bad one is a 400 naming the header. */
+export function parseHeader<S extends z.ZodType>(event: ApiEvent, name: string, schema: S): z.output<S> | undefined {
+  const value = header(event, name);
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error, name));
   return parsed.data;
 }
 
@@ -92,15 +168,22 @@ export function parseQuery<S extends z.ZodType>(event: ApiEvent, schema: S): z.o
   return parsed.data;
 }
 
-/** A path parameter that the route table guarantees. */
-export function pathParam(event: ApiEvent, name: string): string {
-  const value = event.pathParameters?.[name];
-  if (!value) throw new HttpError(400, 'invalid_request', `${name} is missing from the path`);
+/**
+ * A path parameter, checked with its schema before the handler looks anything up. A value that
+ * cannot name anything (an over-long id, undecodable bytes, `..%2f`) is a 404 — there is no such
+ * `what` — answered without a storage call and without echoing the value.
+ */
+export function pathParam<S extends z.ZodType>(event: ApiEvent, name: string, schema: S, what: string): z.output<S> {
+  const raw = event.pathParameters?.[name];
+  let value: string | undefined;
   try {
-    return decodeURIComponent(value);
+    value = raw === undefined ? undefined : decodeURIComponent(raw);
   } catch {
-    return value; // not percent-encoded text: no id looks like that, so it is simply not found
+    value = undefined; // not percent-encoded text: nothing is named so
   }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(404, 'not_found', `No such ${what} (${parsed.error.issues[0]?.message ?? `bad ${name}`}).`);
+  return parsed.data;
 }
 
 /** A setting's problem names the setting; any ARN in it (a secret's) stays in the logs. */
@@ -146,12 +229,18 @@ export interface RouteContext {
 
 type Route<C> = (ctx: C) => Promise<ApiResult>;
 
+export interface RouteOptions {
+  /** The largest body this route takes (default {@link MAX_JSON_BODY_BYTES}); more is a 413. */
+  maxBodyBytes?: number;
+}
+
 /** A handler for a route anyone may call (the Stripe webhook, the OpenAPI document). */
-export function publicRoute(deps: Dependencies, run: Route<RouteContext>): (event: ApiEvent) => Promise<ApiResult> {
+export function publicRoute(deps: Dependencies, run: Route<RouteContext>, options: RouteOptions = {}): (event: ApiEvent) => Promise<ApiResult> {
   const { logger } = deps.observability();
   return async (event) => {
     const requestId = event.requestContext?.requestId;
     try {
+      checkBodySize(event, options.maxBodyBytes ?? MAX_JSON_BODY_BYTES);
       return await run({ event, ...(requestId ? { requestId } : {}) });
     } catch (error) {
       return errorResult(error, requestId, logger);
@@ -160,19 +249,27 @@ export function publicRoute(deps: Dependencies, run: Route<RouteContext>): (even
 }
 
 /** A handler for a signed-in caller: the Clerk session token is verified before `run` sees the request. */
-export function userRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>): (event: ApiEvent) => Promise<ApiResult> {
+export function userRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>, options: RouteOptions = {}): (event: ApiEvent) => Promise<ApiResult> {
   const auth = deps.auth();
   const { logger } = deps.observability();
-  return publicRoute(deps, async (ctx) => {
-    const caller = await authenticate(ctx.event, auth, logger);
-    return run({ ...ctx, caller });
-  });
+  return publicRoute(
+    deps,
+    async (ctx) => {
+      const caller = await authenticate(ctx.event, auth, logger);
+      return run({ ...ctx, caller });
+    },
+    options,
+  );
 }
 
 /** A handler for operators: a signed-in caller with the admin role (docs/api.md), else 403. */
-export function adminRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>): (event: ApiEvent) => Promise<ApiResult> {
-  return userRoute(deps, async (ctx) => {
-    if (!ctx.caller.admin) throw new HttpError(403, 'forbidden', 'This operator endpoint needs the admin role.');
-    return run(ctx);
-  });
+export function adminRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>, options: RouteOptions = {}): (event: ApiEvent) => Promise<ApiResult> {
+  return userRoute(
+    deps,
+    async (ctx) => {
+      if (!ctx.caller.admin) throw new HttpError(403, 'forbidden', 'This operator endpoint needs the admin role.');
+      return run(ctx);
+    },
+    options,
+  );
 }

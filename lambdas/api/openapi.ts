@@ -60,6 +60,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
       responses[status] = { description: response.description, ...(schema ? { content: { 'application/json': { schema } } } : {}) };
     }
     if (route.auth === 'user') responses['401'] ??= { description: 'No valid session token.', content: { 'application/json': { schema: errorRef } } };
+    if (route.method === 'POST') responses['413'] ??= { description: "The body is over this route's limit (64 KiB; 1 MiB for Stripe events).", content: { 'application/json': { schema: errorRef } } };
     responses['500'] ??= { description: 'Something went wrong on our side.', content: { 'application/json': { schema: errorRef } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.id.charAt(0).toLowerCase() + route.id.slice(1),

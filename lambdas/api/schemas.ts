@@ -10,6 +10,12 @@ import { STEPS } from '../core/job.js';
 /** POST /api/videos. Unknown fields are refused, so a typo ("captionstyle") is an error, not a default. */
 export const CreateVideoBody = VideoRequestSchema.strict().meta({ id: 'CreateVideoRequest' });
 
+/**
+ * A video's id in a path (`/api/videos/{id}`): job ids are `randomUUID()`, so anything else
+ * names no video and is answered 404 before any storage call (never a lookup of a 10 kB key).
+ */
+export const VideoIdSchema = z.uuid({ error: 'video ids are UUIDs' });
+
 /** An Idempotency-Key: 1–255 visible ASCII characters (a UUID is a good one). */
 export const IdempotencyKeySchema = z
   .string()

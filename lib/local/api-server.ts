@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,18 @@ import { FunctionError, InvokeError, type FunctionHost } from './function-host.j
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the dashboard's build lands (`vite build`). */
 export const FRONTEND_DIST = path.join(ROOT, 'frontend', 'dist');
-/** API Gateway HTTP APIs take at most 10 MB; nothing here needs more than a small JSON body. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * API Gateway HTTP APIs take request bodies up to 10 MB and pass them on: the functions refuse
+ * what is over their own limits (Lambda's 6 MB, then the product's, lambdas/api/http.ts).
+ */
+export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * After a body went over the limit, how much more is read (and dropped) before answering, so the
+ * client, still sending, reads the 413 instead of a reset connection; past this the connection is
+ * closed after the answer.
+ */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
 
 export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -86,22 +97,82 @@ function compile(route: LocalRoute): CompiledRoute {
 
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json)|text\/)/i;
 
+/** The request's body was over {@link GATEWAY_MAX_BODY_BYTES}; `drained` says whether all of it was read. */
+class BodyTooLarge extends Error {
+  constructor(readonly drained: boolean) {
+    super('The body is larger than API Gateway takes (10 MB).');
+    this.name = 'BodyTooLarge';
+  }
+}
+
+/** The client closed the connection before its request was complete. */
+class ClientGone extends Error {
+  constructor() {
+    super('The client closed the connection mid-request.');
+    this.name = 'ClientGone';
+  }
+}
+
+/** The announced Content-Length is over API Gateway's limit. */
+function declaredTooLarge(req: IncomingMessage): boolean {
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) && length > GATEWAY_MAX_BODY_BYTES;
+}
+
+/**
+ * The whole body, or {@link BodyTooLarge} once it is over the limit — thrown only after the rest
+ * has been read and dropped (up to {@link DRAIN_MAX_BYTES} or {@link DRAIN_MAX_MS}), because
+ * answering while the client still sends would make closing the connection reset it, and the
+ * client would see no answer at all.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
+    let timer: NodeJS.Timeout | undefined;
+    const tooLarge = (drained: boolean) => {
+      clearTimeout(timer);
+      req.removeAllListeners('data');
+      if (!drained) req.pause();
+      reject(new BodyTooLarge(drained));
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('body too large'), { status: 413 }));
-        req.destroy();
+      if (over) {
+        if (size > GATEWAY_MAX_BODY_BYTES + DRAIN_MAX_BYTES) tooLarge(false);
+        return;
+      }
+      if (size > GATEWAY_MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+        timer = setTimeout(() => tooLarge(false), DRAIN_MAX_MS);
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => (over ? tooLarge(true) : resolve(Buffer.concat(chunks))));
+    // The client went away mid-body: nobody is left to answer.
+    req.on('close', () => {
+      clearTimeout(timer);
+      if (!req.complete) reject(new ClientGone());
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
+}
+
+/** A whole HTTP/1.1 answer as bytes, for a socket no ServerResponse owns; the connection closes after it. */
+function rawJsonAnswer(status: number, body: unknown): string {
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`;
+}
+
+/** Text from the request in an answer: short, never a 10 kB echo. */
+function truncated(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** A Node request as API Gateway's HTTP API (payload format 2.0) hands it to a Lambda. */
@@ -192,7 +263,14 @@ const CONTENT_TYPES: Record<string, string> = {
 /** A file of the built dashboard; unknown paths without an extension get index.html (client-side routes). */
 async function serveStatic(res: ServerResponse, dir: string, pathname: string): Promise<boolean> {
   const root = path.resolve(dir);
-  let file = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return false; // not percent-encoded text: no file is named so
+  }
+  if (decoded.includes('\0')) return false;
+  let file = path.resolve(root, `.${decoded}`);
   if (file !== root && !file.startsWith(`${root}${path.sep}`)) return false;
   let info = await stat(file).catch(() => undefined);
   if (info?.isDirectory()) {
@@ -260,15 +338,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const routes = options.routes.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
   const staticDir = options.staticDir ?? FRONTEND_DIST;
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://local');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+      res.on('finish', () => options.onRequest?.({ method: req.method ?? '', path: truncated(req.url ?? ''), status: res.statusCode, ms: Date.now() - started }));
+      return sendJson(res, 400, { error: { code: 'bad_request', message: 'The request target is not a valid path.' } });
+    }
     res.on('finish', () => options.onRequest?.({ method: req.method ?? '', path: url.pathname, status: res.statusCode, ms: Date.now() - started }));
     void (async () => {
       try {
         if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
           const candidates = routes.map((route) => ({ route, match: url.pathname.match(route.pattern) })).filter((c) => c.match);
-          if (candidates.length === 0) return sendJson(res, 404, { error: { code: 'not_found', message: `No route ${url.pathname}.` } });
+          if (candidates.length === 0) return sendJson(res, 404, { error: { code: 'not_found', message: `No route ${truncated(url.pathname)}.` } });
           const found = candidates.find((c) => c.route.method === req.method);
           if (!found) {
             const allow = [...new Set(candidates.map((c) => c.route.method))].join(', ');
@@ -286,14 +370,43 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html });
           }
         }
-        sendJson(res, 404, { error: { code: 'not_found', message: `Nothing at ${url.pathname}.` } });
+        sendJson(res, 404, { error: { code: 'not_found', message: `Nothing at ${truncated(url.pathname)}.` } });
       } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (status === 413) return sendJson(res, 413, { error: { code: 'too_large', message: 'The body is larger than 1 MB.' } });
+        if (error instanceof BodyTooLarge) {
+          // A body that was not read to its end leaves the connection unusable: close it after the answer.
+          return sendJson(res, 413, { error: { code: 'too_large', message: error.message } }, error.drained ? {} : { connection: 'close' });
+        }
+        if (error instanceof ClientGone) return;
         options.onError?.(error);
         if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Something went wrong on our side.' } });
       }
     })();
+  };
+  const server = createServer(handle);
+  // `Expect: 100-continue`: an announced body over the limit is refused before it is sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaredTooLarge(req)) {
+      return sendJson(res, 413, { error: { code: 'too_large', message: new BodyTooLarge(false).message } }, { connection: 'close' });
+    }
+    res.writeContinue();
+    handle(req, res);
+  });
+  // CONNECT (a proxy tunnel): not a method of this API; Node would close the socket unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.end(rawJsonAnswer(405, { error: { code: 'method_not_allowed', message: 'CONNECT is not allowed here.' } }));
+  });
+  // Requests Node cannot parse (a bad request line, headers over its 16 KB): a JSON answer, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(
+      rawJsonAnswer(status, {
+        error: {
+          code: status === 431 ? 'headers_too_large' : status === 408 ? 'timeout' : 'bad_request',
+          message: status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.',
+        },
+      }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,11 @@
 /**
  * Local sign-in: an RS256 key pair made once and kept in the data directory, and session tokens
- * of the same shape as Clerk's (sub, sid, iss, azp, exp, iat, nbf; `metadata.role` for admins),
- * which the API verifies with the same `@clerk/backend` call it uses in AWS, given this key.
+ * of the same shape as Clerk's (sub, sid, iss, azp, exp, iat, nbf), which the API verifies with
+ * the same `@clerk/backend` call it uses in AWS, given this key. An admin's token carries
+ * `metadata: {role: "admin"}`, where Clerk's session-token customization
+ * `{"metadata": "{{user.public_metadata}}"}` puts an operator-set public metadata role — the one
+ * way besides ADMIN_USER_IDS that the API grants it (docs/api.md). Every token has its `sid`: the
+ * API refuses tokens without one.
  */
 import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

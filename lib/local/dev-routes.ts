@@ -8,7 +8,7 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { authenticate } from '../../lambdas/api/auth.js';
-import { errorResult, header, json, parseBody, type ApiEvent, type ApiResult } from '../../lambdas/api/http.js';
+import { checkBodySize, errorResult, header, json, MAX_JSON_BODY_BYTES, parseBody, type ApiEvent, type ApiResult } from '../../lambdas/api/http.js';
 import type { LocalRoute } from './api-server.js';
 import type { DevSigner } from './dev-auth.js';
 import { checkoutCompletedEvent } from './stripe-events.js';
@@ -44,6 +44,7 @@ export function devRoutes(options: DevRouteOptions): LocalRoute[] {
   const logger = new Logger({ serviceName: 'ai-shorts-dev', logLevel: 'SILENT' });
   const local = (run: (event: ApiEvent) => Promise<ApiResult>) => async (event: ApiEvent) => {
     try {
+      checkBodySize(event, MAX_JSON_BODY_BYTES);
       return await run(event);
     } catch (error) {
       return errorResult(error, event.requestContext?.requestId, logger);

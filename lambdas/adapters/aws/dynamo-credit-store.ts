@@ -78,7 +78,7 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   async ledger(userId: string, options: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>> {
-    const startKey = decodeCursor(options.cursor, { name: 'userId', value: userId });
+    const startKey = decodeCursor(options.cursor, { name: 'userId', value: userId }, ['entryId']);
     try {
       const answer = await this.doc.send(
         new QueryCommand({

@@ -83,11 +83,22 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
+/** DynamoDB's limit for a sort key value (a partition key may have 2048): no key of ours comes near. */
+const MAX_KEY_BYTES = 1024;
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Reads a cursor back, refusing one that is malformed or belongs to another partition (a
- * cursor made for one user's list must not page through another's).
+ * cursor made for one user's list must not page through another's). The key must be exactly
+ * the query's key — the partition attribute and `keys` (the table's and the index's other key
+ * attributes), each a non-empty string DynamoDB can take — so a tampered cursor is a 400 naming
+ * `cursor`, never a ValidationException from DynamoDB.
  */
-export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }): Record<string, unknown> | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  partition: { name: string; value: string },
+  keys: readonly string[],
+): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
   let key: unknown;
   try {
@@ -95,10 +106,20 @@ export function decodeCursor(cursor: string | undefined, partition: { name: stri
   } catch {
     key = undefined;
   }
-  if (!key || typeof key !== 'object' || (key as Record<string, unknown>)[partition.name] !== partition.value) {
+  const expected = [partition.name, ...keys];
+  const wellFormed =
+    key !== null &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    Object.keys(key).length === expected.length &&
+    expected.every((name) => {
+      const value = (key as Record<string, unknown>)[name];
+      return typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= MAX_KEY_BYTES && !LONE_SURROGATE.test(value);
+    });
+  if (!wellFormed || (key as Record<string, unknown>)[partition.name] !== partition.value) {
     throw new InvalidInput('cursor: not a cursor this list gave out');
   }
-  return key as Record<string, unknown>;
+  return key as Record<string, string>;
 }
 
 /** Step fields the store counts itself; a patch adds to them instead of setting them. */
@@ -121,7 +142,7 @@ export class DynamoJobStore implements JobStore, JobIndex {
   }
 
   async listByUser(userId: string, options: { limit: number; cursor?: string }): Promise<Page<Job>> {
-    const startKey = decodeCursor(options.cursor, { name: 'userId', value: userId });
+    const startKey = decodeCursor(options.cursor, { name: 'userId', value: userId }, ['jobId', 'createdAt']);
     try {
       const answer = await this.doc.send(
         new QueryCommand({

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { ProviderUnavailable } from '../../core/errors.js';
 import { fromEnvironment } from '../../shared/dependencies.js';
 import { ENV, MissingConfiguration } from '../../shared/env.js';
-import { header, json, parseBody, userRoute, type ApiEvent } from '../http.js';
-import { CheckoutBody } from '../schemas.js';
+import { HttpError, json, parseBody, parseHeader, userRoute, type ApiEvent } from '../http.js';
+import { CheckoutBody, IdempotencyKeySchema } from '../schemas.js';
 
 const deps = fromEnvironment();
 
@@ -13,14 +14,22 @@ function returnBase(event: ApiEvent): string {
 }
 
 /**
+ * Stripe's idempotency key for the caller's Idempotency-Key: per user, and always within Stripe's
+ * 255 characters (a user id and a 255-character key together would not be).
+ */
+function stripeIdempotencyKey(userId: string, key: string): string {
+  return `checkout-${createHash('sha256').update(`${userId}\n${key}`).digest('base64url')}`;
+}
+
+/**
  * POST /api/billing/checkout: a Stripe Checkout Session for `credits` credits. The session carries
  * the buyer and the credits in its metadata; the webhook credits them when Stripe says it is paid.
  */
 export const handler = userRoute(deps, async ({ event, caller }) => {
   const { credits } = parseBody(event, CheckoutBody);
+  const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
   const stripe = await deps.stripe();
   const base = returnBase(event);
-  const idempotencyKey = header(event, 'idempotency-key');
   try {
     const session = await stripe.checkout.sessions.create(
       {
@@ -40,11 +49,14 @@ export const handler = userRoute(deps, async ({ event, caller }) => {
         success_url: `${base}/?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${base}/?checkout=cancelled`,
       },
-      idempotencyKey ? { idempotencyKey: `checkout-${caller.userId}-${idempotencyKey}` } : undefined,
+      idempotencyKey ? { idempotencyKey: stripeIdempotencyKey(caller.userId, idempotencyKey) } : undefined,
     );
     if (!session.url) throw new ProviderUnavailable(`Stripe returned checkout session ${session.id} without a URL.`);
     return json(200, { id: session.id, url: session.url });
   } catch (error) {
+    if (error instanceof Stripe.errors.StripeIdempotencyError) {
+      throw new HttpError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a checkout of other credits; use a new key.');
+    }
     if (error instanceof Stripe.errors.StripeAuthenticationError) {
       throw new MissingConfiguration(`Payments are misconfigured: Stripe refused the secret key (${error.message}).`);
     }

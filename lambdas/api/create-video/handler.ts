@@ -1,7 +1,7 @@
 import { createVideo } from '../../core/jobs/videos.js';
 import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock } from '../../shared/dependencies.js';
 import { ENV } from '../../shared/env.js';
-import { fieldErrors, header, HttpError, json, parseBody, userRoute } from '../http.js';
+import { json, parseBody, parseHeader, userRoute } from '../http.js';
 import { CreateVideoBody, IdempotencyKeySchema } from '../schemas.js';
 
 const deps = fromEnvironment();
@@ -12,16 +12,7 @@ const queue = deps.jobQueue();
 /** POST /api/videos: debit, record and queue a video (202), once per Idempotency-Key. */
 export const handler = userRoute(deps, async ({ event, caller }) => {
   const request = parseBody(event, CreateVideoBody);
-  const key = header(event, 'idempotency-key');
-  let idempotencyKey: string | undefined;
-  if (key !== undefined) {
-    const parsed = IdempotencyKeySchema.safeParse(key);
-    if (!parsed.success) {
-      const fields = fieldErrors(parsed.error, 'Idempotency-Key');
-      throw new HttpError(400, 'invalid_request', fields.map((f) => f.message).join('; '), { fields });
-    }
-    idempotencyKey = parsed.data;
-  }
+  const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
   const { job, replayed } = await createVideo(
     { userId: caller.userId, request, ...(idempotencyKey ? { idempotencyKey } : {}) },
     {

@@ -5,6 +5,7 @@ import type { BlobStore } from '../../core/ports.js';
 import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../../core/video-props.js';
 import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
 import { json, pathParam, userRoute } from '../http.js';
+import { VideoIdSchema } from '../schemas.js';
 import { videoDetail, type VideoUrls } from '../views.js';
 
 const deps = fromEnvironment();
@@ -49,7 +50,7 @@ async function preview(job: Job, blobs: BlobStore): Promise<ShortVideoProps | un
 
 /** GET /api/videos/{id}: status, steps, progress, error, cost and, when done, presigned URLs of the MP4. */
 export const handler = userRoute(deps, async ({ event, caller }) => {
-  const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id'));
+  const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id', VideoIdSchema, 'video'));
   const urls: VideoUrls = {};
   if (job.thumbnailKey) urls.thumbnailUrl = await blobs.presignGet(job.thumbnailKey, VIDEO_URL_SECONDS);
   if (job.status === 'SUCCEEDED' && job.outputKey) {

@@ -1,6 +1,7 @@
 import { ownedJob, retryVideo } from '../../core/jobs/videos.js';
 import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
 import { json, pathParam, userRoute } from '../http.js';
+import { VideoIdSchema } from '../schemas.js';
 
 const deps = fromEnvironment();
 const jobs = deps.jobStore();
@@ -9,7 +10,7 @@ const queue = deps.jobQueue();
 
 /** POST /api/videos/{id}/retry: a failed video runs again (its refunded credit is debited again). */
 export const handler = userRoute(deps, async ({ event, caller }) => {
-  const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id'));
+  const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id', VideoIdSchema, 'video'));
   const queued = await retryVideo(job, { credits, queue, clock: systemClock });
   return json(202, { id: queued.jobId, status: queued.status, credits: queued.credits ?? 0, replayed: false }, { location: `/api/videos/${queued.jobId}` });
 });
