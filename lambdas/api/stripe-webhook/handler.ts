@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { creditCheckout } from '../../core/billing.js';
+import { CREDIT_CURRENCY, creditCheckout, takeBackDispute, takeBackRefund, type ReversalOutcome } from '../../core/billing.js';
 import { InvalidInput } from '../../core/errors.js';
 import { fromEnvironment } from '../../shared/dependencies.js';
 import { ENV } from '../../shared/env.js';
@@ -8,14 +8,17 @@ import { header, HttpError, json, publicRoute, rawBody } from '../http.js';
 const deps = fromEnvironment();
 const { logger } = deps.observability();
 const credits = deps.creditStore();
-
-/** Events that mean "this checkout is paid". Everything else is acknowledged and ignored. */
-const PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
+const pricing = { creditPriceCents: deps.config[ENV.CREDIT_PRICE_CENTS], currency: CREDIT_CURRENCY };
 
 /**
  * POST /api/billing/webhook: Stripe's events, verified with the SDK's `webhooks.constructEvent`
- * against the raw body. A paid checkout credits its buyer once per checkout session, so replays
- * and duplicate deliveries are answered 200 without crediting again.
+ * against the raw body.
+ * - `checkout.session.completed` / `…async_payment_succeeded`: a paid checkout whose mode,
+ *   currency and amount match credits × CREDIT_PRICE_CENTS credits its buyer once per session.
+ * - `charge.refunded` / `charge.dispute.created`: the credits of that payment are taken back,
+ *   once per refunded or disputed amount (the balance may go below zero).
+ * Replays and duplicate deliveries are answered 200 and change nothing; other events are
+ * acknowledged and ignored.
  */
 export const handler = publicRoute(deps, async ({ event }) => {
   const signature = header(event, 'stripe-signature');
@@ -29,18 +32,41 @@ export const handler = publicRoute(deps, async ({ event }) => {
     throw new HttpError(400, 'bad_signature', 'The Stripe signature does not match the body (or is too old).');
   }
   const stripeEventId = stripeEvent.id;
-  try {
-    if (!PAID_EVENTS.has(stripeEvent.type)) return json(200, { received: true, credited: false });
-    const session = stripeEvent.data.object as Stripe.Checkout.Session;
-    const credited = await creditCheckout(
-      { id: session.id, payment_status: session.payment_status, client_reference_id: session.client_reference_id, metadata: session.metadata },
-      { credits, startingCredits: deps.config[ENV.STARTING_CREDITS] },
-    );
-    logger.info(credited ? 'checkout credited' : 'checkout not credited (unpaid or seen before)', { stripeEventId, sessionId: session.id, type: stripeEvent.type });
-    return json(200, { received: true, credited });
-  } catch (error) {
-    // Money arrived that cannot be credited: log loudly, and answer 400 so Stripe shows the failed delivery.
-    if (error instanceof InvalidInput) logger.error('paid checkout cannot be credited', { stripeEventId, error });
-    throw error;
+  switch (stripeEvent.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      const session = stripeEvent.data.object;
+      try {
+        const credited = await creditCheckout(session, { credits, startingCredits: deps.config[ENV.STARTING_CREDITS], pricing });
+        logger.info(credited ? 'checkout credited' : 'checkout not credited (unpaid or seen before)', { stripeEventId, sessionId: session.id, type: stripeEvent.type });
+        return json(200, { received: true, credited });
+      } catch (error) {
+        // Money arrived that cannot be credited: log loudly, and answer 400 so Stripe shows the failed delivery.
+        if (error instanceof InvalidInput) logger.error('paid checkout cannot be credited', { stripeEventId, sessionId: session.id, error });
+        throw error;
+      }
+    }
+    case 'charge.refunded': {
+      const charge = stripeEvent.data.object;
+      const outcome = await takeBackRefund(charge, { credits });
+      report(outcome, { stripeEventId, type: stripeEvent.type, chargeId: charge.id, amountRefunded: charge.amount_refunded, buyer: charge.metadata?.userId });
+      return json(200, { received: true, credited: false, reversed: outcome.taken });
+    }
+    case 'charge.dispute.created': {
+      const dispute = stripeEvent.data.object;
+      const outcome = await takeBackDispute(dispute, { credits });
+      report(outcome, { stripeEventId, type: stripeEvent.type, disputeId: dispute.id, amount: dispute.amount, reason: dispute.reason });
+      return json(200, { received: true, credited: false, reversed: outcome.taken });
+    }
+    default:
+      return json(200, { received: true, credited: false });
   }
 });
+
+/** Logs what a refund or dispute took back; one of a payment this product never credited is worth a warning. */
+function report(outcome: ReversalOutcome, details: Record<string, unknown>): void {
+  const context = { ...details, paymentIntentId: outcome.paymentId, userId: outcome.userId, taken: outcome.taken };
+  if (!outcome.paymentId) logger.warn('refund or dispute of a charge without a payment intent: nothing taken back', context);
+  else if (!outcome.userId) logger.warn('refund or dispute of a payment not credited (yet): remembered, taken back if its checkout is credited', context);
+  else logger.info(outcome.taken > 0 ? 'credits taken back' : 'refund or dispute already taken back', context);
+}
