@@ -104,6 +104,7 @@ export type ReversalOutcome = Reversal & { paymentId?: string };
  * `amount_refunded` is cumulative, so a repeated, late or out-of-order event takes nothing twice.
  */
 export async function takeBackRefund(charge: RefundedCharge, deps: { credits: CreditStore }): Promise<ReversalOutcome> {
+  cents(charge.amount_refunded, `charge ${charge.id}: amount_refunded`);
   const paymentId = idOf(charge.payment_intent);
   if (!paymentId) return { taken: 0 };
   return { ...(await deps.credits.reverse({ paymentId, refundedCents: charge.amount_refunded })), paymentId };
@@ -111,9 +112,15 @@ export async function takeBackRefund(charge: RefundedCharge, deps: { credits: Cr
 
 /** A dispute (a chargeback) takes back the credits of the disputed amount, once per dispute. */
 export async function takeBackDispute(dispute: DisputedCharge, deps: { credits: CreditStore }): Promise<ReversalOutcome> {
+  cents(dispute.amount, `dispute ${dispute.id}: amount`);
   const paymentId = idOf(dispute.payment_intent);
   if (!paymentId) return { taken: 0 };
   return { ...(await deps.credits.reverse({ paymentId, dispute: { id: dispute.id, amountCents: dispute.amount } })), paymentId };
+}
+
+/** A signed event is Stripe's, but its amounts are still checked before they reach the store. */
+function cents(value: unknown, what: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new InvalidInput(`${what} is not a whole number of cents`);
 }
 
 /**

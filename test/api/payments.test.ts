@@ -202,6 +202,19 @@ describe('refunds and disputes take the credits back', () => {
     expect(balance).toBe(STARTING + 2);
   });
 
+  it('answers 400, never 500, to a signed refund or dispute whose amount is not whole cents, and takes nothing', async () => {
+    const { user, paymentIntentId, amount } = await buyer(2);
+    const answers = [
+      await deliver(refund(paymentIntentId, amount, 'all of it' as never)),
+      await deliver(refund(paymentIntentId, amount, 12.5)),
+      await deliver(disputeCreatedEvent({ paymentIntentId, amountCents: -amount })),
+      await deliver(disputeCreatedEvent({ paymentIntentId, amountCents: null as never })),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400]);
+    expect(answers[0]!.body.error.message).toMatch(/amount_refunded/);
+    expect((await books(user)).balance).toBe(STARTING + 2);
+  });
+
   it('acknowledges a refund or dispute of a payment it never credited, and takes nothing', async () => {
     const paymentIntentId = localStripeId('pi');
     const answers = [await deliver(refund(paymentIntentId, 1000, 1000)), await deliver(disputeCreatedEvent({ paymentIntentId, amountCents: 1000 }))];
