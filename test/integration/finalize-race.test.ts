@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoCreditStore } from '../../lambdas/adapters/aws/dynamo-credit-store.js';
 import { DynamoJobStore } from '../../lambdas/adapters/aws/dynamo-job-store.js';
@@ -123,6 +123,33 @@ describe('Finalize Job racing the sweeper', () => {
     expect(report.failed).not.toContain(job.jobId);
     const after = (await jobs.get(job.jobId))!;
     expect(after).toMatchObject({ status: 'SUCCEEDED', outputKey: event.render.outputKey, durationMs: 10_000 });
+    expect(after.refunded).not.toBe(true);
+    expect(await books(userId)).toEqual({ balance: 0, sum: 0 });
+  });
+
+  it("refuses the refund in its own transaction when Finalize lands between the refund's read and its write", async () => {
+    // Prepare: a credit store whose next transaction waits until Finalize has marked the job succeeded
+    const userId = `between-${randomUUID()}`;
+    await credits.account(userId, 1);
+    const { job, event } = await renderedJob(userId);
+    const doc = DynamoDBDocumentClient.from(dynamo);
+    const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
+    let finalizedFirst: Promise<unknown> | undefined;
+    (doc as { send: (command: unknown) => Promise<unknown> }).send = async (command) => {
+      if (command instanceof TransactWriteCommand && !finalizedFirst) await (finalizedFirst = finalize(event));
+      return send(command);
+    };
+    const { JobsTable, AccountsTable, LedgerTable, IdempotencyTable } = emulators.tables as Record<string, string>;
+    const slowCredits = new DynamoCreditStore({ doc, tables: { jobs: JobsTable!, accounts: AccountsTable!, ledger: LedgerTable!, idempotency: IdempotencyTable! } });
+
+    // Act: the refund read the job RUNNING; Finalize commits; then the refund's transaction runs
+    const refunded = await slowCredits.refund(job.jobId, 'Refund: stuck', { error: { name: 'JobStuck', message: 'stuck' } });
+
+    // Assess
+    expect(await finalizedFirst).toMatchObject({ finalized: true });
+    expect(refunded).toBe(false);
+    const after = (await jobs.get(job.jobId))!;
+    expect(after.status).toBe('SUCCEEDED');
     expect(after.refunded).not.toBe(true);
     expect(await books(userId)).toEqual({ balance: 0, sum: 0 });
   });
