@@ -214,14 +214,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/api/billing/webhook',
     entry: 'lambdas/api/stripe-webhook/handler.ts',
-    summary: 'Stripe events (signed); a paid checkout credits the buyer once',
+    summary: 'Stripe events (signed); a paid checkout credits the buyer once, a refund or dispute takes its credits back once',
     auth: 'public',
     headers: [{ name: 'Stripe-Signature', description: "Stripe's signature of the raw body.", required: true }],
     responses: {
       200: { description: 'Received.', schema: WebhookView },
-      400: { description: 'Missing or bad signature, or a malformed event.' },
+      400: { description: 'Missing or bad signature, a malformed event, or a paid checkout whose mode, currency or amount is not what its credits cost (nothing credited).' },
     },
-    access: { store: ['credits.purchase'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS'] },
+    access: { store: ['credits.purchase', 'credits.reverse'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS', 'CREDIT_PRICE_CENTS'] },
   },
   {
     id: 'OpenApi',

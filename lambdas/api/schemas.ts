@@ -122,7 +122,7 @@ export const LedgerEntryView = z
     id: z.string(),
     at: z.string(),
     delta: z.number().int(),
-    kind: z.enum(['grant', 'debit', 'refund', 'purchase']),
+    kind: z.enum(['grant', 'debit', 'refund', 'purchase', 'reversal']).describe('`reversal`: credits of a refunded or disputed payment taken back.'),
     jobId: z.string().optional(),
     note: z.string(),
   })
@@ -144,7 +144,13 @@ export const MeView = z
 
 export const CheckoutView = z.object({ id: z.string(), url: z.string() }).meta({ id: 'Checkout' });
 
-export const WebhookView = z.object({ received: z.literal(true), credited: z.boolean() }).meta({ id: 'WebhookResult' });
+export const WebhookView = z
+  .object({
+    received: z.literal(true),
+    credited: z.boolean(),
+    reversed: z.number().int().optional().describe('Refunds and disputes: credits taken back by this event (0 when nothing more was due).'),
+  })
+  .meta({ id: 'WebhookResult' });
 
 export const DeletedView = z.object({ id: z.string(), deleted: z.literal(true), deletedFiles: z.number().int(), refunded: z.boolean() }).meta({ id: 'Deleted' });
 

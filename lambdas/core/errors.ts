@@ -112,14 +112,31 @@ export function describeError(error: unknown): string {
   return 'an unknown error occurred';
 }
 
-/** The user's balance does not cover the video. The API answers 402 with both numbers. */
+/**
+ * The user's balance does not cover the video. The API answers 402 with both numbers. A balance
+ * below zero can only come from a refunded or disputed payment whose credits were taken back after
+ * they were spent: the message says so.
+ */
 export class InsufficientCredits extends PermanentError {
   constructor(
     readonly balance: number,
     readonly needed: number,
   ) {
-    super(`This video costs ${needed} credit${needed === 1 ? '' : 's'}; your balance is ${balance}.`);
+    super(
+      balance < 0
+        ? `Your balance is ${balance} credits: a payment of yours was refunded or disputed after its credits were spent, so they were taken back. ` +
+            `Buy credits to bring it above zero; this video costs ${needed}.`
+        : `This video costs ${needed} credit${needed === 1 ? '' : 's'}; your balance is ${balance}.`,
+    );
     this.name = 'InsufficientCredits';
+  }
+}
+
+/** A paid Stripe checkout that is not what its credits cost (mode, currency, amount): nothing is credited. */
+export class PaymentMismatch extends InvalidInput {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PaymentMismatch';
   }
 }
 

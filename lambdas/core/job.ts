@@ -139,6 +139,16 @@ export function executionName(job: Pick<Job, 'jobId' | 'attempt'>): string {
   return job.attempt ? `${job.jobId}-r${job.attempt}` : job.jobId;
 }
 
+/**
+ * The attempt an execution runs, read back from its name ({@link executionName}); undefined when
+ * the name is not one of this job's (an execution started some other way).
+ */
+export function attemptOfExecution(name: string, jobId: string): number | undefined {
+  if (name === jobId) return 0;
+  const match = name.startsWith(`${jobId}-r`) ? /^[1-9]\d*$/.exec(name.slice(jobId.length + 2)) : null;
+  return match ? Number(match[0]) : undefined;
+}
+
 export function newJob(input: { jobId: string; userId: string; request: VideoRequest; now: Date }): Job {
   const at = input.now.toISOString();
   const steps = pendingSteps();

@@ -151,10 +151,11 @@ export interface LedgerEntry {
   at: string;
   /** Credits added (positive) or taken (negative). */
   delta: number;
-  kind: 'grant' | 'debit' | 'refund' | 'purchase';
+  /** `reversal`: credits of a refunded or disputed payment taken back (the balance may go below zero). */
+  kind: 'grant' | 'debit' | 'refund' | 'purchase' | 'reversal';
   jobId?: string;
   attempt?: number;
-  /** The Stripe checkout session of a purchase. */
+  /** The Stripe checkout session of a purchase; the payment intent of a reversal. */
   reference?: string;
   note: string;
 }
@@ -200,8 +201,36 @@ export interface CreditStore {
   requeueFailed(job: Job, change: { credits: number; now: Date }): Promise<Job>;
   /** Deletes a QUEUED job and refunds its credits in one transaction; false if it is no longer QUEUED. */
   cancelQueued(job: Job, now: Date): Promise<boolean>;
-  /** Credits a paid checkout once per `reference` (the Stripe checkout session id). False when seen before. */
-  purchase(input: { userId: string; credits: number; reference: string; note: string; startingCredits: number }): Promise<boolean>;
+  /**
+   * Credits a paid checkout once per `reference` (the Stripe checkout session id), and records its
+   * payment so refunds and disputes can find the buyer. A refund or dispute that arrived before the
+   * checkout is taken back in the same transaction. False when seen before.
+   */
+  purchase(input: { userId: string; credits: number; reference: string; note: string; startingCredits: number; payment: Payment }): Promise<boolean>;
+  /**
+   * Takes back the credits of a payment that was refunded (`refundedCents`: Stripe's cumulative
+   * `amount_refunded`) or disputed (`dispute`), in proportion to the money that went back, rounded
+   * up to whole credits, never more than were bought. Idempotent: the payment's record keeps what
+   * was refunded, disputed and taken back, so a repeated or late event takes nothing more. The
+   * balance may go below zero. A payment not credited yet is remembered, and taken back when its
+   * checkout arrives.
+   */
+  reverse(input: { paymentId: string; refundedCents?: number; dispute?: { id: string; amountCents: number } }): Promise<Reversal>;
+}
+
+/** The payment behind a purchase (a Stripe payment intent): what was charged, in the charge's currency. */
+export interface Payment {
+  id: string;
+  amountCents: number;
+  currency: string;
+}
+
+/** What a refund or dispute took back. */
+export interface Reversal {
+  /** Credits taken back now (0 when nothing more was due). */
+  taken: number;
+  /** The buyer, when the payment was credited by this product. */
+  userId?: string;
 }
 
 /** The admission queue of job ids (SQS). */

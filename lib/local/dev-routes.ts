@@ -38,6 +38,8 @@ export interface DevRouteOptions {
   authorizedParties: () => string[];
   /** Delivers a webhook event to the stack's StripeWebhook function, as API Gateway would. */
   deliverWebhook: (event: ApiEvent) => Promise<ApiResult>;
+  /** The price of a credit the webhook function checks a payment against (its CREDIT_PRICE_CENTS). */
+  creditPriceCents: () => number;
 }
 
 export function devRoutes(options: DevRouteOptions): LocalRoute[] {
@@ -72,7 +74,7 @@ export function devRoutes(options: DevRouteOptions): LocalRoute[] {
           logger,
         );
         const { credits } = parseBody(event, PurchaseBody);
-        const payload = checkoutCompletedEvent({ userId: caller.userId, credits });
+        const payload = checkoutCompletedEvent({ userId: caller.userId, credits, priceCents: options.creditPriceCents() });
         const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.webhookSecret });
         return options.deliverWebhook({
           ...event,

@@ -16,6 +16,7 @@ import { SqsJobQueue } from '../../lambdas/adapters/aws/sqs-job-queue.js';
 import type { ApiResult } from '../../lambdas/api/http.js';
 import type { SweepReport } from '../../lambdas/core/jobs/sweep.js';
 import type { JobQueue, PipelineStarter } from '../../lambdas/core/ports.js';
+import { readConfig } from '../../lambdas/shared/config.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import { contractRoutes, startApiServer, type ApiServer, type LocalRoute } from './api-server.js';
 import { devSigner } from './dev-auth.js';
@@ -153,6 +154,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         if (!webhook) throw new Error('The stack declares no Stripe webhook route.');
         return (await webhook.handler(event)) as ApiResult;
       },
+      // Read as the function reads it (the same parser and default).
+      creditPriceCents: () => readConfig(host.get('StripeWebhook').environment)[ENV.CREDIT_PRICE_CENTS],
     });
     const api: ApiServer = await startApiServer({
       routes: gated([...deployed, ...local]),

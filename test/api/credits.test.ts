@@ -225,6 +225,10 @@ describe('Stripe', () => {
     expect(sent.form.get('metadata[credits]')).toBe('5');
     expect(sent.form.get('line_items[0][quantity]')).toBe('5');
     expect(sent.form.get('line_items[0][price_data][unit_amount]')).toBe('100');
+    expect(sent.form.get('line_items[0][price_data][currency]')).toBe('usd');
+    // The payment itself names the buyer, so its refunds and disputes in Stripe's dashboard do too.
+    expect(sent.form.get('payment_intent_data[metadata][userId]')).toBe(userId);
+    expect(sent.form.get('payment_intent_data[metadata][credits]')).toBe('5');
     expect(sent.form.get('success_url')).toContain(server.url);
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.fields[0].field).toBe('credits');

@@ -1,6 +1,6 @@
 /**
  * The grants follow from the code. The whole app runs on the local runtime — a video made
- * through the API and the queue, a failed one retried and refunded, credits bought, every route
+ * through the API and the queue, a failed one retried and refunded, credits bought and taken back, every route
  * called, the sweeper — with each function under its role from the synthesized template. Then
  * the access report is held to two rules: no call of any function was denied, and every grant
  * some function has was used by a call, unless it is listed below with the reason it must stay.
@@ -16,13 +16,16 @@ import { ProviderRejected } from '../../lambdas/core/errors.js';
 import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import type { AccessReport } from '../../lib/local/iam/access-log.js';
-import { ApiClient } from '../api/api-client.js';
+import { chargeRefundedEvent, checkoutCompletedEvent, disputeCreatedEvent, localStripeId } from '../../lib/local/stripe-events.js';
+import { ApiClient, postStripeEvent } from '../api/api-client.js';
 import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from '../api/stripe-stub.js';
 
 let server: DevServer;
 let stripe: StripeStub;
 let dataDir: string;
 let report: AccessReport;
+
+const WEBHOOK_SECRET = 'whsec_test_grants';
 
 /** A prompt whose pictures the image "provider" refuses (a stand-in, in Generate Image's own environment). */
 const REFUSED = 'refused-scene';
@@ -37,7 +40,7 @@ beforeAll(async () => {
     quiet: true,
     maxRunningPipelines: 1,
     sweepIntervalMs: 3_600_000,
-    settings: { ...process.env, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url },
+    settings: { ...process.env, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
     runner: {
       handlers: {
         'Generate Image': async (input: { scene?: { imagePrompt?: string }; jobId: string }, ctx) => {
@@ -132,6 +135,14 @@ describe('the whole app under the stack contract', () => {
     ok(await user.call('POST', '/api/billing/checkout', { credits: 2 }));
     ok(await user.call('POST', '/api/dev/purchase', { credits: 2 }));
     ok(await (await ApiClient.signIn(server.url, `buyer-${randomUUID()}`)).call('POST', '/api/dev/purchase', { credits: 1 }));
+    // A payment refunded in part, then disputed: its credits taken back; a refund that arrives before its checkout.
+    const paymentIntentId = localStripeId('pi');
+    ok(await postStripeEvent(server.url, checkoutCompletedEvent({ userId: `refunded-${randomUUID()}`, credits: 2, paymentIntentId }), WEBHOOK_SECRET));
+    ok(await postStripeEvent(server.url, chargeRefundedEvent({ paymentIntentId, amountCents: 200, amountRefundedCents: 100 }), WEBHOOK_SECRET));
+    ok(await postStripeEvent(server.url, disputeCreatedEvent({ paymentIntentId, amountCents: 100 }), WEBHOOK_SECRET));
+    const early = localStripeId('pi');
+    ok(await postStripeEvent(server.url, chargeRefundedEvent({ paymentIntentId: early, amountCents: 100, amountRefundedCents: 100 }), WEBHOOK_SECRET));
+    ok(await postStripeEvent(server.url, checkoutCompletedEvent({ userId: `early-${randomUUID()}`, credits: 1, paymentIntentId: early }), WEBHOOK_SECRET));
 
     // Deleting: a queued video (cancelled, refunded), a finished one, a failed one whose refund had not happened.
     server.setDispatching(false);

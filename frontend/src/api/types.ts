@@ -63,7 +63,7 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-export type LedgerKind = 'grant' | 'debit' | 'refund' | 'purchase';
+export type LedgerKind = 'grant' | 'debit' | 'refund' | 'purchase' | 'reversal';
 
 export interface LedgerEntry {
   id: string;

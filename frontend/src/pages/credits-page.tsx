@@ -19,6 +19,7 @@ const KIND: Record<string, { icon: IconName; label: string }> = {
   debit: { icon: 'film', label: 'Video' },
   refund: { icon: 'retry', label: 'Refund' },
   purchase: { icon: 'coins', label: 'Purchase' },
+  reversal: { icon: 'alert', label: 'Payment refunded or disputed' },
 };
 
 export function CreditsPage() {
@@ -84,14 +85,22 @@ export function CreditsPage() {
           ) : credits.isError ? (
             <ErrorState compact title="Balance unavailable" error={credits.error} onRetry={() => void credits.refetch()} />
           ) : (
-            <p className="balance-figure" data-testid="credits-balance">
+            <p className={`balance-figure${credits.data.balance < 0 ? ' tone-danger-text' : ''}`} data-testid="credits-balance">
               {credits.data.balance}
               <span className="balance-unit">{credits.data.balance === 1 ? 'credit' : 'credits'}</span>
             </p>
           )}
-          <p className="muted small">
-            Enough for {credits.data ? plural(credits.data.balance, 'short video') : '…'} up to {CREDIT_SECONDS} s.
-          </p>
+          {credits.data && credits.data.balance < 0 ? (
+            // Only a refunded or disputed payment whose credits were already spent takes the balance below zero.
+            <p className="callout callout-warning small" role="status" data-testid="negative-balance">
+              <Icon name="alert" size={16} /> A payment of yours was refunded or disputed after its credits were spent, so they were taken back.
+              New videos can be made once your balance is above zero again.
+            </p>
+          ) : (
+            <p className="muted small">
+              Enough for {credits.data ? plural(credits.data.balance, 'short video') : '…'} up to {CREDIT_SECONDS} s.
+            </p>
+          )}
         </section>
 
         <section className="card buy-card" aria-labelledby="buy-title">

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyKeyReused, InsufficientCredits, JobStateConflict, ProviderUnavailable } from '../../core/errors.js';
 import { ledgerEntryId } from '../../core/credits.js';
 import { pendingSteps, type Job } from '../../core/job.js';
-import type { Account, Clock, CreditStore, LedgerEntry, Page } from '../../core/ports.js';
+import { creditsToTakeBack } from '../../core/billing.js';
+import type { Account, Clock, CreditStore, LedgerEntry, Page, Payment, Reversal } from '../../core/ports.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -22,8 +23,58 @@ export interface CreditTables {
   idempotency: string;
 }
 
-/** How long an Idempotency-Key keeps answering with its job; a processed checkout is kept a year. */
+/** How long an Idempotency-Key keeps answering with its job; a processed checkout and its payment are kept a year. */
 const CHECKOUT_RECORD_SECONDS = 365 * 24 * 3600;
+
+/** Rounds of read-and-put on one payment's record before giving up (each lost round means another event landed). */
+const MAX_PAYMENT_ROUNDS = 50;
+
+/**
+ * A paid checkout's payment (IdempotencyTable, id `stripe-payment#{payment intent}`): who bought
+ * how many credits for how much, and what went back — refunded (Stripe's cumulative
+ * `amount_refunded`), disputed (per dispute) — and how many credits were taken back for it. Every
+ * change puts it conditionally on `version`, in the transaction that moves the credits, so each
+ * refund or dispute is taken back once. A refund or dispute of a payment not credited yet makes a
+ * record without `userId`; the purchase then takes it back.
+ */
+interface PaymentRecord {
+  id: string;
+  paymentId: string;
+  userId?: string;
+  credits?: number;
+  amountCents?: number;
+  currency?: string;
+  sessionId?: string;
+  refundedCents: number;
+  /** Disputed cents by dispute id. */
+  disputes: Record<string, number>;
+  reversedCredits: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: number;
+}
+
+const paymentRecordId = (paymentId: string) => `stripe-payment#${paymentId}`;
+
+/** Cents that went back to the buyer: refunded, plus disputed. */
+function returnedCents(refundedCents: number, disputes: Record<string, number>): number {
+  return refundedCents + Object.values(disputes).reduce((sum, cents) => sum + cents, 0);
+}
+
+/** The ledger entry of credits taken back; its id is unique per step of the payment's total. */
+function reversalEntry(userId: string, now: Date, record: PaymentRecord, taken: number): LedgerEntry {
+  const why = [record.refundedCents > 0 ? 'refunded' : '', Object.keys(record.disputes).length > 0 ? 'disputed (a chargeback)' : ''].filter(Boolean).join(' and ');
+  return {
+    userId,
+    entryId: ledgerEntryId(now, 'reversal', `${record.paymentId}#${record.reversedCredits}`),
+    at: now.toISOString(),
+    delta: -taken,
+    kind: 'reversal',
+    reference: record.paymentId,
+    note: `Payment ${why}: ${taken} credit${taken === 1 ? '' : 's'} taken back`,
+  };
+}
 
 /** Fields a job drops when it runs again: they described the attempt that failed. */
 const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps'] as const;
@@ -319,13 +370,36 @@ export class DynamoCreditStore implements CreditStore {
     return (await this.transact(items, `cancel job ${job.jobId}`)).ok;
   }
 
-  async purchase(input: { userId: string; credits: number; reference: string; note: string; startingCredits: number }): Promise<boolean> {
+  async purchase(input: { userId: string; credits: number; reference: string; note: string; startingCredits: number; payment: Payment }): Promise<boolean> {
     // The starting grant comes first (once), so a buyer's first contact still gets it.
     await this.account(input.userId, input.startingCredits);
-    const now = this.clock.now();
-    const at = now.toISOString();
-    const outcome = await this.transact(
-      [
+    const recordId = paymentRecordId(input.payment.id);
+    for (let round = 0; round < MAX_PAYMENT_ROUNDS; round++) {
+      // A refund or dispute may have arrived first (Stripe does not promise an order): it is taken back here.
+      const earlier = (await this.get(this.tables.idempotency, { id: recordId })) as PaymentRecord | undefined;
+      if (earlier?.userId) return false; // this payment was credited already
+      const now = this.clock.now();
+      const at = now.toISOString();
+      const refundedCents = earlier?.refundedCents ?? 0;
+      const disputes = earlier?.disputes ?? {};
+      const taken = creditsToTakeBack({ credits: input.credits, amountCents: input.payment.amountCents }, returnedCents(refundedCents, disputes));
+      const record: PaymentRecord = {
+        id: recordId,
+        paymentId: input.payment.id,
+        userId: input.userId,
+        credits: input.credits,
+        amountCents: input.payment.amountCents,
+        currency: input.payment.currency,
+        sessionId: input.reference,
+        refundedCents,
+        disputes,
+        reversedCredits: taken,
+        version: (earlier?.version ?? 0) + 1,
+        createdAt: earlier?.createdAt ?? at,
+        updatedAt: at,
+        expiresAt: earlier?.expiresAt ?? Math.floor(now.getTime() / 1000) + CHECKOUT_RECORD_SECONDS,
+      };
+      const items: TransactItem[] = [
         {
           Put: {
             TableName: this.tables.idempotency,
@@ -333,13 +407,14 @@ export class DynamoCreditStore implements CreditStore {
               id: `stripe-checkout#${input.reference}`,
               userId: input.userId,
               credits: input.credits,
+              paymentId: input.payment.id,
               createdAt: at,
               expiresAt: Math.floor(now.getTime() / 1000) + CHECKOUT_RECORD_SECONDS,
             },
             ConditionExpression: 'attribute_not_exists(id)',
           },
         },
-        this.credit(input.userId, input.credits, at),
+        this.credit(input.userId, input.credits - taken, at),
         this.ledgerPut({
           userId: input.userId,
           entryId: ledgerEntryId(now, 'purchase', input.reference),
@@ -349,10 +424,80 @@ export class DynamoCreditStore implements CreditStore {
           reference: input.reference,
           note: input.note,
         }),
-      ],
-      `credit purchase ${input.reference}`,
-    );
-    return outcome.ok;
+        this.paymentPut(record, earlier),
+      ];
+      if (taken > 0) items.push(this.ledgerPut(reversalEntry(input.userId, now, record, taken)));
+      const outcome = await this.transact(items, `credit purchase ${input.reference}`);
+      if (outcome.ok) return true;
+      if (outcome.reasons[0]?.Code === 'ConditionalCheckFailed') return false; // this checkout was credited already
+      if (outcome.reasons[3]?.Code !== 'ConditionalCheckFailed') {
+        throw new Error(`Crediting purchase ${input.reference} was cancelled: ${outcome.reasons.map((r) => r.Code ?? 'None').join(', ')}`);
+      }
+      // A refund or dispute changed the payment's record meanwhile: read it again.
+    }
+    throw new ProviderUnavailable(`Crediting purchase ${input.reference}: its payment kept changing; try again.`);
+  }
+
+  async reverse(input: { paymentId: string; refundedCents?: number; dispute?: { id: string; amountCents: number } }): Promise<Reversal> {
+    const recordId = paymentRecordId(input.paymentId);
+    for (let round = 0; round < MAX_PAYMENT_ROUNDS; round++) {
+      const earlier = (await this.get(this.tables.idempotency, { id: recordId })) as PaymentRecord | undefined;
+      const refundedCents = Math.max(earlier?.refundedCents ?? 0, input.refundedCents ?? 0);
+      const disputes = { ...(earlier?.disputes ?? {}) };
+      if (input.dispute && !(input.dispute.id in disputes)) disputes[input.dispute.id] = input.dispute.amountCents;
+      const changed = refundedCents !== (earlier?.refundedCents ?? 0) || Object.keys(disputes).length !== Object.keys(earlier?.disputes ?? {}).length;
+      // A repeated, late or out-of-order event: everything it says is known already.
+      if (!changed) return { taken: 0, ...(earlier?.userId ? { userId: earlier.userId } : {}) };
+      const now = this.clock.now();
+      const at = now.toISOString();
+      const credited = earlier?.userId !== undefined && earlier.credits !== undefined && earlier.amountCents !== undefined;
+      const target = credited ? creditsToTakeBack({ credits: earlier.credits!, amountCents: earlier.amountCents! }, returnedCents(refundedCents, disputes)) : 0;
+      const taken = Math.max(0, target - (earlier?.reversedCredits ?? 0));
+      const record: PaymentRecord = {
+        ...(earlier ?? { id: recordId, paymentId: input.paymentId, createdAt: at, expiresAt: Math.floor(now.getTime() / 1000) + CHECKOUT_RECORD_SECONDS }),
+        refundedCents,
+        disputes,
+        reversedCredits: (earlier?.reversedCredits ?? 0) + taken,
+        version: (earlier?.version ?? 0) + 1,
+        updatedAt: at,
+      };
+      const items: TransactItem[] = [this.paymentPut(record, earlier)];
+      if (taken > 0) {
+        items.push(
+          {
+            // No balance condition: the credits may have been spent; the balance goes below zero.
+            Update: {
+              TableName: this.tables.accounts,
+              Key: { userId: record.userId },
+              UpdateExpression: 'SET balance = balance - :c, updatedAt = :at',
+              ConditionExpression: 'attribute_exists(userId)',
+              ExpressionAttributeValues: { ':c': taken, ':at': at },
+            },
+          },
+          this.ledgerPut(reversalEntry(record.userId!, now, record, taken)),
+        );
+      }
+      const outcome = await this.transact(items, `take back payment ${input.paymentId}`);
+      if (outcome.ok) return { taken, ...(record.userId ? { userId: record.userId } : {}) };
+      if (outcome.reasons[0]?.Code !== 'ConditionalCheckFailed') {
+        throw new Error(`Taking back payment ${input.paymentId} was cancelled: ${outcome.reasons.map((r) => r.Code ?? 'None').join(', ')}`);
+      }
+      // Another event (or its checkout) changed the payment's record meanwhile: read it again.
+    }
+    throw new ProviderUnavailable(`Taking back payment ${input.paymentId}: its record kept changing; try again.`);
+  }
+
+  /** The payment's record, put only if it is still the version read (or, new, still absent). */
+  private paymentPut(record: PaymentRecord, earlier: PaymentRecord | undefined): TransactItem {
+    return {
+      Put: {
+        TableName: this.tables.idempotency,
+        Item: record as unknown as Record<string, unknown>,
+        ...(earlier
+          ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': earlier.version } }
+          : { ConditionExpression: 'attribute_not_exists(id)' }),
+      },
+    };
   }
 
   /** Creates the account with the starting credits and its ledger entry; a no-op if it exists. */

@@ -61,11 +61,17 @@ export const STORE_OPERATIONS = {
     { table: 'AccountsTable', actions: ['UpdateItem'] },
     { table: 'LedgerTable', actions: ['PutItem'] },
   ],
-  /** DynamoCreditStore.purchase: the account (opened if new), the checkout recorded once, the credits and their entry. */
+  /** DynamoCreditStore.purchase: the account (opened if new), the checkout recorded once, its payment read and recorded, the credits and their entry. */
   'credits.purchase': [
     { table: 'AccountsTable', actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     { table: 'LedgerTable', actions: ['PutItem'] },
-    { table: 'IdempotencyTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
+  ],
+  /** DynamoCreditStore.reverse: a refunded or disputed payment's record read and put, the credits taken back and their entry. */
+  'credits.reverse': [
+    { table: 'AccountsTable', actions: ['UpdateItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
   ],
 } as const satisfies Record<string, readonly TableUse[]>;
 

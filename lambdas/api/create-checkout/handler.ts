@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
+import { CREDIT_CURRENCY } from '../../core/billing.js';
 import { ProviderUnavailable } from '../../core/errors.js';
 import { fromEnvironment } from '../../shared/dependencies.js';
 import { ENV, MissingConfiguration } from '../../shared/env.js';
@@ -36,11 +37,13 @@ export const handler = userRoute(deps, async ({ event, caller }) => {
         mode: 'payment',
         client_reference_id: caller.userId,
         metadata: { userId: caller.userId, credits: String(credits) },
+        // The payment (and so its charge, refunds and disputes in Stripe's dashboard) names the buyer too.
+        payment_intent_data: { metadata: { userId: caller.userId, credits: String(credits) } },
         line_items: [
           {
             quantity: credits,
             price_data: {
-              currency: 'usd',
+              currency: CREDIT_CURRENCY,
               unit_amount: deps.config[ENV.CREDIT_PRICE_CENTS],
               product_data: { name: 'ai-shorts video credit', description: 'One credit makes one video of up to 60 seconds.' },
             },

@@ -42,15 +42,19 @@ function ago(now: Date, ms: number): Date {
 
 /**
  * Fails a job the pipeline can no longer finish, with a reason a person can read, and refunds it
- * (once: the refund is guarded by the job's own flag).
+ * (once: the refund is guarded by the job's own flag). The job changes first, conditionally, and
+ * its step is marked only then: a Finalize Job in flight that marked it SUCCEEDED first wins, and
+ * the job is left as it is, unrefunded (false).
  */
-async function failAndRefund(job: Job, reason: { name: string; message: string }, deps: SweepDeps): Promise<void> {
+async function failAndRefund(job: Job, reason: { name: string; message: string }, deps: SweepDeps): Promise<boolean> {
   const now = deps.clock.now().toISOString();
   const error = { ...(job.currentStep ? { step: job.currentStep } : {}), ...reason };
-  if (job.currentStep) await deps.jobs.updateStep(job.jobId, job.currentStep, { status: 'failed', error: reason.message, endedAt: now });
-  if (await deps.credits.refund(job.jobId, `Refund: ${reason.message}`, { error })) return;
-  // Nothing to refund (a job made without credits): mark it, if it is still on this attempt.
-  await deps.index.transition(job.jobId, { status: job.status, attempt: job.attempt ?? 0 }, { set: { status: 'FAILED', finishedAt: now, error } });
+  const failed =
+    (await deps.credits.refund(job.jobId, `Refund: ${reason.message}`, { error })) ||
+    // Nothing to refund (a job made without credits): mark it, if it is still on this attempt.
+    (await deps.index.transition(job.jobId, { status: job.status, attempt: job.attempt ?? 0 }, { set: { status: 'FAILED', finishedAt: now, error } }));
+  if (failed && job.currentStep) await deps.jobs.updateStep(job.jobId, job.currentStep, { status: 'failed', error: reason.message, endedAt: now });
+  return failed;
 }
 
 /**
@@ -73,8 +77,9 @@ export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<S
     if (!job || job.status !== 'QUEUED') continue;
     const queuedAt = Date.parse(job.queuedAt ?? job.createdAt);
     if (now.getTime() - queuedAt > config.maxQueuedHours * 3600_000) {
-      await failAndRefund(job, { name: 'QueueTimeout', message: `The video could not be started within ${config.maxQueuedHours} hours.` }, deps);
-      report.failed.push(job.jobId);
+      if (await failAndRefund(job, { name: 'QueueTimeout', message: `The video could not be started within ${config.maxQueuedHours} hours.` }, deps)) {
+        report.failed.push(job.jobId);
+      }
       continue;
     }
     // Touch first: the next sweep then leaves it alone for another interval.
@@ -93,15 +98,15 @@ export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<S
       if (Date.parse(job.updatedAt) < ago(now, config.stuckMinutes * 60_000).getTime()) {
         const message = `The video made no progress for ${config.stuckMinutes} minutes and was stopped.`;
         await deps.starter.stop(name, message);
-        await failAndRefund(job, { name: 'JobStuck', message }, deps);
-        report.failed.push(job.jobId);
+        if (await failAndRefund(job, { name: 'JobStuck', message }, deps)) report.failed.push(job.jobId);
       }
       continue;
     }
     if (status === 'NOT_FOUND') {
       if ((job.redrives ?? 0) >= config.maxRedrives) {
-        await failAndRefund(job, { name: 'JobInterrupted', message: `The video was interrupted ${config.maxRedrives + 1} times.` }, deps);
-        report.failed.push(job.jobId);
+        if (await failAndRefund(job, { name: 'JobInterrupted', message: `The video was interrupted ${config.maxRedrives + 1} times.` }, deps)) {
+          report.failed.push(job.jobId);
+        }
         continue;
       }
       const redriven = await deps.index.transition(
@@ -115,8 +120,9 @@ export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<S
       }
       continue;
     }
-    await failAndRefund(job, { name: 'PipelineEnded', message: `The pipeline ended (${status.toLowerCase()}) before the video was finished.` }, deps);
-    report.failed.push(job.jobId);
+    if (await failAndRefund(job, { name: 'PipelineEnded', message: `The pipeline ended (${status.toLowerCase()}) before the video was finished.` }, deps)) {
+      report.failed.push(job.jobId);
+    }
   }
 
   // Failures of the last day whose refund did not happen (it is retried by Fail Job; this is the backstop).

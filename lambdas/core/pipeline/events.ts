@@ -92,6 +92,11 @@ export interface RenderStatus {
 
 export interface FinalizeJobEvent {
   jobId: string;
+  /**
+   * The execution's name (`$$.Execution.Name`): it names the attempt this run is for, so Finalize
+   * can finish only that attempt. Absent in executions started before the state machine passed it.
+   */
+  execution?: string;
   render: RenderTicket;
   renderStatus: RenderStatus;
   timeline: Timeline;

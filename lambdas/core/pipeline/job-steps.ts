@@ -1,24 +1,46 @@
 import { describeError, PRODUCT_ERROR_NAMES } from '../errors.js';
-import { STEP_LABELS, STEPS, type Job, type StepName } from '../job.js';
+import { attemptOfExecution, STEP_LABELS, STEPS, type Job, type StepName } from '../job.js';
 import type { BlobStore, Clock, CreditStore, JobIndex, JobStore } from '../ports.js';
 import type { CaughtError, FailJobEvent, FinalizeJobEvent } from './events.js';
 
-/** Finalize Job: the video exists; the job is done. */
+/** What Finalize Job did: `finalized` is false when the job had already ended (or moved to another attempt) without it. */
+export interface FinalizeResult {
+  outputKey: string;
+  finalized: boolean;
+}
+
+/**
+ * Finalize Job: the video exists; the job is done — but only if it is still RUNNING on the
+ * attempt this execution runs (a conditional write). The sweeper may have given up on the job
+ * meanwhile (stuck, its execution stopped while this invocation was in flight) and failed and
+ * refunded it: then the job stays FAILED and refunded, the file stays where it is (a retry renders
+ * it again), and Finalize returns `finalized: false` instead of throwing, so nothing retries it.
+ * The refund side is conditional too (DynamoCreditStore.refund: never a SUCCEEDED job), so one of
+ * the two wins and a video is never both delivered and refunded.
+ */
 export async function finalizeJob(
   event: FinalizeJobEvent,
-  deps: { jobs: JobStore; blobs: BlobStore; clock: Clock },
-): Promise<{ outputKey: string }> {
+  deps: { jobs: JobStore & Pick<JobIndex, 'transition'>; blobs: BlobStore; clock: Clock },
+): Promise<FinalizeResult> {
   const outputKey = event.renderStatus.outputKey ?? event.render.outputKey;
   if (!(await deps.blobs.exists(outputKey))) throw new Error(`The rendered video is missing at ${outputKey}.`);
+  const attempt = event.execution !== undefined ? attemptOfExecution(event.execution, event.jobId) : ((await deps.jobs.get(event.jobId))?.attempt ?? 0);
+  if (attempt === undefined) return { outputKey, finalized: false }; // not an execution of this job's
   const now = deps.clock.now().toISOString();
-  await deps.jobs.update(event.jobId, {
-    status: 'SUCCEEDED',
-    outputKey,
-    durationMs: Math.round((event.timeline.durationInFrames * 1000) / event.timeline.fps),
-    finishedAt: now,
-    ...(event.renderStatus.framesPerSecond ? { renderFps: event.renderStatus.framesPerSecond } : {}),
-  });
-  return { outputKey };
+  const finalized = await deps.jobs.transition(
+    event.jobId,
+    { status: 'RUNNING', attempt },
+    {
+      set: {
+        status: 'SUCCEEDED',
+        outputKey,
+        durationMs: Math.round((event.timeline.durationInFrames * 1000) / event.timeline.fps),
+        finishedAt: now,
+        ...(event.renderStatus.framesPerSecond ? { renderFps: event.renderStatus.framesPerSecond } : {}),
+      },
+    },
+  );
+  return { outputKey, finalized };
 }
 
 /**
