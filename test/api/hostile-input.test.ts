@@ -219,8 +219,12 @@ describe('the local server', () => {
     for (const path of ['/%ZZ', '/%E0%A4%A', '/..%2f..%2fetc%2fpasswd', `/${'z'.repeat(10_000)}`, '/api/%ZZ', '//api/videos', '/api/videos/%2e%2e/credits']) {
       const answer = await rawRequest(server.url, { method: 'GET', path });
       expect(answer.dropped, path).toBe(false);
-      expect(answer.status, path).toBeGreaterThanOrEqual(400);
       expect(answer.status, path).toBeLessThan(500);
+      expect(answer.text, path).not.toContain('root:x:0');
+      // Outside /api, a built dashboard answers any path with its index page (client-side routes),
+      // as CloudFront's SPA error mapping does; the API itself refuses.
+      if (answer.status === 200) expect(path.startsWith('/api/'), path).toBe(false);
+      else expect(answer.status, path).toBeGreaterThanOrEqual(400);
     }
     expect((await rawRequest(server.url, { method: 'GET', path: '/api/openapi.json' })).status).toBe(200);
   });
