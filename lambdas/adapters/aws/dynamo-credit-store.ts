@@ -542,7 +542,8 @@ export class DynamoCreditStore implements CreditStore {
         TableName: this.tables.idempotency,
         Key: { id },
         UpdateExpression: 'ADD #count :one SET #expires = :expires',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        // `:one <= :max`: a limit of 0 refuses the first too.
+        ConditionExpression: '(attribute_not_exists(#count) AND :one <= :max) OR #count < :max',
         ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
         ExpressionAttributeValues: { ':one': 1, ':max': max, ':expires': Math.floor(bucket.endsAt.getTime() / 1000) + COUNTER_GRACE_SECONDS },
       },
