@@ -167,7 +167,7 @@ async function generate(
     const voice = checkVoice(request.voice, await voiceCatalogFor(process.env));
     if (voice) request = { ...request, voice };
   } catch (error) {
-    throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--${error.message}`) : error;
+    throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--voice "${request.voice}"${error.message.replace(/^voice/, '')}`) : error;
   }
 
   // This process drives the render (frames stream through it as large short-lived buffers and

@@ -39,7 +39,6 @@ export function checkVoice(voice: string | undefined, catalog: VoiceCatalog): st
   // A short list names each voice; a long one (eSpeak's 150 language codes) only its ids.
   const named = catalog.voices.length <= NAMED_VOICES_IN_MESSAGE;
   const allowed = catalog.voices.map((v) => (named && v.name !== v.id ? `${v.id} (${v.name})` : v.id));
-  throw new InvalidInput(
-    `voice: "${voice}" is not a voice of ${catalog.providerName}; use one of: ${allowed.join(', ')} (GET /api/voices lists them).`,
-  );
+  // The value itself is not echoed: an answer never repeats hostile input.
+  throw new InvalidInput(`voice: ${catalog.providerName} has no such voice; use one of: ${allowed.join(', ')} (GET /api/voices lists them).`);
 }

@@ -51,7 +51,7 @@ describe('voices', () => {
     expect(checkVoice('EN-gb', catalog)).toBe('en-gb');
     expect(checkVoice(undefined, catalog)).toBeUndefined();
     expect(() => checkVoice('xx-nowhere', catalog)).toThrow(InvalidInput);
-    expect(() => checkVoice('xx-nowhere', catalog)).toThrow(/^voice: "xx-nowhere" is not a voice of eSpeak NG; use one of: af, am, .*\ben-us\b.*zh-yue \(GET \/api\/voices lists them\)\.$/);
+    expect(() => checkVoice('xx-nowhere', catalog)).toThrow(/^voice: eSpeak NG has no such voice; use one of: af, am, .*\ben-us\b.*zh-yue \(GET \/api\/voices lists them\)\.$/);
     expect(catalog).toMatchObject({ provider: 'offline', defaultVoice: 'en-us' });
   });
 
@@ -60,7 +60,7 @@ describe('voices', () => {
     expect(premade.voices).toEqual(ELEVENLABS_PREMADE_VOICES);
     expect(premade).toMatchObject({ provider: 'elevenlabs', defaultVoice: 'JBFqnCBsd6RMkjVDRZzb' });
     expect(checkVoice('pFZP5JQG7iQjIQuC4Bku', premade)).toBe('pFZP5JQG7iQjIQuC4Bku');
-    expect(() => checkVoice('pfzp5jqg7iqjiqucbku', premade)).toThrow(/is not a voice of ElevenLabs; use one of: 9BWtsMINqrJLrRacOk9x \(Aria\), /);
+    expect(() => checkVoice('pfzp5jqg7iqjiqucbku', premade)).toThrow(/^voice: ElevenLabs has no such voice; use one of: 9BWtsMINqrJLrRacOk9x \(Aria\), /);
     // The offline names mean nothing to ElevenLabs (the job used to fail at Record Voice, after script and images were paid).
     expect(() => checkVoice('en-us', premade)).toThrow(InvalidInput);
 
@@ -88,7 +88,7 @@ describe('voices', () => {
     };
     const request = { prompt: 'Why cats purr', seconds: 10, aspect: '1:1' as const, captionStyle: 'bold' as const, voice: 'nope' };
 
-    await expect(createVideo({ userId: 'u', request }, deps)).rejects.toThrow(/^voice: "nope"/);
+    await expect(createVideo({ userId: 'u', request }, deps)).rejects.toThrow(/^voice: eSpeak NG has no such voice/);
     expect(calls).toEqual([]);
   });
 });
