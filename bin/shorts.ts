@@ -153,14 +153,22 @@ async function generate(
     captionStyle: opts.captionStyle,
   });
   if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
-  const request: VideoRequest = parsed.data;
+  let request: VideoRequest = parsed.data;
   const outputPath = await checkOutputPath(opts.out);
   const reportPath = opts.accessReport ? await checkReportPath(opts.accessReport) : undefined;
-  const { checkProviderSettings } = await import('../lambdas/shared/dependencies.js');
+  const { checkProviderSettings, voiceCatalogFor } = await import('../lambdas/shared/dependencies.js');
   // A chosen provider without its key fails here, naming the variable — never a silent fallback.
   await checkProviderSettings(process.env).catch((error: Error) => {
     throw error.name === 'MissingConfiguration' ? new UsageError(error.message) : error;
   });
+  // A voice the provider does not have is refused here, as the API refuses it: before anything is made.
+  const { checkVoice } = await import('../lambdas/core/voices.js');
+  try {
+    const voice = checkVoice(request.voice, await voiceCatalogFor(process.env));
+    if (voice) request = { ...request, voice };
+  } catch (error) {
+    throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--voice "${request.voice}"${error.message.replace(/^voice/, '')}`) : error;
+  }
 
   // This process drives the render (frames stream through it as large short-lived buffers and
   // strings); by default V8 lets its heap grow to ~170 MB with them. Optimizing for size keeps

@@ -10,6 +10,7 @@ import {
   InsufficientCredits,
   InvalidInput,
   JobStateConflict,
+  LimitExceeded,
   NotFound,
   TransientError,
 } from '../core/errors.js';
@@ -210,6 +211,10 @@ export function errorResult(error: unknown, requestId: string | undefined, logge
   }
   if (error instanceof IdempotencyKeyReused) return answer(422, 'idempotency_key_reused', error.message);
   if (error instanceof JobStateConflict) return answer(409, 'conflict', error.message);
+  if (error instanceof LimitExceeded) {
+    const { limit, max, retryAfterSeconds } = error;
+    return answer(429, 'limit_exceeded', error.message, { limit, max, retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  }
   if (error instanceof MissingConfiguration) {
     logger.error('not configured', { error, requestId });
     return answer(503, 'not_configured', withoutResourceNames(error.message));

@@ -17,6 +17,7 @@ import {
   MeView,
   VideoDetail,
   VideoList,
+  VoicesView,
   WebhookView,
 } from './schemas.js';
 
@@ -74,6 +75,11 @@ export interface ApiRoute {
   access: RouteAccess;
 }
 
+/** What a route that accepts a voice reads to know the provider's voices (GET /api/voices lists them). */
+const VOICE_ENV = ['SHORTS_VOICE', 'ELEVENLABS_VOICES'];
+/** A user's limits, enforced by the routes that order a video (docs/api.md "Limits"). */
+const LIMIT_ENV = ['MAX_ACTIVE_JOBS_PER_USER', 'MAX_JOBS_PER_USER_PER_HOUR', 'MAX_JOBS_PER_USER_PER_DAY'];
+
 /** The alert rules' thresholds (their defaults unless set); what the ops reads name comes with `ops`. */
 const ALERT_ENV = [
   'ALERT_WINDOW_MINUTES',
@@ -100,11 +106,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     headers: [{ name: 'Idempotency-Key', description: 'Any unique string (a UUID); a repeat within 24 h returns the first job.', required: false }],
     responses: {
       202: { description: 'Queued (or, for a repeated Idempotency-Key, the job it made).', schema: CreatedVideo },
-      400: { description: 'The body is not valid; `fields` names each problem.' },
+      400: { description: 'The body is not valid (a voice the provider does not offer included); `fields` names each problem.' },
       402: { description: 'Not enough credits; `balance` and `needed` say how many.' },
       422: { description: 'The Idempotency-Key was used for a different request.' },
+      429: { description: 'Over a limit of the user (videos in progress, per hour, per day); `limit` names it, `Retry-After` says when to try again.' },
     },
-    access: { store: ['credits.createJob'], queue: true, env: ['STARTING_CREDITS'] },
+    access: { store: ['credits.createJob'], queue: true, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
   },
   {
     id: 'ListVideos',
@@ -168,11 +175,23 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: {
       202: { description: 'Queued again.', schema: CreatedVideo },
+      400: { description: 'The video asks for a voice the provider does not offer (any more).' },
       402: { description: 'Not enough credits.' },
       404: { description: 'No such video of yours.' },
       409: { description: 'Only a failed video can be retried.' },
+      429: { description: 'Over a limit of the user; a retry counts as an order.' },
     },
-    access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true },
+    access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true, env: [...VOICE_ENV, ...LIMIT_ENV] },
+  },
+  {
+    id: 'ListVoices',
+    method: 'GET',
+    path: '/api/voices',
+    entry: 'lambdas/api/list-voices/handler.ts',
+    summary: 'The voices a caller may choose with the configured voice provider, and the default one',
+    auth: 'user',
+    responses: { 200: { description: 'The voices (id, name, language when known).', schema: VoicesView } },
+    access: { store: [], env: VOICE_ENV },
   },
   {
     id: 'GetCredits',

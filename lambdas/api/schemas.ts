@@ -94,6 +94,7 @@ export const VideoDetail = VideoSummary.extend({
   steps: z.array(StepView),
   attempt: z.number().int().describe('0 for the first run; +1 per retry.'),
   refunded: z.boolean().describe('The credits of a failed attempt went back to the balance.'),
+  forfeited: z.boolean().optional().describe('The failed attempt kept its credits: the request caused it, past the daily refunds of such failures.'),
   sceneCount: z.number().int().optional(),
   durationMs: z.number().optional(),
   startedAt: z.string().optional(),
@@ -142,6 +143,14 @@ export const MeView = z
   })
   .meta({ id: 'Me' });
 
+export const VoicesView = z
+  .object({
+    provider: z.string().describe('The voice provider (SHORTS_VOICE): offline (eSpeak NG) or elevenlabs.'),
+    defaultVoice: z.string().describe('The voice of a request that names none.'),
+    voices: z.array(z.object({ id: z.string().describe('What `voice` takes.'), name: z.string(), language: z.string().optional() })),
+  })
+  .meta({ id: 'Voices' });
+
 export const CheckoutView = z.object({ id: z.string(), url: z.string() }).meta({ id: 'Checkout' });
 
 export const WebhookView = z
@@ -162,6 +171,9 @@ export const ErrorView = z
       fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
       balance: z.number().optional(),
       needed: z.number().optional(),
+      limit: z.enum(['active', 'hour', 'day']).optional().describe('With 429: the limit the order went over.'),
+      max: z.number().int().optional().describe('With 429: that limit.'),
+      retryAfterSeconds: z.number().int().optional().describe('With 429: as the Retry-After header.'),
       requestId: z.string().optional(),
     }),
   })

@@ -45,6 +45,7 @@ export function videoDetail(job: Job, urls: VideoUrls = {}): z.infer<typeof Vide
     }),
     attempt: job.attempt ?? 0,
     refunded: job.refunded ?? false,
+    ...(job.forfeited ? { forfeited: true } : {}),
     ...(job.sceneCount !== undefined ? { sceneCount: job.sceneCount } : {}),
     ...(job.durationMs !== undefined ? { durationMs: job.durationMs } : {}),
     ...(job.startedAt ? { startedAt: job.startedAt } : {}),

@@ -63,6 +63,17 @@ export class ProviderRejected extends PermanentError {
   }
 }
 
+/**
+ * A provider refused what the request asked for (its content policy): the request's own fault,
+ * so its refunds are capped per user and day (lambdas/core/credits.ts), unlike a refused API key.
+ */
+export class ContentRejected extends ProviderRejected {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ContentRejected';
+  }
+}
+
 /** The script could not be made valid. */
 export class ScriptInvalid extends PermanentError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -156,6 +167,25 @@ export class JobStateConflict extends PermanentError {
   }
 }
 
+/** Which per-user limit an order went over (lambdas/core/jobs/limits.ts). */
+export type LimitName = 'active' | 'hour' | 'day';
+
+/**
+ * An order over one of the user's limits: videos in progress, per hour, per day. The API answers
+ * 429 with `Retry-After: retryAfterSeconds` and this message, which names the limit.
+ */
+export class LimitExceeded extends PermanentError {
+  constructor(
+    readonly limit: LimitName,
+    readonly max: number,
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LimitExceeded';
+  }
+}
+
 /** The names of the product's own errors, whose messages are written for users (core/pipeline/job-steps.ts). */
 export const PRODUCT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'TransientError',
@@ -165,6 +195,7 @@ export const PRODUCT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'PermanentError',
   'InvalidInput',
   'ProviderRejected',
+  'ContentRejected',
   'ScriptInvalid',
   'RenderFailed',
   'NotFound',
@@ -172,5 +203,6 @@ export const PRODUCT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'InsufficientCredits',
   'IdempotencyKeyReused',
   'JobStateConflict',
+  'LimitExceeded',
   'JobAlreadyExists',
 ]);

@@ -75,6 +75,11 @@ export interface Job {
   credits?: number;
   /** The held credits went back to the user; set once, in the refund's own transaction. */
   refunded?: boolean;
+  /**
+   * The failed attempt kept its credits: it failed because of the request, past the user's daily
+   * refunds of such failures (lambdas/core/credits.ts). A retry pays again.
+   */
+  forfeited?: boolean;
   /** 0 for the first run, +1 per retry or re-drive; names the execution (see {@link executionName}). */
   attempt?: number;
   /** Times the sweeper sent an interrupted run back to the queue. */

@@ -1,6 +1,7 @@
 import type { Aspect, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
 import type { Job, JobPatch, JobStatus, StepName, StepPatch, StepState } from './job.js';
+import type { UserLimits } from './jobs/limits.js';
 
 /** Money and units a provider call used, for the job's cost line. */
 export interface Spend {
@@ -178,28 +179,35 @@ export interface CreditStore {
   ledger(userId: string, options: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;
   /**
    * In one transaction: debit `job.credits` (only if the balance covers it), write the job
-   * (QUEUED, only if new) and a ledger entry, and with an idempotency key, record it. A key seen
-   * before returns the job it made (`replayed`) and debits nothing. Throws InsufficientCredits,
-   * IdempotencyKeyReused.
+   * (QUEUED, only if new) and a ledger entry, and with an idempotency key, record it. With
+   * `limits`, the same transaction takes one of the user's places for videos in progress and
+   * counts the order in its hour and day, each only while under its limit. A key seen before
+   * returns the job it made (`replayed`), debits and counts nothing. Throws InsufficientCredits,
+   * IdempotencyKeyReused, LimitExceeded.
    */
   createJob(input: {
     job: Job;
     startingCredits: number;
     idempotency?: { key: string; requestHash: string; ttlSeconds: number };
+    limits?: UserLimits;
   }): Promise<{ job: Job; replayed: boolean }>;
   /**
    * Fails the job's current attempt and gives its held credits back, once: the job (FAILED,
    * `refunded`, and the readable `failure` when given), the balance and the ledger entry change
-   * in one transaction. False when there was nothing (more) to refund.
+   * in one transaction, which also frees the job's place among the user's videos in progress. A
+   * failure the request caused (credits.ts `isUserCausedFailure`) is refunded only while the
+   * user's refunds of such failures today are under the cap, counted in the same transaction;
+   * past it the job fails `forfeited`, its error saying why. False when nothing was refunded.
    */
   refund(jobId: string, note: string, failure?: { error: NonNullable<Job['error']> }): Promise<boolean>;
   /**
-   * Queues a FAILED job again as a new attempt. If its credits were refunded, debits them again in
-   * the same transaction (one video, one net debit); if they are still held, carries them over.
-   * Throws InsufficientCredits, JobStateConflict.
+   * Queues a FAILED job again as a new attempt. If its credits were refunded (or forfeited),
+   * debits them again in the same transaction (one video, one net debit); if they are still held,
+   * carries them over. With `limits`, the retry takes a place and counts as an order, as
+   * createJob does. Throws InsufficientCredits, JobStateConflict, LimitExceeded.
    */
-  requeueFailed(job: Job, change: { credits: number; now: Date }): Promise<Job>;
-  /** Deletes a QUEUED job and refunds its credits in one transaction; false if it is no longer QUEUED. */
+  requeueFailed(job: Job, change: { credits: number; now: Date; limits?: UserLimits }): Promise<Job>;
+  /** Deletes a QUEUED job and refunds its credits (and frees its place) in one transaction; false if it is no longer QUEUED. */
   cancelQueued(job: Job, now: Date): Promise<boolean>;
   /**
    * Credits a paid checkout once per `reference` (the Stripe checkout session id), and records its

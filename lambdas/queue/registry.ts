@@ -16,7 +16,7 @@ export const QUEUE_FUNCTIONS: QueueFunctionSpec[] = [
     entry: 'lambdas/queue/dispatch/handler.ts',
     timeoutSeconds: 60,
     memoryMb: 256,
-    description: 'Starts pipeline executions for queued jobs while fewer than MAX_RUNNING_PIPELINES run.',
+    description: 'Starts pipeline executions for queued jobs while fewer than MAX_RUNNING_PIPELINES run, at most MAX_RUNNING_PER_USER per user.',
   },
   {
     id: 'SweepJobs',

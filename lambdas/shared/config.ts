@@ -6,6 +6,7 @@
  * runtime gives each function the same (lib/local/function-host.ts), never the parent process's.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_RUNNING_PER_USER, DEFAULT_USER_LIMITS } from '../core/jobs/limits.js';
 import { DEFAULT_THRESHOLDS } from '../core/ops/alerts.js';
 import { DEFAULT_RENDER_METHOD, RENDER_METHODS } from '../core/render-method.js';
 import { ENV, MissingConfiguration } from './env.js';
@@ -122,6 +123,7 @@ export const ConfigSchema = z.object({
   [ENV.ELEVENLABS_BASE_URL]: url(ENV.ELEVENLABS_BASE_URL),
   [ENV.ELEVENLABS_VOICE_ID]: text,
   [ENV.ELEVENLABS_MODEL_ID]: text,
+  [ENV.ELEVENLABS_VOICES]: list,
   [ENV.REMOTION_FUNCTION_NAME]: text,
   [ENV.REMOTION_SERVE_URL]: text,
   [ENV.REMOTION_REGION]: text,
@@ -159,6 +161,11 @@ export const ConfigSchema = z.object({
   [ENV.QUEUED_REDRIVE_SECONDS]: wholeNumber(ENV.QUEUED_REDRIVE_SECONDS, 300),
   [ENV.MAX_QUEUED_HOURS]: wholeNumber(ENV.MAX_QUEUED_HOURS, 24, 1),
   [ENV.STUCK_JOB_MINUTES]: wholeNumber(ENV.STUCK_JOB_MINUTES, 45, 1),
+  // Limits per user (docs/api.md "Limits").
+  [ENV.MAX_RUNNING_PER_USER]: wholeNumber(ENV.MAX_RUNNING_PER_USER, DEFAULT_MAX_RUNNING_PER_USER, 1),
+  [ENV.MAX_ACTIVE_JOBS_PER_USER]: wholeNumber(ENV.MAX_ACTIVE_JOBS_PER_USER, DEFAULT_USER_LIMITS.activeJobs, 1),
+  [ENV.MAX_JOBS_PER_USER_PER_HOUR]: wholeNumber(ENV.MAX_JOBS_PER_USER_PER_HOUR, DEFAULT_USER_LIMITS.jobsPerHour, 1),
+  [ENV.MAX_JOBS_PER_USER_PER_DAY]: wholeNumber(ENV.MAX_JOBS_PER_USER_PER_DAY, DEFAULT_USER_LIMITS.jobsPerDay, 1),
 
   // Monitoring.
   [ENV.ALERT_WINDOW_MINUTES]: number(ENV.ALERT_WINDOW_MINUTES, DEFAULT_THRESHOLDS.windowMinutes),

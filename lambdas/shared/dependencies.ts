@@ -31,6 +31,7 @@ import { SfnPipelineStarter } from '../adapters/aws/sfn-pipeline-starter.js';
 import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsQueueDepths } from '../adapters/aws/sqs-queue-depths.js';
 import { ProviderKeys } from '../adapters/providers/provider-keys.js';
+import type { UserLimits } from '../core/jobs/limits.js';
 import type { AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../core/ops/metric-names.js';
@@ -48,6 +49,7 @@ import type {
   SpeechSynthesizer,
   VideoRenderer,
 } from '../core/ports.js';
+import type { VoiceCatalog } from '../core/voices.js';
 import { ConfigSchema, PROVIDERS, readConfig, required, type Config, type ProviderVariable } from './config.js';
 import { ENV, MissingConfiguration } from './env.js';
 
@@ -209,6 +211,28 @@ export class Dependencies {
     const { EspeakSpeechSynthesizer } = await import('../adapters/offline/espeak-speech.js');
     return new EspeakSpeechSynthesizer();
   });
+
+  /**
+   * The voices users may choose with the configured voice provider: eSpeak's own list offline;
+   * with ElevenLabs the ELEVENLABS_VOICES allowlist (default the premade voices), never a call
+   * to ElevenLabs — that would need its key in the public routes.
+   */
+  readonly voiceCatalog = memo(async (): Promise<VoiceCatalog> => {
+    if (this.config[ENV.VOICE] === 'elevenlabs') {
+      const { elevenLabsVoiceCatalog } = await import('../adapters/providers/elevenlabs-voices.js');
+      const defaultVoice = this.config[ENV.ELEVENLABS_VOICE_ID];
+      return elevenLabsVoiceCatalog({ allowlist: this.config[ENV.ELEVENLABS_VOICES], ...(defaultVoice ? { defaultVoice } : {}) });
+    }
+    // Imported on demand: a Lambda bundle carries no offline adapter (OFFLINE_ONLY_IMPORTS).
+    const { espeakVoiceCatalog } = await import('../adapters/offline/espeak-voices.js');
+    return espeakVoiceCatalog();
+  });
+
+  /** What one user may order: videos in progress, per hour, per day. */
+  userLimits(): UserLimits {
+    const c = this.config;
+    return { activeJobs: c[ENV.MAX_ACTIVE_JOBS_PER_USER], jobsPerHour: c[ENV.MAX_JOBS_PER_USER_PER_HOUR], jobsPerDay: c[ENV.MAX_JOBS_PER_USER_PER_DAY] };
+  }
 
   readonly videoRenderer = memo(async (): Promise<VideoRenderer> => {
     if (this.config[ENV.RENDER] === 'lambda') {
@@ -425,6 +449,11 @@ export async function checkProviderSettings(env: Record<string, string | undefin
     if (!(error instanceof MissingConfiguration)) throw error;
     throw new MissingConfiguration([...problems, error.message].filter((p, i, all) => all.indexOf(p) === i).join(' '));
   }
+}
+
+/** The voices users may choose under these settings (the CLI checks `--voice` with it, as the API checks `voice`). */
+export function voiceCatalogFor(env: Record<string, string | undefined>): Promise<VoiceCatalog> {
+  return new Dependencies(readConfig(env)).voiceCatalog();
 }
 
 /** The dependencies of the function this module runs in, from its environment: call once, at module scope. */

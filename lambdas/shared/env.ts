@@ -48,6 +48,11 @@ export const ENV = {
   ELEVENLABS_VOICE_ID: 'ELEVENLABS_VOICE_ID',
   /** ElevenLabs model, e.g. eleven_multilingual_v2 (default) or eleven_flash_v2_5 (half the price). */
   ELEVENLABS_MODEL_ID: 'ELEVENLABS_MODEL_ID',
+  /**
+   * The ElevenLabs voices users may choose (comma-separated `id` or `id=Name`); default the premade
+   * voices (lambdas/adapters/providers/elevenlabs-voices.ts). Read by the routes that check a voice.
+   */
+  ELEVENLABS_VOICES: 'ELEVENLABS_VOICES',
 
   // --- The HTTP API, credits and the job queue (docs/api.md) ---
   /** Credit balances, one item per user (key `userId`). */
@@ -92,6 +97,14 @@ export const ENV = {
   STUCK_JOB_MINUTES: 'STUCK_JOB_MINUTES',
   /** Seconds before a job that found every pipeline busy is looked at again. */
   DISPATCH_RETRY_SECONDS: 'DISPATCH_RETRY_SECONDS',
+  /** Pipelines one user's jobs may hold at once; their other jobs wait while other users' start. */
+  MAX_RUNNING_PER_USER: 'MAX_RUNNING_PER_USER',
+  /** Videos one user may have in progress (QUEUED or RUNNING) at once; more is 429. */
+  MAX_ACTIVE_JOBS_PER_USER: 'MAX_ACTIVE_JOBS_PER_USER',
+  /** Videos one user may order (or retry) per clock hour (UTC); more is 429 until the hour ends. */
+  MAX_JOBS_PER_USER_PER_HOUR: 'MAX_JOBS_PER_USER_PER_HOUR',
+  /** Videos one user may order (or retry) per UTC day; more is 429 until midnight UTC. */
+  MAX_JOBS_PER_USER_PER_DAY: 'MAX_JOBS_PER_USER_PER_DAY',
 
   // --- Monitoring, alerts and operations (docs/ops.md) ---
   /** URL of the jobs queue's dead-letter queue (its depth is reported and alerted on). */

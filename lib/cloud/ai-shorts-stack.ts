@@ -85,6 +85,7 @@ export class AiShortsStack extends Stack {
       stateMachine: this.pipeline.stateMachine,
       maxRunningPipelines: config.api.maxRunningPipelines,
       dispatchRetrySeconds: config.api.dispatchRetrySeconds,
+      maxRunningPerUser: config.api.maxRunningPerUser,
       logRetention,
       retainData,
     });
@@ -96,6 +97,7 @@ export class AiShortsStack extends Stack {
       stateMachine: this.pipeline.stateMachine,
       render: this.render,
       renderProvider: config.providers[ENV.RENDER],
+      voiceProvider: config.providers[ENV.VOICE],
       apiSecret: this.apiSecrets.secret,
       config: config.api,
       dashboardUrl: this.web.url,

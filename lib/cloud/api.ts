@@ -52,6 +52,8 @@ export interface ApiProps {
   /** Remotion Lambda (the health probe looks its function up) and the render provider (SHORTS_RENDER). */
   render: RenderTarget;
   renderProvider: string;
+  /** The voice provider (SHORTS_VOICE): the routes that check a voice read it. */
+  voiceProvider: string;
   /** The Stripe and Clerk keys (`API_SECRET_KEYS`). */
   apiSecret: ISecret;
   config: ApiConfig;
@@ -246,6 +248,16 @@ function envValue(name: string, props: ApiProps, scope: Construct): string | und
       return config.adminUserIds;
     case ENV.APP_URL:
       return config.appUrl ?? props.dashboardUrl;
+    case ENV.VOICE:
+      return props.voiceProvider;
+    case ENV.ELEVENLABS_VOICES:
+      return config.elevenLabsVoices; // unset: the handler offers ElevenLabs' premade voices
+    case ENV.MAX_ACTIVE_JOBS_PER_USER:
+      return String(config.maxActiveJobsPerUser);
+    case ENV.MAX_JOBS_PER_USER_PER_HOUR:
+      return String(config.maxJobsPerUserPerHour);
+    case ENV.MAX_JOBS_PER_USER_PER_DAY:
+      return String(config.maxJobsPerUserPerDay);
     case ENV.STRIPE_API_BASE:
       // A stub's URL in tests only; in AWS the SDK talks to Stripe itself.
       return undefined;

@@ -4,6 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DEFAULT_MAX_RUNNING_PER_USER, DEFAULT_USER_LIMITS } from '../../lambdas/core/jobs/limits.js';
 import { ENV } from '../../lambdas/shared/env.js';
 
 /** The provider variables, as the handlers read them (lambdas/shared/config.ts). */
@@ -58,6 +59,14 @@ export interface ApiConfig {
   maxRunningPipelines: number;
   /** Seconds before a job that found every pipeline busy is looked at again (DISPATCH_RETRY_SECONDS). */
   dispatchRetrySeconds: number;
+  /** MAX_RUNNING_PER_USER: pipelines one user's jobs may hold at once (default 2). */
+  maxRunningPerUser: number;
+  /** MAX_ACTIVE_JOBS_PER_USER (3), MAX_JOBS_PER_USER_PER_HOUR (20), MAX_JOBS_PER_USER_PER_DAY (100): what one user may order. */
+  maxActiveJobsPerUser: number;
+  maxJobsPerUserPerHour: number;
+  maxJobsPerUserPerDay: number;
+  /** ELEVENLABS_VOICES: the voices users may choose (`id` or `id=Name`, comma-separated); undefined: ElevenLabs' premade voices. */
+  elevenLabsVoices: string | undefined;
 }
 
 export class InvalidContext extends Error {
@@ -138,6 +147,11 @@ export function readConfig(node: Node): AppConfig {
       startingCredits: integer(node, ENV.STARTING_CREDITS, 3, 0),
       maxRunningPipelines: integer(node, ENV.MAX_RUNNING_PIPELINES, 5, 0),
       dispatchRetrySeconds: integer(node, ENV.DISPATCH_RETRY_SECONDS, 30, 1),
+      maxRunningPerUser: integer(node, ENV.MAX_RUNNING_PER_USER, DEFAULT_MAX_RUNNING_PER_USER, 1),
+      maxActiveJobsPerUser: integer(node, ENV.MAX_ACTIVE_JOBS_PER_USER, DEFAULT_USER_LIMITS.activeJobs, 1),
+      maxJobsPerUserPerHour: integer(node, ENV.MAX_JOBS_PER_USER_PER_HOUR, DEFAULT_USER_LIMITS.jobsPerHour, 1),
+      maxJobsPerUserPerDay: integer(node, ENV.MAX_JOBS_PER_USER_PER_DAY, DEFAULT_USER_LIMITS.jobsPerDay, 1),
+      elevenLabsVoices: string(node, ENV.ELEVENLABS_VOICES, '') || undefined,
     },
   };
 }

@@ -30,6 +30,8 @@ export interface JobQueueProps {
   maxRunningPipelines: number;
   /** DISPATCH_RETRY_SECONDS: how long a job that found every pipeline busy waits before it is looked at again. */
   dispatchRetrySeconds: number;
+  /** MAX_RUNNING_PER_USER: pipelines one user's jobs may hold at once. */
+  maxRunningPerUser: number;
   logRetention: RetentionDays;
   retainData: boolean;
 }
@@ -81,12 +83,13 @@ export class JobQueue extends Construct {
         ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
       });
 
-    // Dispatcher: Jobs (claim, count RUNNING on byStatus), the queue (send back on a full house), StartExecution.
+    // Dispatcher: Jobs (claim, list RUNNING with their users on byStatus), the queue (send back on a full house), StartExecution.
     this.dispatcher = fn(dispatchSpec, DISPATCH_RESERVED_CONCURRENCY)
       .bindStore(['jobs.get', 'jobs.update', 'jobs.listByStatus'], props.tables)
       .bindQueueSend(this.queue)
       .addEnvironment(ENV.STATE_MACHINE_ARN, props.stateMachine.stateMachineArn)
       .addEnvironment(ENV.MAX_RUNNING_PIPELINES, String(props.maxRunningPipelines))
+      .addEnvironment(ENV.MAX_RUNNING_PER_USER, String(props.maxRunningPerUser))
       .addEnvironment(ENV.DISPATCH_RETRY_SECONDS, String(props.dispatchRetrySeconds));
     this.dispatcher.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachine.stateMachineArn] }),

@@ -63,6 +63,10 @@ export const DEPLOYMENT_CHOICES = [
   ENV.CLERK_AUTHORIZED_PARTIES,
   ENV.APP_URL,
   ENV.DISPATCH_RETRY_SECONDS,
+  ENV.MAX_RUNNING_PER_USER,
+  ENV.MAX_ACTIVE_JOBS_PER_USER,
+  ENV.MAX_JOBS_PER_USER_PER_HOUR,
+  ENV.MAX_JOBS_PER_USER_PER_DAY,
 ] as const;
 
 /**
@@ -75,7 +79,7 @@ const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.RENDER] as const
 
 /** A provider's own settings, given to the functions that choose that service's provider. */
 const PROVIDER_SETTINGS: Record<string, { when: (choice: string) => boolean; names: readonly string[] }> = {
-  [ENV.VOICE]: { when: (choice) => choice === 'elevenlabs', names: [ENV.ELEVENLABS_VOICE_ID, ENV.ELEVENLABS_MODEL_ID] },
+  [ENV.VOICE]: { when: (choice) => choice === 'elevenlabs', names: [ENV.ELEVENLABS_VOICE_ID, ENV.ELEVENLABS_MODEL_ID, ENV.ELEVENLABS_VOICES] },
   // The offline renderer drives this machine's Chromium and ffmpeg, keeps its bundle in the data directory.
   [ENV.RENDER]: { when: (choice) => choice === 'offline', names: [ENV.CHROMIUM_PATH, ENV.FFMPEG_PATH, ENV.RENDER_METHOD, ENV.DATA_DIR, 'HOME'] },
 };

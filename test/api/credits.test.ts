@@ -19,7 +19,14 @@ let stripe: StripeStub;
 beforeAll(async () => {
   stripe = await startStripeStub();
   // The keys go into the stack's API secret, where the functions read them (as in AWS); the stub's URL is a vendor endpoint.
-  const settings = { ...process.env, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url };
+  // Ten videos in progress at once (the 100 concurrent orders): above the default limit of 3 (test/api/limits.test.ts tests the limits).
+  const settings = {
+    ...process.env,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_SECRET_KEY: STRIPE_STUB_KEY,
+    STRIPE_API_BASE: stripe.url,
+    MAX_ACTIVE_JOBS_PER_USER: '100',
+  };
   server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3, settings });
 });
 

@@ -431,6 +431,7 @@ describe('the HTTP API', () => {
       GetVideoFile: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       DeleteVideo: [...user, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
       RetryVideo: [...user, 'sqs:SendMessage queue'],
+      ListVoices: [...user],
       GetCredits: [...user],
       GetMe: [...user],
       CreateCheckout: [...user],
@@ -461,6 +462,21 @@ describe('the HTTP API', () => {
       expect(variables[ENV.PROVIDER_SECRET_ARN] === undefined ? undefined : render(variables[ENV.PROVIDER_SECRET_ARN]!), route.id).toBe(readsSecret ? secret : undefined);
       if (route.auth === 'user') expect(render(variables[ENV.CLERK_AUTHORIZED_PARTIES]!), route.id).toBe(`https://<${logicalId(synth.stack.web.distribution)}.DomainName>`);
     }
+  });
+
+  it('gives the routes that order a video the voice provider and the limits per user, and the dispatcher its share per user', () => {
+    const variables = (id: string) => (resource(logicalId(synth.stack.api.functions[id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
+    for (const id of ['CreateVideo', 'RetryVideo']) {
+      expect(variables(id), id).toMatchObject({
+        [ENV.VOICE]: 'elevenlabs',
+        [ENV.MAX_ACTIVE_JOBS_PER_USER]: '3',
+        [ENV.MAX_JOBS_PER_USER_PER_HOUR]: '20',
+        [ENV.MAX_JOBS_PER_USER_PER_DAY]: '100',
+      });
+    }
+    expect(variables('ListVoices')[ENV.VOICE]).toBe('elevenlabs');
+    const dispatcher = (resource(logicalId(synth.stack.jobQueue.dispatcher.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(dispatcher[ENV.MAX_RUNNING_PER_USER]).toBe('2');
   });
 
   it('sets the table names DynamoCreditStore reads on every function that touches credits', () => {

@@ -134,6 +134,8 @@ describe('ReplicateImageGenerator against a Replicate stub (replicate SDK)', () 
     const refused = await failure(generator().generate(scene()));
     const crashed = await failure(generator().generate(scene()));
     expect(refused).toBeInstanceOf(ProviderRejected);
+    // The request's own fault, so its refunds are capped (lambdas/core/credits.ts): not a refused key.
+    expect(refused!.name).toBe('ContentRejected');
     expect(refused!.message).toMatch(/Replicate refused to draw the scene: NSFW content detected/);
     expect(crashed).toBeInstanceOf(ProviderUnavailable);
   });

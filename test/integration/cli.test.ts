@@ -45,6 +45,7 @@ describe('shorts generate: usage errors exit 2 with a clear message and write no
     { name: 'seconds not a number', args: ['generate', 'cats', '--out', 'x.mp4', '--seconds', 'ten'], message: /whole number/ },
     { name: 'an output that is not .mp4', args: ['generate', 'cats', '--out', 'x.mov'], message: /must name an \.mp4 file/ },
     { name: 'a missing output folder', args: ['generate', 'cats', '--out', 'no/such/dir/x.mp4'], message: /folder .* does not exist/ },
+    { name: 'a voice the voice provider does not have', args: ['generate', 'cats', '--out', 'x.mp4', '--voice', 'klingon-x'], message: /--voice "klingon-x": eSpeak NG has no such voice; use one of: .*\ben-us\b/ },
     { name: 'a cloud provider without its key', args: ['generate', 'cats', '--out', 'x.mp4'], env: { SHORTS_LLM: 'groq', GROQ_API_KEY: '' }, message: /SHORTS_LLM=groq needs an API key: set GROQ_API_KEY/ },
   ])('$name', async ({ args, message, env }) => {
     // Act

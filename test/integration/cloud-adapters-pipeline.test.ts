@@ -189,7 +189,8 @@ describe('the pipeline with every cloud adapter pointed at its vendor stub', () 
     expect(error).toBeInstanceOf(Error);
     expect(job.status).toBe('FAILED');
     // (Not job.error.step: Fail Job names job.currentStep, which the parallel voice branch may have set last.)
-    expect(job.error).toMatchObject({ name: 'ProviderRejected' });
+    // The prompt's own content: a failure the request caused (its refunds are capped, docs/api.md).
+    expect(job.error).toMatchObject({ name: 'ContentRejected' });
     expect(job.error?.message).toBe('Replicate refused to draw the scene: NSFW content detected. Try running it again, or try a different prompt.');
     expect(job.steps.images.error).toContain(job.error!.message);
     expect(lambda.renders).toHaveLength(rendersBefore);

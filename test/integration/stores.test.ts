@@ -4,9 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { activePlacesId, DynamoCreditStore, ordersCounterId, refundsCounterId } from '../../lambdas/adapters/aws/dynamo-credit-store.js';
 import { DynamoJobStore, JobAlreadyExists } from '../../lambdas/adapters/aws/dynamo-job-store.js';
 import { S3BlobStore } from '../../lambdas/adapters/aws/s3-blob-store.js';
-import { JobStateConflict, NotFound, ProviderUnavailable } from '../../lambdas/core/errors.js';
+import { notRefundedNotice } from '../../lambdas/core/credits.js';
+import { JobStateConflict, LimitExceeded, NotFound, ProviderUnavailable } from '../../lambdas/core/errors.js';
+import { dayBucket, hourBucket, type UserLimits } from '../../lambdas/core/jobs/limits.js';
 import { newJob, type Job } from '../../lambdas/core/job.js';
 import { JOBS_TABLE_DEFINITION, TABLE_DEFINITIONS } from '../../lib/cloud/table-definitions.js';
 import { ensureTables, JAVA_REQUIRED_MESSAGE, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
@@ -193,6 +196,148 @@ describe('DynamoJobStore', () => {
     const store = new DynamoJobStore({ doc: DynamoDBDocumentClient.from(down), tableName: 'x' });
     await expect(store.get('a')).rejects.toBeInstanceOf(ProviderUnavailable);
     down.destroy();
+  });
+});
+
+describe('DynamoCreditStore: limits per user, in the order\'s own transaction', () => {
+  let now = new Date('2025-01-02T10:59:30.000Z');
+  let credits: DynamoCreditStore;
+  /** A store whose cap of refunds of user-caused failures is 0: the first one keeps its credits. */
+  let strict: DynamoCreditStore;
+
+  beforeAll(() => {
+    const creditDoc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+    const tables = {
+      jobs: emulators.tables.JobsTable!,
+      accounts: emulators.tables.AccountsTable!,
+      ledger: emulators.tables.LedgerTable!,
+      idempotency: emulators.tables.IdempotencyTable!,
+    };
+    credits = new DynamoCreditStore({ doc: creditDoc, tables, clock: { now: () => now } });
+    strict = new DynamoCreditStore({ doc: creditDoc, tables, clock: { now: () => now }, userCausedRefundsPerDay: 0 });
+  });
+
+  const paid = (userId: string): Job => ({ ...aJob({ userId, createdAt: now.toISOString() }), credits: 1, refunded: false, attempt: 0, redrives: 0 });
+  const order = (job: Job, limits?: UserLimits, key?: string) =>
+    credits.createJob({ job, startingCredits: 20, ...(limits ? { limits } : {}), ...(key ? { idempotency: { key, requestHash: 'h', ttlSeconds: 60 } } : {}) });
+  const item = async (id: string) => (await doc.send(new GetCommand({ TableName: emulators.tables.IdempotencyTable, Key: { id }, ConsistentRead: true }))).Item;
+  const balance = async (userId: string) => (await credits.account(userId, 20)).balance;
+  const ledgerSum = async (userId: string) => (await credits.ledger(userId, { limit: 100 })).items.reduce((sum, e) => sum + e.delta, 0);
+
+  it('admits exactly the limit of 12 concurrent orders, and a refund or a cancel frees a place', async () => {
+    const userId = `concurrent-${randomUUID()}`;
+    const limits = { activeJobs: 3, jobsPerHour: 50, jobsPerDay: 50 };
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => order(paid(userId), limits)));
+
+    const admitted = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.job] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Error] : []));
+    expect(admitted).toHaveLength(3);
+    expect(refused).toHaveLength(9);
+    for (const error of refused) expect(error).toMatchObject({ name: 'LimitExceeded', limit: 'active', max: 3, retryAfterSeconds: 60 });
+    expect(await balance(userId)).toBe(17);
+    expect(await ledgerSum(userId)).toBe(17);
+    expect([...((await item(activePlacesId(userId)))?.jobs as Set<string>)].sort()).toEqual(admitted.map((j) => j.jobId).sort());
+
+    expect(await credits.refund(admitted[0]!.jobId, 'Refund: down', { error: { name: 'ProviderUnavailable', message: 'down' } })).toBe(true);
+    await expect(order(paid(userId), limits)).resolves.toMatchObject({ replayed: false });
+    await expect(order(paid(userId), limits)).rejects.toBeInstanceOf(LimitExceeded);
+    expect(await credits.cancelQueued(admitted[1]!, now)).toBe(true);
+    await expect(order(paid(userId), limits)).resolves.toMatchObject({ replayed: false });
+    // A second refund of the same job frees nothing more (the place is a set member, removed once).
+    expect(await credits.refund(admitted[0]!.jobId, 'Refund again')).toBe(false);
+    expect(((await item(activePlacesId(userId)))?.jobs as Set<string>).size).toBe(3);
+  });
+
+  it('frees the place of a video that ended without telling the credit store (Finalize Job), and only of one that ended', async () => {
+    const userId = `finished-${randomUUID()}`;
+    const limits = { activeJobs: 2, jobsPerHour: 50, jobsPerDay: 50 };
+    const [first, second] = [paid(userId), paid(userId)];
+    await order(first, limits);
+    await order(second, limits);
+    await jobs.update(first.jobId, { status: 'SUCCEEDED' });
+    await jobs.transition(second.jobId, { status: 'QUEUED' }, { set: { status: 'RUNNING' } });
+
+    const third = paid(userId);
+    await order(third, limits);
+    await expect(order(paid(userId), limits)).rejects.toMatchObject({ limit: 'active' });
+
+    expect([...((await item(activePlacesId(userId)))?.jobs as Set<string>)].sort()).toEqual([second.jobId, third.jobId].sort());
+    // A deleted video's place is freed too.
+    await jobs.transition(third.jobId, { status: 'QUEUED' }, { set: { status: 'FAILED', refunded: true } });
+    expect(await jobs.deleteIf(third.jobId, ['FAILED'])).toBe(true);
+    await expect(order(paid(userId), limits)).resolves.toMatchObject({ replayed: false });
+  });
+
+  it('counts orders per clock hour and UTC day, refusing with Retry-After until the window ends, debiting nothing', async () => {
+    const userId = `hourly-${randomUUID()}`;
+    const limits = { activeJobs: 10, jobsPerHour: 2, jobsPerDay: 3 };
+    now = new Date('2025-01-02T10:59:30.000Z');
+    const keyed = paid(userId);
+    await order(keyed, limits, 'key-1');
+    await order(paid(userId), limits);
+
+    await expect(order(paid(userId), limits)).rejects.toMatchObject({ limit: 'hour', max: 2, retryAfterSeconds: 30 });
+    // Replaying a key is not a new order.
+    await expect(order({ ...paid(userId), jobId: randomUUID() }, limits, 'key-1')).resolves.toMatchObject({ replayed: true, job: { jobId: keyed.jobId } });
+
+    now = new Date('2025-01-02T11:00:10.000Z');
+    await order(paid(userId), limits);
+    const refused = await order(paid(userId), limits).catch((error: unknown) => error);
+
+    expect(refused).toMatchObject({ limit: 'day', max: 3, retryAfterSeconds: 12 * 3600 + 59 * 60 + 50, message: 'You have ordered 3 videos today (UTC); the limit is 3 a day.' });
+    expect(await balance(userId)).toBe(17);
+    const day = await item(ordersCounterId(userId, 'day', dayBucket(now)));
+    expect(day).toMatchObject({ count: 3, expiresAt: Date.parse('2025-01-04T00:00:00Z') / 1000 });
+    expect(await item(ordersCounterId(userId, 'hour', hourBucket(new Date('2025-01-02T10:59:30.000Z'))))).toMatchObject({ count: 2 });
+    now = new Date('2025-01-02T10:59:30.000Z');
+  });
+
+  it('refunds failures the request caused 3 times a UTC day, then keeps the credits and says why; failures of the product always', async () => {
+    const userId = `refused-${randomUUID()}`;
+    const made = Array.from({ length: 6 }, () => paid(userId));
+    for (const job of made) await order(job);
+    const contentRejected = { error: { step: 'images' as const, name: 'ContentRejected', message: 'Replicate refused to draw the scene: NSFW.' } };
+
+    const refunds = [];
+    for (const job of made.slice(0, 4)) refunds.push(await credits.refund(job.jobId, 'Refund: refused', contentRejected));
+    const outage = await credits.refund(made[4]!.jobId, 'Refund: down', { error: { name: 'ProviderUnavailable', message: 'Replicate is unavailable (503).' } });
+
+    expect(refunds).toEqual([true, true, true, false]);
+    expect(outage).toBe(true);
+    const kept = (await jobs.get(made[3]!.jobId))!;
+    expect(kept).toMatchObject({ status: 'FAILED', refunded: false, forfeited: true, error: { step: 'images', name: 'ContentRejected' } });
+    expect(kept.error!.message).toBe(`Replicate refused to draw the scene: NSFW. ${notRefundedNotice(3)}`);
+    // Asked again (a repeated Fail Job, the sweeper, a delete): still nothing.
+    expect(await credits.refund(made[3]!.jobId, 'Refund: refused')).toBe(false);
+    expect(await balance(userId)).toBe(20 - 6 + 4);
+    expect(await ledgerSum(userId)).toBe(20 - 6 + 4);
+    expect(await item(refundsCounterId(userId, dayBucket(now)))).toMatchObject({ count: 3, expiresAt: Date.parse('2025-01-04T00:00:00Z') / 1000 });
+
+    // The next UTC day counts afresh.
+    now = new Date('2025-01-03T00:00:05.000Z');
+    expect(await credits.refund(made[5]!.jobId, 'Refund: refused', contentRejected)).toBe(true);
+    now = new Date('2025-01-02T10:59:30.000Z');
+  });
+
+  it('frees the place of a video that kept its credits, and debits it again when it is retried', async () => {
+    const userId = `forfeit-${randomUUID()}`;
+    const limits = { activeJobs: 1, jobsPerHour: 50, jobsPerDay: 50 };
+    const first = paid(userId);
+    await strict.createJob({ job: first, startingCredits: 20, limits });
+
+    expect(await strict.refund(first.jobId, 'Refund', { error: { name: 'ScriptInvalid', message: 'No script can be made of this.' } })).toBe(false);
+    const second = paid(userId);
+    await strict.createJob({ job: second, startingCredits: 20, limits });
+    const failed = (await jobs.get(first.jobId))!;
+    await expect(strict.requeueFailed(failed, { credits: 1, now, limits })).rejects.toMatchObject({ limit: 'active' });
+    expect(await strict.cancelQueued(second, now)).toBe(true);
+    const retried = await strict.requeueFailed(failed, { credits: 1, now, limits });
+
+    expect(retried).toMatchObject({ status: 'QUEUED', attempt: 1, refunded: false, credits: 1 });
+    expect(retried.forfeited).toBeUndefined();
+    expect(await balance(userId)).toBe(20 - 1 - 1 + 1 - 1);
+    expect(await ledgerSum(userId)).toBe(18);
   });
 });
 

@@ -90,6 +90,11 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
   { fn: /^DispatchJobs$/, grant: /^sqs:(ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on /, reason: 'Lambda’s SQS event source polls the queue with the dispatcher’s role (the local poller only receives and deletes)' },
   { fn: /^DispatchJobs$/, grant: /^sqs:SendMessage on /, reason: 'sends a job back when every pipeline is busy (the local poller receives only when there is room)' },
   { fn: /^SweepJobs$/, grant: /^states:StopExecution on /, reason: 'stops an execution stuck for STUCK_JOB_MINUTES (45): tested with a stand-in starter in test/api/failures.test.ts' },
+  {
+    fn: /^(CreateVideo|RetryVideo)$/,
+    grant: /^dynamodb:(ConditionCheckItem on .*:table\/ai-shorts-jobs|GetItem on .*:table\/ai-shorts-idempotency)$/,
+    reason: 'at the limit of videos in progress, the places of videos that ended are read and freed (test/api/limits.test.ts, test/integration/stores.test.ts)',
+  },
 ];
 
 describe('the whole app under the stack contract', () => {
@@ -172,6 +177,7 @@ describe('the whole app under the stack contract', () => {
     ok(await admin.call('GET', '/api/queue/status'));
     ok(await admin.call('GET', '/api/alerts'));
     ok(await new ApiClient(server.url).call('GET', '/api/openapi.json'));
+    ok(await user.call('GET', '/api/voices'));
 
     // Assess
     report = server.runtime.accessReport();

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EspeakSpeechSynthesizer } from '../../lambdas/adapters/offline/espeak-speech.js';
+import { engineVoices, EspeakSpeechSynthesizer } from '../../lambdas/adapters/offline/espeak-speech.js';
+import { ESPEAK_VOICES } from '../../lambdas/adapters/offline/espeak-voices.js';
 import { InvalidInput } from '../../lambdas/core/errors.js';
 import type { Speech } from '../../lambdas/core/ports.js';
 
@@ -155,5 +156,20 @@ describe('EspeakSpeechSynthesizer', () => {
     expect(synthesizer.name).toBe('espeak');
     expect(synthesizer.cacheKey).toBe('espeak-ng/en-us/150');
     expect(new EspeakSpeechSynthesizer({ defaultVoice: 'en-GB', rate: 170 }).cacheKey).toBe('espeak-ng/en-gb/170');
+  });
+});
+
+describe('the voices the API offers offline', () => {
+  it('are exactly the voices the engine speaks, with its names (a new eSpeak version cannot drift from the list)', async () => {
+    const listed = ESPEAK_VOICES.map(([id, name]) => ({ id, name }));
+    expect(listed).toEqual(await engineVoices());
+  });
+
+  it('each speak', async () => {
+    const voice = new EspeakSpeechSynthesizer();
+    for (const id of ['en-gb-scotland', 'de', 'pt-br']) {
+      expect(ESPEAK_VOICES.some(([listed]) => listed === id), id).toBe(true);
+      expect((await voice.synthesize({ text: 'One two three.', voice: id })).durationMs, id).toBeGreaterThan(200);
+    }
   });
 });

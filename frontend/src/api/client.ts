@@ -5,6 +5,7 @@
  */
 import { STEPS, jobProgress, type Job, type StepName } from '../../../lambdas/core/job.js';
 import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
+import type { VoiceOption } from '../config.js';
 import { stableUrl } from './stable-urls.js';
 import type {
   CreateVideoInput,
@@ -111,6 +112,19 @@ export class Api {
       creditPriceCents: num(raw.creditPriceCents),
       currency: str(raw.currency),
     };
+  }
+
+  /** The voices the server's voice provider offers (GET /api/voices), as the form's options. */
+  async voices(): Promise<VoiceOption[]> {
+    const raw = await this.request<Json>('GET', '/api/voices');
+    const voices = Array.isArray(raw.voices) ? raw.voices.filter(isObject) : [];
+    return voices.flatMap((v) => {
+      const id = str(v.id);
+      if (!id) return [];
+      const name = str(v.name) ?? id;
+      // eSpeak's ids are language codes, several of one language: the code tells them apart.
+      return [{ id, label: str(v.language) && name !== id ? `${name} (${id})` : name }];
+    });
   }
 
   async createVideo(input: CreateVideoInput, idempotencyKey: string): Promise<{ id: string; status: string }> {
@@ -250,6 +264,7 @@ export function toVideo(raw: Json): Video {
     preview: isObject(raw.preview) ? toPreview(raw.preview as unknown as ShortVideoProps) : undefined,
     credits: num(raw.credits) ?? (isObject(raw.cost) ? num(raw.cost.credits) : undefined),
     refunded: raw.refunded === true,
+    forfeited: raw.forfeited === true,
     durationMs: num(raw.durationMs),
     sceneCount: num(raw.sceneCount),
     attempt: num(raw.attempt),

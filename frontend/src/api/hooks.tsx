@@ -25,6 +25,7 @@ export const keys = {
   videos: ['videos'] as const,
   video: (id: string) => ['video', id] as const,
   ops: (what: string) => ['ops', what] as const,
+  voices: ['voices'] as const,
 };
 
 export const isFinished = (video: Pick<Video, 'status'>) => video.status === 'SUCCEEDED' || video.status === 'FAILED';
@@ -35,6 +36,12 @@ export const POLL_MS = 1500;
 export function useMe() {
   const api = useApi();
   return useQuery({ queryKey: keys.me, queryFn: () => api.me(), staleTime: 5 * 60_000, retry: false });
+}
+
+/** The voices the server accepts (they change only with a deploy). */
+export function useVoices() {
+  const api = useApi();
+  return useQuery({ queryKey: keys.voices, queryFn: () => api.voices(), staleTime: 60 * 60_000, retry: false });
 }
 
 export function useCredits() {

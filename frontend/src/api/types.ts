@@ -53,6 +53,8 @@ export interface Video {
   /** Credits this video holds (or held, if refunded). */
   credits?: number;
   refunded?: boolean;
+  /** The failure kept its credits (caused by the request, past the daily refunds of such failures): a retry pays again. */
+  forfeited?: boolean;
   durationMs?: number;
   sceneCount?: number;
   attempt?: number;

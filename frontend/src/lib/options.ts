@@ -17,8 +17,8 @@ export const CAPTION_INFO: Record<CaptionStyle, { label: string; hint: string }>
 };
 
 /**
- * The offline voice's (eSpeak NG) English voices, for local mode when the server lists none.
- * In cloud mode the voices come from /config.json, else only the provider's default is offered.
+ * The offline voice's (eSpeak NG) English voices, for local mode until GET /api/voices answers
+ * (or if it cannot). In cloud mode the fallback is /config.json's, else only the default voice.
  */
 export const OFFLINE_VOICES: VoiceOption[] = [
   { id: 'en-us', label: 'American English' },

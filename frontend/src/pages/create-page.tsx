@@ -3,7 +3,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { creditsFor } from '../../../lambdas/core/credits.js';
 import { ASPECTS, CAPTION_STYLES, DEFAULT_SECONDS, type Aspect, type CaptionStyle } from '../../../lambdas/core/model.js';
 import { ApiError } from '../api/client.js';
-import { useCreateVideo, useCredits } from '../api/hooks.js';
+import { useCreateVideo, useCredits, useVoices } from '../api/hooks.js';
 import { Icon } from '../components/icons.js';
 import { RecentVideos } from '../components/recent-videos.js';
 import { Skeleton, Spinner, errorMessage } from '../components/ui.js';
@@ -29,7 +29,9 @@ export function CreatePage() {
   // One key per video being asked for: a double click or a resent request makes one video.
   const idempotencyKey = useRef(uuid());
 
-  const voices = config.voices ?? (config.mode === 'local' ? OFFLINE_VOICES : []);
+  // The server's own list (GET /api/voices): any other voice is refused before it is paid for.
+  const served = useVoices();
+  const voices = served.data ?? config.voices ?? (config.mode === 'local' ? OFFLINE_VOICES : []);
   const cost = creditsFor({ seconds });
   const balance = credits.data?.balance;
   const trimmed = prompt.trim();

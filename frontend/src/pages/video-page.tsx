@@ -244,8 +244,8 @@ function Media({ video }: { video: Video }) {
 
 function FailureCard({ video, balance, busy, error, onRetry }: { video: Video; balance?: number; busy: boolean; error: unknown; onRetry: () => void }) {
   const cost = video.credits ?? creditsFor({ seconds: video.request.seconds });
-  // A refunded video is paid for again on retry; one still holding its credits is not.
-  const needs = video.refunded ? cost : 0;
+  // A refunded (or forfeited) video is paid for again on retry; one still holding its credits is not.
+  const needs = video.refunded || video.forfeited ? cost : 0;
   const short = balance !== undefined && balance < needs;
   const reason = video.error?.message ?? 'The video could not be made, and no reason was recorded.';
   return (

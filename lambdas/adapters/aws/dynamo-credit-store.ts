@@ -1,9 +1,10 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyKeyReused, InsufficientCredits, JobStateConflict, ProviderUnavailable } from '../../core/errors.js';
-import { ledgerEntryId } from '../../core/credits.js';
+import { isUserCausedFailure, ledgerEntryId, notRefundedNotice, USER_CAUSED_REFUNDS_PER_DAY } from '../../core/credits.js';
 import { pendingSteps, type Job } from '../../core/job.js';
 import { creditsToTakeBack } from '../../core/billing.js';
+import { dayBucket, hourBucket, limitExceeded, type Bucket, type UserLimits } from '../../core/jobs/limits.js';
 import type { Account, Clock, CreditStore, LedgerEntry, Page, Payment, Reversal } from '../../core/ports.js';
 import {
   decodeCursor,
@@ -77,7 +78,34 @@ function reversalEntry(userId: string, now: Date, record: PaymentRecord, taken: 
 }
 
 /** Fields a job drops when it runs again: they described the attempt that failed. */
-const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps'] as const;
+const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps', 'forfeited'] as const;
+
+/**
+ * The per-user counters live in the idempotency table (key `id`, TTL `expiresAt`), beside the
+ * once-only records: `limits#active#{user}` holds the ids of the user's videos in progress (a
+ * string set: adding or removing an id twice is harmless), `limits#hour#{user}#{hour}`,
+ * `limits#day#{user}#{day}` and `refunds#day#{user}#{day}` count, and expire after their window.
+ */
+export function activePlacesId(userId: string): string {
+  return `limits#active#${userId}`;
+}
+export function ordersCounterId(userId: string, window: 'hour' | 'day', bucket: Bucket): string {
+  return `limits#${window}#${userId}#${bucket.key}`;
+}
+export function refundsCounterId(userId: string, bucket: Bucket): string {
+  return `refunds#day#${userId}#${bucket.key}`;
+}
+
+/** The places item outlives its last change by a week: every video in progress ends long before. */
+const PLACES_TTL_SECONDS = 7 * 24 * 3600;
+/** A counter is kept a day past its window (DynamoDB's TTL deletes lazily; a new window is a new item anyway). */
+const COUNTER_GRACE_SECONDS = 24 * 3600;
+
+/** A transaction item with what it stands for, to read its cancellation reason by. */
+interface Labeled {
+  label: 'account' | 'job' | 'ledger' | 'idempotency' | 'active' | 'hour' | 'day' | 'refunds' | 'places';
+  item: TransactItem;
+}
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -100,6 +128,25 @@ function short(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The items of a cancelled transaction whose condition failed, by label, with their reasons. */
+function failures(items: Labeled[], reasons: CancellationReason[]): Map<Labeled['label'], CancellationReason> {
+  const failed = new Map<Labeled['label'], CancellationReason>();
+  items.forEach((entry, index) => {
+    const reason = reasons[index];
+    if (reason?.Code === 'ConditionalCheckFailed') failed.set(entry.label, reason);
+  });
+  return failed;
+}
+
+/** A job attempt that has not been settled yet: still this attempt, neither refunded nor forfeited. */
+function unsettledCondition(p: Placeholders, attempt: number): string {
+  return [
+    expectedCondition(p, { status: ['QUEUED', 'RUNNING', 'FAILED'], attempt }),
+    `(attribute_not_exists(${p.path('refunded')}) OR ${p.path('refunded')} = ${p.value(false)})`,
+    `(attribute_not_exists(${p.path('forfeited')}) OR ${p.path('forfeited')} = ${p.value(false)})`,
+  ].join(' AND ');
+}
+
 /**
  * {@link CreditStore} over DynamoDB. Each balance change is one TransactWriteItems with its
  * ledger entry, guarded by conditions (enough balance, job state, a once-only record), so the
@@ -111,12 +158,21 @@ export class DynamoCreditStore implements CreditStore {
   private readonly tables: CreditTables;
   private readonly clock: Clock;
   private readonly maxConflictRetries: number;
+  private readonly userCausedRefundsPerDay: number;
 
-  constructor(options: { doc: DynamoDBDocumentClient; tables: CreditTables; clock?: Clock; maxConflictRetries?: number }) {
+  constructor(options: {
+    doc: DynamoDBDocumentClient;
+    tables: CreditTables;
+    clock?: Clock;
+    maxConflictRetries?: number;
+    /** Refunds of user-caused failures per user and UTC day (default {@link USER_CAUSED_REFUNDS_PER_DAY}). */
+    userCausedRefundsPerDay?: number;
+  }) {
     this.doc = options.doc;
     this.tables = options.tables;
     this.clock = options.clock ?? { now: () => new Date() };
     this.maxConflictRetries = options.maxConflictRetries ?? 40;
+    this.userCausedRefundsPerDay = options.userCausedRefundsPerDay ?? USER_CAUSED_REFUNDS_PER_DAY;
   }
 
   async account(userId: string, startingCredits: number): Promise<Account> {
@@ -152,56 +208,69 @@ export class DynamoCreditStore implements CreditStore {
     job: Job;
     startingCredits: number;
     idempotency?: { key: string; requestHash: string; ttlSeconds: number };
+    limits?: UserLimits;
   }): Promise<{ job: Job; replayed: boolean }> {
-    const { job, idempotency } = input;
+    const { job, idempotency, limits } = input;
     const credits = job.credits ?? 0;
     const idempotencyId = idempotency ? `${job.userId}#${idempotency.key}` : undefined;
     // Built per round: after a first-contact grant, the debit's ledger entry must sort after it.
-    const transaction = (): TransactItem[] => {
-      const now = this.clock.now();
+    const transaction = (now: Date): Labeled[] => {
       const at = now.toISOString();
-      const items: TransactItem[] = [
-        this.debit(job.userId, credits, at),
-        { Put: { TableName: this.tables.jobs, Item: jobItem(job), ConditionExpression: 'attribute_not_exists(jobId)' } },
-        this.ledgerPut({
-          userId: job.userId,
-          entryId: ledgerEntryId(now, 'debit', `${job.jobId}#0`),
-          at,
-          delta: -credits,
-          kind: 'debit',
-          jobId: job.jobId,
-          attempt: 0,
-          note: `Video "${short(job.request.prompt)}"`,
-        }),
+      const items: Labeled[] = [
+        { label: 'account', item: this.debit(job.userId, credits, at) },
+        { label: 'job', item: { Put: { TableName: this.tables.jobs, Item: jobItem(job), ConditionExpression: 'attribute_not_exists(jobId)' } } },
+        {
+          label: 'ledger',
+          item: this.ledgerPut({
+            userId: job.userId,
+            entryId: ledgerEntryId(now, 'debit', `${job.jobId}#0`),
+            at,
+            delta: -credits,
+            kind: 'debit',
+            jobId: job.jobId,
+            attempt: 0,
+            note: `Video "${short(job.request.prompt)}"`,
+          }),
+        },
       ];
       if (idempotency && idempotencyId) {
         items.push({
-          Put: {
-            TableName: this.tables.idempotency,
-            Item: {
-              id: idempotencyId,
-              jobId: job.jobId,
-              requestHash: idempotency.requestHash,
-              createdAt: at,
-              expiresAt: Math.floor(now.getTime() / 1000) + idempotency.ttlSeconds,
+          label: 'idempotency',
+          item: {
+            Put: {
+              TableName: this.tables.idempotency,
+              Item: {
+                id: idempotencyId,
+                jobId: job.jobId,
+                requestHash: idempotency.requestHash,
+                createdAt: at,
+                expiresAt: Math.floor(now.getTime() / 1000) + idempotency.ttlSeconds,
+              },
+              ConditionExpression: 'attribute_not_exists(id)',
             },
-            ConditionExpression: 'attribute_not_exists(id)',
           },
         });
       }
+      if (limits) items.push(...this.takePlace(job.userId, job.jobId, limits, now));
       return items;
     };
 
-    for (let round = 0; round < 3; round++) {
-      const outcome = await this.transact(transaction(), `create job ${job.jobId}`);
+    for (let round = 0; round < 5; round++) {
+      const now = this.clock.now();
+      const items = transaction(now);
+      const outcome = await this.transact(
+        items.map((i) => i.item),
+        `create job ${job.jobId}`,
+      );
       if (outcome.ok) return { job, replayed: false };
-      // A key seen before wins over everything else: the request was made already.
+      // A key seen before wins over everything else: the request was made already (and is not refused by a limit).
       if (idempotency && idempotencyId) {
         const replay = await this.replay(idempotencyId, idempotency);
         if (replay) return { job: replay, replayed: true };
       }
-      const account = outcome.reasons[0];
-      if (account?.Code === 'ConditionalCheckFailed') {
+      const failed = failures(items, outcome.reasons);
+      const account = failed.get('account');
+      if (account) {
         const balance = numberOf(account.Item, 'balance');
         if (balance === undefined) {
           // No account yet: a new user. Grant the starting credits (once) and try again.
@@ -210,6 +279,7 @@ export class DynamoCreditStore implements CreditStore {
         }
         throw new InsufficientCredits(balance, credits);
       }
+      if (limits && (await this.overLimit(job.userId, failed, limits, now))) continue;
       throw new Error(`Creating job ${job.jobId} was cancelled: ${outcome.reasons.map((r) => r.Code ?? 'None').join(', ')}`);
     }
     throw new ProviderUnavailable(`Creating job ${job.jobId} kept failing; try again.`);
@@ -217,34 +287,35 @@ export class DynamoCreditStore implements CreditStore {
 
   async refund(jobId: string, note: string, failure?: { error: NonNullable<Job['error']> }): Promise<boolean> {
     const job = await this.getJob(jobId);
-    if (!job || !((job.credits ?? 0) > 0) || job.refunded || job.status === 'SUCCEEDED') return false;
+    if (!job || !((job.credits ?? 0) > 0) || job.refunded || job.forfeited || job.status === 'SUCCEEDED') return false;
     const credits = job.credits!;
     const attempt = job.attempt ?? 0;
     const now = this.clock.now();
     const at = now.toISOString();
+    const error = failure?.error ?? job.error;
     const p = new Placeholders();
-    const condition = [
-      expectedCondition(p, { status: ['QUEUED', 'RUNNING', 'FAILED'], attempt }),
-      `(attribute_not_exists(${p.path('refunded')}) OR ${p.path('refunded')} = ${p.value(false)})`,
-    ].join(' AND ');
     const update =
       `SET ${p.path('status')} = ${p.value('FAILED')}, ${p.path('refunded')} = ${p.value(true)}, ` +
       `${p.path('updatedAt')} = ${p.value(at)}, ${p.path('finishedAt')} = if_not_exists(${p.path('finishedAt')}, ${p.value(at)})` +
       (failure ? `, ${p.path('error')} = ${p.value(failure.error)}` : '');
-    const outcome = await this.transact(
-      [
-        {
+    const items: Labeled[] = [
+      {
+        label: 'job',
+        item: {
           Update: {
             TableName: this.tables.jobs,
             Key: { jobId },
             UpdateExpression: update,
-            ConditionExpression: condition,
+            ConditionExpression: unsettledCondition(p, attempt),
             ExpressionAttributeNames: p.names,
             ExpressionAttributeValues: p.values,
           },
         },
-        this.credit(job.userId, credits, at),
-        this.ledgerPut({
+      },
+      { label: 'account', item: this.credit(job.userId, credits, at) },
+      {
+        label: 'ledger',
+        item: this.ledgerPut({
           userId: job.userId,
           entryId: ledgerEntryId(now, 'refund', `${jobId}#${attempt}`),
           at,
@@ -254,20 +325,63 @@ export class DynamoCreditStore implements CreditStore {
           attempt,
           note,
         }),
-      ],
+      },
+      { label: 'places', item: this.freePlaces(job.userId, [jobId], now) },
+    ];
+    // A failure the request caused is refunded only while today's count of such refunds is under the cap.
+    const capped = isUserCausedFailure(error?.name);
+    if (capped) {
+      const day = dayBucket(now);
+      items.push({ label: 'refunds', item: this.count(refundsCounterId(job.userId, day), this.userCausedRefundsPerDay, day) });
+    }
+    const outcome = await this.transact(
+      items.map((i) => i.item),
       `refund job ${jobId}`,
     );
-    return outcome.ok;
+    if (outcome.ok) return true;
+    const failed = failures(items, outcome.reasons);
+    if (capped && error && failed.has('refunds') && !failed.has('job')) await this.forfeit(job, error, now);
+    return false;
   }
 
-  async requeueFailed(job: Job, change: { credits: number; now: Date }): Promise<Job> {
+  /**
+   * Fails the job's attempt keeping its credits (past the cap of refunds of user-caused failures),
+   * its error saying so, and frees its place: one transaction, under the same conditions as a refund.
+   */
+  private async forfeit(job: Job, error: NonNullable<Job['error']>, now: Date): Promise<void> {
+    const at = now.toISOString();
+    const p = new Placeholders();
+    const notice = notRefundedNotice(this.userCausedRefundsPerDay);
+    const update =
+      `SET ${p.path('status')} = ${p.value('FAILED')}, ${p.path('forfeited')} = ${p.value(true)}, ` +
+      `${p.path('updatedAt')} = ${p.value(at)}, ${p.path('finishedAt')} = if_not_exists(${p.path('finishedAt')}, ${p.value(at)}), ` +
+      `${p.path('error')} = ${p.value({ ...error, message: error.message.includes(notice) ? error.message : `${error.message} ${notice}` })}`;
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.tables.jobs,
+            Key: { jobId: job.jobId },
+            UpdateExpression: update,
+            ConditionExpression: unsettledCondition(p, job.attempt ?? 0),
+            ExpressionAttributeNames: p.names,
+            ExpressionAttributeValues: p.values,
+          },
+        },
+        this.freePlaces(job.userId, [job.jobId], now),
+      ],
+      `fail job ${job.jobId} without a refund`,
+    ); // cancelled = the job moved on meanwhile (refunded, retried, deleted): nothing to keep
+  }
+
+  async requeueFailed(job: Job, change: { credits: number; now: Date; limits?: UserLimits }): Promise<Job> {
     let current = job;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       if (current.status !== 'FAILED') {
         throw new JobStateConflict(`Only a failed video can be retried; this one is ${current.status.toLowerCase()}.`);
       }
       const attempt = current.attempt ?? 0;
-      const held = (current.credits ?? 0) > 0 && !current.refunded;
+      const held = (current.credits ?? 0) > 0 && !current.refunded && !current.forfeited;
       const credits = held ? current.credits! : change.credits;
       const at = change.now.toISOString();
       const p = new Placeholders();
@@ -281,56 +395,71 @@ export class DynamoCreditStore implements CreditStore {
         change.now,
       );
       const refunded = p.path('refunded');
+      const forfeited = p.path('forfeited');
       // The credits' state we decided on must still hold, or a refund slipped in between.
       const creditState = held
-        ? `(attribute_not_exists(${refunded}) OR ${refunded} = ${p.value(false)})`
+        ? `(attribute_not_exists(${refunded}) OR ${refunded} = ${p.value(false)}) AND (attribute_not_exists(${forfeited}) OR ${forfeited} = ${p.value(false)})`
         : current.refunded
           ? `${refunded} = ${p.value(true)}`
-          : `(attribute_not_exists(${p.path('credits')}) OR ${p.path('credits')} = ${p.value(0)})`;
-      const items: TransactItem[] = [
+          : current.forfeited
+            ? `${forfeited} = ${p.value(true)}`
+            : `(attribute_not_exists(${p.path('credits')}) OR ${p.path('credits')} = ${p.value(0)})`;
+      const items: Labeled[] = [
         {
-          Update: {
-            TableName: this.tables.jobs,
-            Key: { jobId: current.jobId },
-            UpdateExpression: update,
-            ConditionExpression: `${expectedCondition(p, { status: 'FAILED', attempt })} AND ${creditState}`,
-            ExpressionAttributeNames: p.names,
-            ExpressionAttributeValues: p.values,
+          label: 'job',
+          item: {
+            Update: {
+              TableName: this.tables.jobs,
+              Key: { jobId: current.jobId },
+              UpdateExpression: update,
+              ConditionExpression: `${expectedCondition(p, { status: 'FAILED', attempt })} AND ${creditState}`,
+              ExpressionAttributeNames: p.names,
+              ExpressionAttributeValues: p.values,
+            },
           },
         },
       ];
       if (!held) {
         items.push(
-          this.debit(current.userId, credits, at),
-          this.ledgerPut({
-            userId: current.userId,
-            entryId: ledgerEntryId(change.now, 'debit', `${current.jobId}#${attempt + 1}`),
-            at,
-            delta: -credits,
-            kind: 'debit',
-            jobId: current.jobId,
-            attempt: attempt + 1,
-            note: `Retry of "${short(current.request.prompt)}"`,
-          }),
+          { label: 'account', item: this.debit(current.userId, credits, at) },
+          {
+            label: 'ledger',
+            item: this.ledgerPut({
+              userId: current.userId,
+              entryId: ledgerEntryId(change.now, 'debit', `${current.jobId}#${attempt + 1}`),
+              at,
+              delta: -credits,
+              kind: 'debit',
+              jobId: current.jobId,
+              attempt: attempt + 1,
+              note: `Retry of "${short(current.request.prompt)}"`,
+            }),
+          },
         );
       }
-      const outcome = await this.transact(items, `retry job ${current.jobId}`);
+      if (change.limits) items.push(...this.takePlace(current.userId, current.jobId, change.limits, change.now));
+      const outcome = await this.transact(
+        items.map((i) => i.item),
+        `retry job ${current.jobId}`,
+      );
       if (outcome.ok) {
         const after = await this.getJob(current.jobId);
         if (!after) throw new JobStateConflict('The video was deleted.');
         return after;
       }
-      if (outcome.reasons[0]?.Code === 'ConditionalCheckFailed') {
+      const failed = failures(items, outcome.reasons);
+      if (failed.has('job')) {
         const reread = await this.getJob(current.jobId);
         if (!reread) throw new JobStateConflict('The video was deleted.');
         current = reread; // moved on, or was refunded meanwhile: decide again
         continue;
       }
-      const account = outcome.reasons[1];
-      if (account?.Code === 'ConditionalCheckFailed') {
+      const account = failed.get('account');
+      if (account) {
         const balance = numberOf(account.Item, 'balance');
         throw new InsufficientCredits(balance ?? 0, credits);
       }
+      if (change.limits && (await this.overLimit(current.userId, failed, change.limits, change.now))) continue;
       throw new Error(`Retrying job ${current.jobId} was cancelled: ${outcome.reasons.map((r) => r.Code ?? 'None').join(', ')}`);
     }
     throw new JobStateConflict('The video changed while it was being retried; try again.');
@@ -351,6 +480,8 @@ export class DynamoCreditStore implements CreditStore {
         },
       },
     ];
+    // Its place among the user's videos in progress frees with it (a no-op for a job that took none).
+    items.push(this.freePlaces(job.userId, [job.jobId], now));
     const credits = job.credits ?? 0;
     if (credits > 0 && !job.refunded) {
       items.push(
@@ -519,6 +650,103 @@ export class DynamoCreditStore implements CreditStore {
       );
     }
     await this.transact(items, `open the account of ${userId}`); // cancelled = someone opened it first
+  }
+
+  /**
+   * The order's share of the user's limits, for its transaction: its id added to the places of
+   * videos in progress while fewer than `activeJobs` are held, and one more order in this hour
+   * and this day while under their limits.
+   */
+  private takePlace(userId: string, jobId: string, limits: UserLimits, now: Date): Labeled[] {
+    const expires = Math.floor(now.getTime() / 1000) + PLACES_TTL_SECONDS;
+    const hour = hourBucket(now);
+    const day = dayBucket(now);
+    return [
+      {
+        label: 'active',
+        item: {
+          Update: {
+            TableName: this.tables.idempotency,
+            Key: { id: activePlacesId(userId) },
+            UpdateExpression: 'ADD #jobs :job SET #expires = :expires',
+            ConditionExpression: 'attribute_not_exists(#jobs) OR size(#jobs) < :max',
+            ExpressionAttributeNames: { '#jobs': 'jobs', '#expires': 'expiresAt' },
+            ExpressionAttributeValues: { ':job': new Set([jobId]), ':max': limits.activeJobs, ':expires': expires },
+          },
+        },
+      },
+      { label: 'hour', item: this.count(ordersCounterId(userId, 'hour', hour), limits.jobsPerHour, hour) },
+      { label: 'day', item: this.count(ordersCounterId(userId, 'day', day), limits.jobsPerDay, day) },
+    ];
+  }
+
+  /** One more in a window's counter, only while it is under `max`; it expires after its window. */
+  private count(id: string, max: number, bucket: Bucket): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.idempotency,
+        Key: { id },
+        UpdateExpression: 'ADD #count :one SET #expires = :expires',
+        // `:one <= :max`: a limit of 0 refuses the first too.
+        ConditionExpression: '(attribute_not_exists(#count) AND :one <= :max) OR #count < :max',
+        ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
+        ExpressionAttributeValues: { ':one': 1, ':max': max, ':expires': Math.floor(bucket.endsAt.getTime() / 1000) + COUNTER_GRACE_SECONDS },
+      },
+    };
+  }
+
+  /** Removes jobs from the user's places of videos in progress: a set, so removing one twice (or one never added) is harmless. */
+  private freePlaces(userId: string, jobIds: string[], now: Date): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.idempotency,
+        Key: { id: activePlacesId(userId) },
+        UpdateExpression: 'DELETE #jobs :jobs SET #expires = if_not_exists(#expires, :expires)',
+        ExpressionAttributeNames: { '#jobs': 'jobs', '#expires': 'expiresAt' },
+        ExpressionAttributeValues: { ':jobs': new Set(jobIds), ':expires': Math.floor(now.getTime() / 1000) + PLACES_TTL_SECONDS },
+      },
+    };
+  }
+
+  /**
+   * After a transaction that took a place was cancelled: throws LimitExceeded for the day or the
+   * hour (the longer wait first); for the places of videos in progress, first frees those held by
+   * videos that ended without freeing theirs (a finished one: Finalize Job does not touch the
+   * credit tables) and answers true to try again, else throws. False when no limit was the cause.
+   */
+  private async overLimit(userId: string, failed: Map<Labeled['label'], CancellationReason>, limits: UserLimits, now: Date): Promise<boolean> {
+    if (failed.has('day')) throw limitExceeded('day', limits.jobsPerDay, now);
+    if (failed.has('hour')) throw limitExceeded('hour', limits.jobsPerHour, now);
+    if (!failed.has('active')) return false;
+    if (await this.freeEndedPlaces(userId)) return true;
+    throw limitExceeded('active', limits.activeJobs, now);
+  }
+
+  /**
+   * Frees the places held by jobs that have ended (SUCCEEDED, FAILED) or are gone, in one
+   * transaction that checks each is still so — a retry queuing one again meanwhile cancels it.
+   * True when there was something to free (the caller tries its order again).
+   */
+  private async freeEndedPlaces(userId: string): Promise<boolean> {
+    const places = await this.get(this.tables.idempotency, { id: activePlacesId(userId) });
+    const held = [...((places?.jobs as Set<string> | undefined) ?? [])];
+    const ended: string[] = [];
+    for (const jobId of held) {
+      const job = await this.getJob(jobId);
+      if (!job || job.status === 'SUCCEEDED' || job.status === 'FAILED') ended.push(jobId);
+    }
+    if (ended.length === 0) return false;
+    const checks: TransactItem[] = ended.map((jobId) => ({
+      ConditionCheck: {
+        TableName: this.tables.jobs,
+        Key: { jobId },
+        ConditionExpression: 'attribute_not_exists(jobId) OR #status IN (:succeeded, :failed)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':failed': 'FAILED' },
+      },
+    }));
+    await this.transact([...checks, this.freePlaces(userId, ended, this.clock.now())], `free the ended places of ${userId}`);
+    return true;
   }
 
   private debit(userId: string, credits: number, at: string): TransactItem {

@@ -9,7 +9,7 @@
 /** The stack's tables, by logical name (lib/cloud/table-definitions.ts). */
 export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable';
 
-export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query';
 
 export interface TableUse {
   table: StoreTable;
@@ -36,30 +36,38 @@ export const STORE_OPERATIONS = {
   ],
   /** DynamoCreditStore.ledger */
   'credits.ledger': [{ table: 'LedgerTable', actions: ['Query'] }],
-  /** DynamoCreditStore.createJob: debit, job, ledger entry and Idempotency-Key in one transaction; a replay reads the key and its job; a new user's account is opened. */
+  /**
+   * DynamoCreditStore.createJob: debit, job, ledger entry, Idempotency-Key and the user's limit
+   * counters (idempotency table) in one transaction; a replay reads the key and its job; a new
+   * user's account is opened; at the limit of videos in progress, the places of ended jobs are
+   * read and freed (a ConditionCheck on each job).
+   */
   'credits.createJob': [
     { table: 'AccountsTable', actions: ['UpdateItem', 'PutItem'] },
-    { table: 'JobsTable', actions: ['PutItem', 'GetItem'] },
+    { table: 'JobsTable', actions: ['PutItem', 'GetItem', 'ConditionCheckItem'] },
     { table: 'LedgerTable', actions: ['PutItem'] },
-    { table: 'IdempotencyTable', actions: ['PutItem', 'GetItem'] },
+    { table: 'IdempotencyTable', actions: ['PutItem', 'GetItem', 'UpdateItem'] },
   ],
-  /** DynamoCreditStore.refund: the job marked refunded, the credits back, a ledger entry. */
+  /** DynamoCreditStore.refund: the job marked refunded (or forfeited), the credits back, a ledger entry, its place freed, the day's count of refunds of user-caused failures. */
   'credits.refund': [
     { table: 'JobsTable', actions: ['GetItem', 'UpdateItem'] },
     { table: 'AccountsTable', actions: ['UpdateItem'] },
     { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['UpdateItem'] },
   ],
-  /** DynamoCreditStore.requeueFailed: the job queued again, debited again. */
+  /** DynamoCreditStore.requeueFailed: the job queued again, debited again, a place taken and the order counted (freeing ended jobs' places as createJob does). */
   'credits.requeueFailed': [
-    { table: 'JobsTable', actions: ['GetItem', 'UpdateItem'] },
+    { table: 'JobsTable', actions: ['GetItem', 'UpdateItem', 'ConditionCheckItem'] },
     { table: 'AccountsTable', actions: ['UpdateItem'] },
     { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['GetItem', 'UpdateItem'] },
   ],
-  /** DynamoCreditStore.cancelQueued: the queued job deleted, its credits back. */
+  /** DynamoCreditStore.cancelQueued: the queued job deleted, its credits back, its place freed. */
   'credits.cancelQueued': [
     { table: 'JobsTable', actions: ['DeleteItem'] },
     { table: 'AccountsTable', actions: ['UpdateItem'] },
     { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['UpdateItem'] },
   ],
   /** DynamoCreditStore.purchase: the account (opened if new), the checkout recorded once, its payment read and recorded, the credits and their entry. */
   'credits.purchase': [

@@ -143,6 +143,16 @@ interface Engine {
 /** The voices eSpeak offers, learnt from the first instance (they are fixed by the package). */
 let knownVoices: Map<string, string> | undefined;
 
+/**
+ * Every voice the engine can speak, as a request names it (a language code), with eSpeak's name
+ * for it: what lambdas/adapters/offline/espeak-voices.ts writes down for the API.
+ */
+export async function engineVoices(): Promise<{ id: string; name: string }[]> {
+  const engine = await createEngine();
+  const names = new Map(engine.worker.list_voices().map((v) => [v.identifier, v.name.trim()]));
+  return [...engine.voices.entries()].map(([id, identifier]) => ({ id, name: names.get(identifier) ?? id }));
+}
+
 async function voiceNames(): Promise<Iterable<string>> {
   knownVoices ??= (await createEngine()).voices;
   return knownVoices.keys();

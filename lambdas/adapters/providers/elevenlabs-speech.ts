@@ -4,6 +4,7 @@ import { InvalidInput, ProviderRejected, ProviderTimeout, ProviderUnavailable } 
 import { mp3DurationMs } from '../../core/mp3-duration.js';
 import type { Speech, SpeechSynthesizer } from '../../core/ports.js';
 import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
+import { DEFAULT_ELEVENLABS_VOICE_ID } from './elevenlabs-voices.js';
 
 type Sdk = typeof import('@elevenlabs/elevenlabs-js');
 let sdk: Promise<Sdk> | undefined;
@@ -13,8 +14,7 @@ function loadSdk(): Promise<Sdk> {
   return sdk;
 }
 
-/** "George", the voice ElevenLabs' own examples use; override with ELEVENLABS_VOICE_ID. */
-export const DEFAULT_ELEVENLABS_VOICE_ID = 'JBFqnCBsd6RMkjVDRZzb';
+export { DEFAULT_ELEVENLABS_VOICE_ID };
 export const DEFAULT_ELEVENLABS_MODEL_ID = 'eleven_multilingual_v2';
 /** MP3, 44.1 kHz, 128 kbit/s: available on every plan, and what the renderer plays. */
 const OUTPUT_FORMAT = 'mp3_44100_128';

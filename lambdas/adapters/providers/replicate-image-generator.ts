@@ -1,5 +1,5 @@
 import Replicate, { type Prediction } from 'replicate';
-import { ProviderRejected, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
+import { ContentRejected, ProviderRejected, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import type { ImageGenerator, ImageRequest, Spend } from '../../core/ports.js';
 import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
 
@@ -222,7 +222,8 @@ function toNamedError(error: unknown): Error {
   if (failed) {
     const reason = shortDetail(failed[1]) ?? 'no reason given';
     // The model refusing a prompt will refuse it again; anything else may pass on a retry.
-    if (SAFETY_WORDS.test(reason)) return new ProviderRejected(`Replicate refused to draw the scene: ${reason}`, { cause: error });
+    // The prompt's own content: a failure the request caused (its refunds are capped, credits.ts).
+    if (SAFETY_WORDS.test(reason)) return new ContentRejected(`Replicate refused to draw the scene: ${reason}`, { cause: error });
     return new ProviderUnavailable(`Replicate's prediction failed: ${reason}`, { cause: error });
   }
   if (error instanceof SyntaxError) return new ProviderUnavailable(`Replicate sent an unreadable answer (${error.message}).`, { cause: error });

@@ -8,8 +8,10 @@ const deps = fromEnvironment();
 const { logger } = deps.observability();
 const credits = deps.creditStore();
 const queue = deps.jobQueue();
+const voices = await deps.voiceCatalog();
+const limits = deps.userLimits();
 
-/** POST /api/videos: debit, record and queue a video (202), once per Idempotency-Key. */
+/** POST /api/videos: check the voice, then debit, record and queue a video (202) within the user's limits (429), once per Idempotency-Key. */
 export const handler = userRoute(deps, async ({ event, caller }) => {
   const request = parseBody(event, CreateVideoBody);
   const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
@@ -22,6 +24,8 @@ export const handler = userRoute(deps, async ({ event, caller }) => {
       newId: deps.newJobId,
       startingCredits: deps.config[ENV.STARTING_CREDITS],
       idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
+      voices,
+      limits,
       onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
     },
   );

@@ -66,7 +66,8 @@ async function failAndRefund(job: Job, reason: { name: string; message: string }
  * - RUNNING whose execution ended without the job ending (Fail Job itself failed, the whole
  *   execution timed out): failed and refunded.
  * - RUNNING, execution alive, but no update for `stuckMinutes`: stopped, failed and refunded.
- * - FAILED in the last day but not refunded (Fail Job's refund ran out of retries): refunded.
+ * - FAILED in the last day but not refunded (Fail Job's refund ran out of retries): refunded,
+ *   unless it kept its credits on purpose (`forfeited`: a user-caused failure past the daily cap).
  */
 export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<SweepReport> {
   const report: SweepReport = { requeued: [], redriven: [], failed: [], refunded: [] };
@@ -128,7 +129,8 @@ export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<S
   // Failures of the last day whose refund did not happen (it is retried by Fail Job; this is the backstop).
   for (const ref of await deps.index.listByStatus('FAILED', { updatedAfter: ago(now, 24 * 3600_000), updatedBefore: ago(now, 60_000) })) {
     const job = await deps.jobs.get(ref.jobId);
-    if (!job || job.status !== 'FAILED' || job.refunded || !((job.credits ?? 0) > 0)) continue;
+    // A forfeited failure kept its credits on purpose (past the cap of refunds of user-caused failures).
+    if (!job || job.status !== 'FAILED' || job.refunded || job.forfeited || !((job.credits ?? 0) > 0)) continue;
     if (await deps.credits.refund(job.jobId, `Refund: ${job.error?.message ?? 'the video failed'}`)) report.refunded.push(job.jobId);
   }
   return report;

@@ -4,6 +4,8 @@ import { newJob, type Job } from '../job.js';
 import type { VideoRequest } from '../model.js';
 import { contentHash } from '../pipeline/content-key.js';
 import type { BlobStore, Clock, CreditStore, JobIndex, JobQueue, JobStore } from '../ports.js';
+import { checkVoice, type VoiceCatalog } from '../voices.js';
+import type { UserLimits } from './limits.js';
 
 /** Where a job's own files live; deleting the job deletes this prefix. Shared assets live under `assets/`. */
 export function videoPrefix(jobId: string): string {
@@ -23,23 +25,31 @@ export interface CreateVideoDeps {
   newId: () => string;
   startingCredits: number;
   idempotencyTtlSeconds: number;
+  /** The voices the configured provider offers: a request naming another is refused before it is paid for. */
+  voices: VoiceCatalog;
+  /** The user's limits, enforced in the transaction that debits and records the job. */
+  limits: UserLimits;
   /** Told when the job is paid for but its queue message could not be sent (the sweeper re-sends it). */
   onEnqueueFailed?: (jobId: string, error: unknown) => void;
 }
 
 /**
- * Creates a video job: the debit, the QUEUED job, the ledger entry (and the Idempotency-Key
- * record) in one transaction, then the job id onto the queue. A replayed key returns the job it
- * made, debiting nothing; if that job is still waiting, its id is queued again (harmless: the
- * dispatcher starts each attempt once), which also heals a message lost after the debit.
+ * Creates a video job: the voice is checked against the provider's (InvalidInput naming `voice`),
+ * then the debit, the QUEUED job, the ledger entry, the user's limit counters (LimitExceeded) and
+ * the Idempotency-Key record in one transaction, then the job id onto the queue. A replayed key
+ * returns the job it made, debiting and counting nothing; if that job is still waiting, its id is
+ * queued again (harmless: the dispatcher starts each attempt once), which also heals a message
+ * lost after the debit.
  */
 export async function createVideo(
   input: { userId: string; request: VideoRequest; idempotencyKey?: string },
   deps: CreateVideoDeps,
 ): Promise<{ job: Job; replayed: boolean }> {
   const now = deps.clock.now();
+  const voice = checkVoice(input.request.voice, deps.voices);
+  const request: VideoRequest = { ...input.request, ...(voice ? { voice } : {}) };
   const job: Job = {
-    ...newJob({ jobId: deps.newId(), userId: input.userId, request: input.request, now }),
+    ...newJob({ jobId: deps.newId(), userId: input.userId, request, now }),
     credits: creditsFor(input.request),
     refunded: false,
     attempt: 0,
@@ -50,8 +60,9 @@ export async function createVideo(
   const result = await deps.credits.createJob({
     job,
     startingCredits: deps.startingCredits,
+    limits: deps.limits,
     ...(input.idempotencyKey
-      ? { idempotency: { key: input.idempotencyKey, requestHash: requestHash(input.request), ttlSeconds: deps.idempotencyTtlSeconds } }
+      ? { idempotency: { key: input.idempotencyKey, requestHash: requestHash(request), ttlSeconds: deps.idempotencyTtlSeconds } }
       : {}),
   });
   if (result.job.status === 'QUEUED') {
@@ -74,14 +85,19 @@ export async function ownedJob(jobs: JobStore, userId: string, jobId: string): P
 }
 
 /**
- * Retry: a FAILED job runs again as a new attempt (a new execution name). The credit the failure
- * refunded is debited again in the same transaction that re-queues the job, so one video costs
- * one net debit however many times it is retried. The pipeline starts from the top, but the
- * checked script is kept on the job and images and voice are content-addressed, so the steps that
- * had finished are not paid for again.
+ * Retry: a FAILED job runs again as a new attempt (a new execution name). Its voice must still be
+ * one the provider offers. The credit the failure refunded is debited again in the same
+ * transaction that re-queues the job (and takes a place among the user's videos in progress,
+ * counting as an order), so one video costs one net debit however many times it is retried. The
+ * pipeline starts from the top, but the checked script is kept on the job and images and voice are
+ * content-addressed, so the steps that had finished are not paid for again.
  */
-export async function retryVideo(job: Job, deps: { credits: CreditStore; queue: JobQueue; clock: Clock }): Promise<Job> {
-  const queued = await deps.credits.requeueFailed(job, { credits: creditsFor(job.request), now: deps.clock.now() });
+export async function retryVideo(
+  job: Job,
+  deps: { credits: CreditStore; queue: JobQueue; clock: Clock; voices: VoiceCatalog; limits: UserLimits },
+): Promise<Job> {
+  checkVoice(job.request.voice, deps.voices);
+  const queued = await deps.credits.requeueFailed(job, { credits: creditsFor(job.request), now: deps.clock.now(), limits: deps.limits });
   await deps.queue.enqueue(queued.jobId);
   return queued;
 }

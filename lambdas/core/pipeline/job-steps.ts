@@ -128,7 +128,8 @@ export async function failJob(
   if (!refunded) {
     const details = { status: 'FAILED' as const, finishedAt: now, error };
     if (deps.index) {
-      await deps.index.transition(event.jobId, { status: ['QUEUED', 'RUNNING', 'FAILED'], attempt: job.attempt ?? 0 }, { set: details });
+      // Not over FAILED: a failure that kept its credits (past the cap of refunds) is marked by the credit store, with why.
+      await deps.index.transition(event.jobId, { status: ['QUEUED', 'RUNNING'], attempt: job.attempt ?? 0 }, { set: details });
     } else {
       await deps.jobs.update(event.jobId, details);
     }

@@ -14,12 +14,14 @@ const dispatchDeps: DispatchDeps = {
   queue: deps.jobQueue(),
   clock: systemClock,
   maxRunning: deps.config[ENV.MAX_RUNNING_PIPELINES],
+  maxRunningPerUser: deps.config[ENV.MAX_RUNNING_PER_USER],
   retryDelaySeconds: deps.config[ENV.DISPATCH_RETRY_SECONDS],
 };
 
 /**
  * The dispatcher: consumes the jobs queue (SQS event source with ReportBatchItemFailures) and
- * starts pipelines while fewer than MAX_RUNNING_PIPELINES run. Records are handled one after
+ * starts pipelines while fewer than MAX_RUNNING_PIPELINES run, at most MAX_RUNNING_PER_USER of
+ * them for one user's jobs. Records are handled one after
  * another so each sees the running count the previous one left. A record that throws is reported
  * as failed: SQS delivers it again, and after a few receives moves it to the dead-letter queue.
  */
