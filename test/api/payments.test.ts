@@ -21,7 +21,8 @@ const STARTING = 3;
 let server: DevServer;
 
 beforeAll(async () => {
-  const settings = { ...process.env, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, CREDIT_PRICE_CENTS: String(PRICE) };
+  // Videos wait in the queue here (no pipelines), so the limit of videos in progress is raised.
+  const settings = { ...process.env, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, CREDIT_PRICE_CENTS: String(PRICE), MAX_ACTIVE_JOBS_PER_USER: '100' };
   server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: STARTING, settings });
 });
 
