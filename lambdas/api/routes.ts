@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { StoreOperation } from '../adapters/aws/store-operations.js';
+import type { SecretKey } from '../shared/secret-keys.js';
 import { AlertsView, HealthView, MetricsQuery, QueueStatusView, SeriesView } from './ops-schemas.js';
 import {
   CheckoutBody,
@@ -33,8 +34,11 @@ export interface RouteAccess {
   objects?: { read: readonly string[]; delete?: readonly string[] };
   /** Sends job ids to the jobs queue. */
   queue?: boolean;
-  /** Keys it reads from the provider secret (or the env, locally). */
-  secrets?: readonly ('STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'CLERK_SECRET_KEY')[];
+  /**
+   * Keys it reads, each from its own secret (or the env, locally): GetSecretValue on exactly those.
+   * Every route also reads ORIGIN_VERIFY, and user routes CLERK_SECRET_KEY without CLERK_JWT_KEY (lib/cloud/api.ts).
+   */
+  secrets?: readonly Exclude<SecretKey, 'ORIGIN_VERIFY'>[];
   /** Other env vars it reads (besides the table names and the Clerk settings of user routes). */
   env?: readonly string[];
   /**
@@ -72,7 +76,25 @@ export interface ApiRoute {
   headers?: { name: string; description: string; required: boolean }[];
   responses: Record<number, RouteResponse>;
   access: RouteAccess;
+  /**
+   * API Gateway's throttle for this route alone (requests per second, burst): a route's bucket is
+   * shared by all its callers, so one busy route cannot starve the others (docs/api.md).
+   */
+  throttle: RouteThrottle;
 }
+
+/** Steady requests per second and the burst a route's token bucket holds. */
+export interface RouteThrottle {
+  rate: number;
+  burst: number;
+}
+
+/** Ordering and retrying cost provider spend: tight. */
+const WRITE_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
+/** Reads the dashboard polls. */
+const READ_THROTTLE: RouteThrottle = { rate: 50, burst: 100 };
+/** Operator views: each reads many records or probes every dependency. */
+const OPS_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
 
 /** The alert rules' thresholds (their defaults unless set); what the ops reads name comes with `ops`. */
 const ALERT_ENV = [
@@ -105,6 +127,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       422: { description: 'The Idempotency-Key was used for a different request.' },
     },
     access: { store: ['credits.createJob'], queue: true, env: ['STARTING_CREDITS'] },
+    throttle: WRITE_THROTTLE,
   },
   {
     id: 'ListVideos',
@@ -116,6 +139,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: ListQuery,
     responses: { 200: { description: 'A page of videos; pass `nextCursor` as `cursor` for the next.', schema: VideoList } },
     access: { store: ['jobs.listByUser'], objects: { read: ['assets/images/'] } },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetVideo',
@@ -127,6 +151,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
     // assets/voice/: the preview's audio URL is presigned by this function.
     access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] } },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetVideoFile',
@@ -141,6 +166,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: 'The video is not finished.' },
     },
     access: { store: ['jobs.get'], objects: { read: ['videos/'] } },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'DeleteVideo',
@@ -155,6 +181,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: 'The video is being made; delete it when it has finished.' },
     },
     access: { store: ['jobs.get', 'jobs.delete', 'credits.cancelQueued', 'credits.refund'], objects: { read: [], delete: ['videos/'] } },
+    throttle: { rate: 10, burst: 20 },
   },
   {
     id: 'RetryVideo',
@@ -173,6 +200,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: 'Only a failed video can be retried.' },
     },
     access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true },
+    throttle: WRITE_THROTTLE,
   },
   {
     id: 'GetCredits',
@@ -184,6 +212,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: ListQuery,
     responses: { 200: { description: 'The balance and a page of the ledger.', schema: CreditsView } },
     access: { store: ['credits.account', 'credits.ledger'], env: ['STARTING_CREDITS'] },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetMe',
@@ -194,6 +223,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The caller.', schema: MeView } },
     access: { store: ['credits.account'], env: ['STARTING_CREDITS', 'ADMIN_USER_IDS', 'CREDIT_PRICE_CENTS'] },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'CreateCheckout',
@@ -208,6 +238,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       503: { description: 'Payments are not configured.' },
     },
     access: { store: [], secrets: ['STRIPE_SECRET_KEY'], env: ['APP_URL', 'CREDIT_PRICE_CENTS', 'STRIPE_API_BASE'] },
+    throttle: WRITE_THROTTLE,
   },
   {
     id: 'StripeWebhook',
@@ -222,6 +253,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: { description: 'Missing or bad signature, or a malformed event.' },
     },
     access: { store: ['credits.purchase'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS'] },
+    // Its own bucket, generous: Stripe's deliveries never wait behind users' requests.
+    throttle: { rate: 50, burst: 100 },
   },
   {
     id: 'OpenApi',
@@ -232,6 +265,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'public',
     responses: { 200: { description: 'The document.' } },
     access: { store: [] },
+    throttle: { rate: 10, burst: 20 },
   },
   {
     id: 'GetHealth',
@@ -247,6 +281,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       503: { description: 'A check failed; `failed` names it and its entry in `checks` says why.', schema: HealthView },
     },
     access: { store: [], ops: ['health'] },
+    throttle: OPS_THROTTLE,
   },
   {
     id: 'GetMetrics',
@@ -263,6 +298,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       403: { description: 'Not an admin.' },
     },
     access: { store: ['jobs.get', 'jobs.listByStatus'] },
+    throttle: OPS_THROTTLE,
   },
   {
     id: 'GetQueueStatus',
@@ -274,6 +310,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The queue.', schema: QueueStatusView }, 403: { description: 'Not an admin.' } },
     access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['queueStats'], env: ['MAX_RUNNING_PIPELINES'] },
+    throttle: OPS_THROTTLE,
   },
   {
     id: 'GetAlerts',
@@ -285,6 +322,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The active alerts, critical first.', schema: AlertsView }, 403: { description: 'Not an admin.' } },
     access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['health', 'queueStats', 'alarms'], env: ALERT_ENV },
+    throttle: OPS_THROTTLE,
   },
 ];
 
