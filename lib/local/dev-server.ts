@@ -16,11 +16,13 @@ import { SqsJobQueue } from '../../lambdas/adapters/aws/sqs-job-queue.js';
 import type { ApiResult } from '../../lambdas/api/http.js';
 import type { SweepReport } from '../../lambdas/core/jobs/sweep.js';
 import type { JobQueue, PipelineStarter } from '../../lambdas/core/ports.js';
+import { routeKey } from '../../lambdas/api/routes.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import { contractRoutes, startApiServer, type ApiServer, type LocalRoute } from './api-server.js';
 import { devSigner } from './dev-auth.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
-import { startLocalRuntime, type LocalRuntime } from './runtime.js';
+import { GatewayThrottle } from './gateway-throttle.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import type { RunnerOptions } from './state-machine-runner.js';
 
 export const DEFAULT_DEV_PORT = 3000;
@@ -51,6 +53,8 @@ export interface DevServerOptions {
   /** Told about each answered request. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   onError?: (what: string, error: unknown) => void;
+  /** Changes the synthesized template before the runtime reads it (tests: a route's throttle lowered or raised). */
+  alterTemplate?: LocalRuntimeOptions['alterTemplate'];
 }
 
 export interface DevServer {
@@ -101,6 +105,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...(options.inMemory ? { inMemory: true } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.quiet ? { quiet: true } : {}),
+    ...(options.alterTemplate ? { alterTemplate: options.alterTemplate } : {}),
     choices: {
       [ENV.CLERK_JWT_KEY]: signer.publicKeyPem,
       [ENV.MAX_RUNNING_PIPELINES]: maxRunning,
@@ -151,11 +156,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       authorizedParties: () => parties,
       deliverWebhook: async (event) => {
         if (!webhook) throw new Error('The stack declares no Stripe webhook route.');
-        return (await webhook.handler(event)) as ApiResult;
+        // Stripe calls the dashboard's URL: the event comes through CloudFront, with its origin headers.
+        return (await webhook.handler({ ...event, headers: { ...event.headers, ...runtime.originHeaders } })) as ApiResult;
       },
     });
+    // The server plays CloudFront (its origin headers on /api requests) and API Gateway (each route's throttle).
+    const throttle = new GatewayThrottle(
+      contract.api.throttle,
+      deployed.map((route) => routeKey(route)),
+    );
     const api: ApiServer = await startApiServer({
       routes: gated([...deployed, ...local]),
+      throttle,
+      originHeaders: runtime.originHeaders,
       port: options.port ?? DEFAULT_DEV_PORT,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),

@@ -7,6 +7,7 @@ import './quiet-logs.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, checkoutCompletedEvent, ledgerSum, postStripeEvent } from './api-client.js';
 import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from './stripe-stub.js';
 
@@ -20,7 +21,9 @@ beforeAll(async () => {
   stripe = await startStripeStub();
   // The keys go into the stack's API secret, where the functions read them (as in AWS); the stub's URL is a vendor endpoint.
   const settings = { ...process.env, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url };
-  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3, settings });
+  // The races below send 100 orders at once: above POST /api/videos' own throttle (test/local/edge.test.ts proves it).
+  const alterTemplate = withRouteThrottle('POST /api/videos', { rate: 1000, burst: 1000 });
+  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3, settings, alterTemplate });
 });
 
 afterAll(async () => {
