@@ -296,6 +296,8 @@ describe('the rest of the API', () => {
     const doc = answer.body;
     expect(doc.openapi).toBe('3.1.0');
     for (const route of API_ROUTES) expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    // Each route documents its own API Gateway throttle.
+    for (const route of API_ROUTES) expect(doc.paths[route.path][route.method.toLowerCase()]['x-throttle'], route.id).toEqual(route.throttle);
     expect(doc.components.schemas.CreateVideoRequest.properties.prompt).toMatchObject({ type: 'string', minLength: 3 });
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(10);
