@@ -3,7 +3,8 @@
  * (every function of the template with its own environment and identity, IAM checked on every
  * call, the pipeline's state machine), the jobs queue with its DLQ, a poller doing what Lambda's
  * SQS event source does for the dispatcher, the sweeper on a timer as EventBridge runs it, and
- * the HTTP API built from the template's routes as API Gateway serves them — all on 127.0.0.1.
+ * the HTTP API built from the template's routes as CloudFront and API Gateway serve them (the
+ * origin's headers added, each route's throttle) — all on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
