@@ -38,7 +38,7 @@ function apiBase(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InvalidArgumentError('must be a URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com');
+    throw new InvalidArgumentError('must be a URL, e.g. https://d1234abcd.cloudfront.net');
   }
   if (!/^https?:$/.test(parsed.protocol)) throw new InvalidArgumentError('must be an http(s) URL.');
   return parsed.href.replace(/\/+$/, '').replace(/\/api$/, '');
@@ -51,7 +51,7 @@ function say(line: string): void {
 async function main(argv: string[]): Promise<number> {
   const program = new Command('smoke')
     .description('Make a short video through a deployed ai-shorts API and download it.')
-    .requiredOption('--api-url <url>', 'the API (the stack output ApiUrl, or the dashboard URL: /api is served there too)', apiBase)
+    .requiredOption('--api-url <url>', 'the dashboard URL (stack output DashboardUrl), which serves /api; the ApiUrl output refuses requests that skip CloudFront', apiBase)
     .option('--token <token>', 'a session token (Authorization: Bearer); default $SHORTS_TOKEN')
     .option('--token-command <command>', 'a shell command printing a fresh session token, run again when the API answers 401')
     .option('--prompt <text>', 'what the video is about', 'Why the sea is salty')

@@ -18,6 +18,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '../shared/dependencies.js';
 import { MissingConfiguration } from '../shared/env.js';
 import { authenticate, type Caller } from './auth.js';
+import { cameThroughCloudFront, NOT_THROUGH_CLOUDFRONT } from './origin-verify.js';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -245,6 +246,8 @@ export function publicRoute(deps: Dependencies, run: Route<RouteContext>, option
   return async (event) => {
     const requestId = event.requestContext?.requestId;
     try {
+      // Not through CloudFront (the execute-api address): refused before anything else runs.
+      if (!cameThroughCloudFront(event, await deps.originVerify())) return { ...NOT_THROUGH_CLOUDFRONT };
       checkBodySize(event, options.maxBodyBytes ?? MAX_JSON_BODY_BYTES);
       return await run({ event, ...(requestId ? { requestId } : {}) });
     } catch (error) {

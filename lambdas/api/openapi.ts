@@ -62,6 +62,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
     if (route.auth === 'user') responses['401'] ??= { description: 'No valid session token.', content: { 'application/json': { schema: errorRef } } };
     if (route.method === 'POST') responses['413'] ??= { description: "The body is over this route's limit (64 KiB; 1 MiB for Stripe events).", content: { 'application/json': { schema: errorRef } } };
     responses['500'] ??= { description: 'Something went wrong on our side.', content: { 'application/json': { schema: errorRef } } };
+    responses['429'] ??= { description: `Too many requests: this route takes ${route.throttle.rate} a second (bursts of ${route.throttle.burst}) from everyone together, and each client IP has a limit per 5 minutes.` };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.id.charAt(0).toLowerCase() + route.id.slice(1),
       summary: route.summary,
@@ -70,6 +71,8 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
       parameters: [...pathParams, ...queryParameters(route, components), ...headers],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: components.add(route.body, 'input') } } } } : {}),
       responses,
+      // API Gateway's throttle of this route (requests per second, burst): lib/cloud/api.ts deploys it.
+      'x-throttle': { rate: route.throttle.rate, burst: route.throttle.burst },
     };
   }
   return {

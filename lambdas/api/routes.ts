@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { StoreOperation } from '../adapters/aws/store-operations.js';
+import type { SecretKey } from '../shared/secret-keys.js';
 import { AlertsView, HealthView, MetricsQuery, QueueStatusView, SeriesView } from './ops-schemas.js';
 import {
   CheckoutBody,
@@ -34,8 +35,11 @@ export interface RouteAccess {
   objects?: { read: readonly string[]; delete?: readonly string[] };
   /** Sends job ids to the jobs queue. */
   queue?: boolean;
-  /** Keys it reads from the provider secret (or the env, locally). */
-  secrets?: readonly ('STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'CLERK_SECRET_KEY')[];
+  /**
+   * Keys it reads, each from its own secret (or the env, locally): GetSecretValue on exactly those.
+   * Every route also reads ORIGIN_VERIFY, and user routes CLERK_SECRET_KEY without CLERK_JWT_KEY (lib/cloud/api.ts).
+   */
+  secrets?: readonly Exclude<SecretKey, 'ORIGIN_VERIFY'>[];
   /** Other env vars it reads (besides the table names and the Clerk settings of user routes). */
   env?: readonly string[];
   /**
@@ -73,12 +77,30 @@ export interface ApiRoute {
   headers?: { name: string; description: string; required: boolean }[];
   responses: Record<number, RouteResponse>;
   access: RouteAccess;
+  /**
+   * API Gateway's throttle for this route alone (requests per second, burst): a route's bucket is
+   * shared by all its callers, so one busy route cannot starve the others (docs/api.md).
+   */
+  throttle: RouteThrottle;
 }
 
 /** What a route that accepts a voice reads to know the provider's voices (GET /api/voices lists them). */
 const VOICE_ENV = ['SHORTS_VOICE', 'ELEVENLABS_VOICES'];
 /** A user's limits, enforced by the routes that order a video (docs/api.md "Limits"). */
 const LIMIT_ENV = ['MAX_ACTIVE_JOBS_PER_USER', 'MAX_JOBS_PER_USER_PER_HOUR', 'MAX_JOBS_PER_USER_PER_DAY'];
+
+/** Steady requests per second and the burst a route's token bucket holds. */
+export interface RouteThrottle {
+  rate: number;
+  burst: number;
+}
+
+/** Ordering and retrying cost provider spend: tight. */
+const WRITE_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
+/** Reads the dashboard polls. */
+const READ_THROTTLE: RouteThrottle = { rate: 50, burst: 100 };
+/** Operator views: each reads many records or probes every dependency. */
+const OPS_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
 
 /** The alert rules' thresholds (their defaults unless set); what the ops reads name comes with `ops`. */
 const ALERT_ENV = [
@@ -112,6 +134,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       429: { description: 'Over a limit of the user (videos in progress, per hour, per day); `limit` names it, `Retry-After` says when to try again.' },
     },
     access: { store: ['credits.createJob'], queue: true, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
+    throttle: WRITE_THROTTLE,
   },
   {
     id: 'ListVideos',
@@ -123,6 +146,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: ListQuery,
     responses: { 200: { description: 'A page of videos; pass `nextCursor` as `cursor` for the next.', schema: VideoList } },
     access: { store: ['jobs.listByUser'], objects: { read: ['assets/images/'] } },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetVideo',
@@ -134,6 +158,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
     // assets/voice/: the preview's audio URL is presigned by this function.
     access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] } },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetVideoFile',
@@ -148,6 +173,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: 'The video is not finished.' },
     },
     access: { store: ['jobs.get'], objects: { read: ['videos/'] } },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'DeleteVideo',
@@ -162,6 +188,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: 'The video is being made; delete it when it has finished.' },
     },
     access: { store: ['jobs.get', 'jobs.delete', 'credits.cancelQueued', 'credits.refund'], objects: { read: [], delete: ['videos/'] } },
+    throttle: { rate: 10, burst: 20 },
   },
   {
     id: 'RetryVideo',
@@ -182,6 +209,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       429: { description: 'Over a limit of the user; a retry counts as an order.' },
     },
     access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true, env: [...VOICE_ENV, ...LIMIT_ENV] },
+    throttle: WRITE_THROTTLE,
   },
   {
     id: 'ListVoices',
@@ -192,6 +220,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The voices (id, name, language when known).', schema: VoicesView } },
     access: { store: [], env: VOICE_ENV },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetCredits',
@@ -203,6 +232,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: ListQuery,
     responses: { 200: { description: 'The balance and a page of the ledger.', schema: CreditsView } },
     access: { store: ['credits.account', 'credits.ledger'], env: ['STARTING_CREDITS'] },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'GetMe',
@@ -213,6 +243,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The caller.', schema: MeView } },
     access: { store: ['credits.account'], env: ['STARTING_CREDITS', 'ADMIN_USER_IDS', 'CREDIT_PRICE_CENTS'] },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'CreateCheckout',
@@ -227,6 +258,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       503: { description: 'Payments are not configured.' },
     },
     access: { store: [], secrets: ['STRIPE_SECRET_KEY'], env: ['APP_URL', 'CREDIT_PRICE_CENTS', 'STRIPE_API_BASE'] },
+    throttle: WRITE_THROTTLE,
   },
   {
     id: 'StripeWebhook',
@@ -241,6 +273,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: { description: 'Missing or bad signature, a malformed event, or a paid checkout whose mode, currency or amount is not what its credits cost (nothing credited).' },
     },
     access: { store: ['credits.purchase', 'credits.reverse'], secrets: ['STRIPE_WEBHOOK_SECRET'], env: ['STARTING_CREDITS', 'CREDIT_PRICE_CENTS'] },
+    // Its own bucket, generous: Stripe's deliveries never wait behind users' requests.
+    throttle: { rate: 50, burst: 100 },
   },
   {
     id: 'OpenApi',
@@ -251,6 +285,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'public',
     responses: { 200: { description: 'The document.' } },
     access: { store: [] },
+    throttle: { rate: 10, burst: 20 },
   },
   {
     id: 'GetHealth',
@@ -266,6 +301,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       503: { description: 'A check failed; `failed` names it and its entry in `checks` says why.', schema: HealthView },
     },
     access: { store: [], ops: ['health'] },
+    throttle: OPS_THROTTLE,
   },
   {
     id: 'GetMetrics',
@@ -282,6 +318,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       403: { description: 'Not an admin.' },
     },
     access: { store: ['jobs.get', 'jobs.listByStatus'] },
+    throttle: OPS_THROTTLE,
   },
   {
     id: 'GetQueueStatus',
@@ -293,6 +330,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The queue.', schema: QueueStatusView }, 403: { description: 'Not an admin.' } },
     access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['queueStats'], env: ['MAX_RUNNING_PIPELINES'] },
+    throttle: OPS_THROTTLE,
   },
   {
     id: 'GetAlerts',
@@ -304,6 +342,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The active alerts, critical first.', schema: AlertsView }, 403: { description: 'Not an admin.' } },
     access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['health', 'queueStats', 'alarms'], env: ALERT_ENV },
+    throttle: OPS_THROTTLE,
   },
 ];
 

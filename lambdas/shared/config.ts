@@ -107,7 +107,14 @@ export const ConfigSchema = z.object({
   [ENV.JOBS_QUEUE_URL]: text,
   [ENV.JOBS_DLQ_URL]: text,
   [ENV.STATE_MACHINE_ARN]: text,
-  [ENV.PROVIDER_SECRET_ARN]: text,
+  // Each key's own secret (lambdas/shared/secret-keys.ts), set only where the function reads that key.
+  [ENV.GROQ_API_KEY_SECRET_ARN]: text,
+  [ENV.REPLICATE_API_TOKEN_SECRET_ARN]: text,
+  [ENV.ELEVENLABS_API_KEY_SECRET_ARN]: text,
+  [ENV.STRIPE_SECRET_KEY_SECRET_ARN]: text,
+  [ENV.STRIPE_WEBHOOK_SECRET_SECRET_ARN]: text,
+  [ENV.CLERK_SECRET_KEY_SECRET_ARN]: text,
+  [ENV.ORIGIN_VERIFY_SECRET_ARN]: text,
   [ENV.ALARM_NAME_PREFIX]: text,
 
   // Providers and their settings.

@@ -52,6 +52,7 @@ import type {
 import type { VoiceCatalog } from '../core/voices.js';
 import { ConfigSchema, PROVIDERS, readConfig, required, type Config, type ProviderVariable } from './config.js';
 import { ENV, MissingConfiguration } from './env.js';
+import { SECRET_ARN_VARIABLES, SECRET_KEYS } from './secret-keys.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -153,7 +154,7 @@ export class Dependencies {
   readonly newJobId = (): string => randomUUID();
 
   // --- Provider keys and adapters.
-  /** Vendor keys: the environment first, else the JSON secret named by PROVIDER_SECRET_ARN (fetched once). */
+  /** Keys: the environment first, else each key's own secret named by `<KEY>_SECRET_ARN` (fetched once). */
   readonly providerKeys = memo(
     () =>
       new ProviderKeys({
@@ -165,8 +166,17 @@ export class Dependencies {
           [ENV.STRIPE_WEBHOOK_SECRET]: this.config[ENV.STRIPE_WEBHOOK_SECRET],
           [ENV.CLERK_SECRET_KEY]: this.config[ENV.CLERK_SECRET_KEY],
         },
-        ...(this.config[ENV.PROVIDER_SECRET_ARN] ? { secretArn: this.config[ENV.PROVIDER_SECRET_ARN] } : {}),
+        secretArns: Object.fromEntries(SECRET_KEYS.map((key) => [key, this.config[SECRET_ARN_VARIABLES[key]]])),
       }),
+  );
+
+  /**
+   * The value CloudFront sends the API in the origin-verify header (lambdas/api/origin-verify.ts),
+   * read once per container from ORIGIN_VERIFY_SECRET_ARN's secret. Undefined when the variable is
+   * not set: a handler run outside the stack (the stack sets it on every API function; test/cloud checks).
+   */
+  readonly originVerify = memo(async (): Promise<string | undefined> =>
+    this.config[ENV.ORIGIN_VERIFY_SECRET_ARN] ? this.providerKeys().get('ORIGIN_VERIFY', 'The origin check') : undefined,
   );
 
   private keyFor(variable: keyof typeof PROVIDER_KEYS): () => Promise<string> {
@@ -261,7 +271,7 @@ export class Dependencies {
   /**
    * Checks the provider configuration up front, so the CLI and the dev server fail at start with
    * every problem named (missing key or Remotion setting) instead of a job failing later.
-   * Resolves keys too, so a PROVIDER_SECRET_ARN secret is fetched and checked.
+   * Resolves keys too, so each key's secret (`<KEY>_SECRET_ARN`) is fetched and checked.
    * Returns the provider chosen for each service.
    */
   async checkProviders(): Promise<Record<ProviderVariable, string>> {
@@ -306,7 +316,7 @@ export class Dependencies {
       adminUserIds: c[ENV.ADMIN_USER_IDS],
       secretKey: async () => {
         if (c[ENV.CLERK_SECRET_KEY]) return c[ENV.CLERK_SECRET_KEY];
-        if (!c[ENV.PROVIDER_SECRET_ARN]) return undefined;
+        if (!c[ENV.CLERK_SECRET_KEY_SECRET_ARN]) return undefined;
         return this.providerKeys().get(ENV.CLERK_SECRET_KEY, 'Sign-in (Clerk)');
       },
     };

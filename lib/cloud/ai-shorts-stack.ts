@@ -13,22 +13,26 @@ import { Observability } from './observability.js';
 import { JobQueue } from './queue.js';
 import { Render } from './render.js';
 import { remotionSiteSource } from './remotion-site.js';
-import { API_SECRET_KEYS, ProviderSecrets } from './secrets.js';
+import { EdgeProtection } from './edge.js';
+import { KeySecrets } from './secrets.js';
 import { Web } from './web.js';
 
 export interface AiShortsStackProps extends StackProps {
   config: AppConfig;
   /** Override the Remotion site source (default: bundled from frontend/remotion at synth). */
   remotionSite?: ISource;
+  /** The WAF, when it lives in a stack of its own in us-east-1 (lib/cloud/app.ts); else this stack holds it. */
+  edge?: EdgeProtection;
 }
 
 /** ai-shorts in AWS: the stack only composes the constructs; each one owns its resources and grants. */
 export class AiShortsStack extends Stack {
   readonly data: Data;
   readonly assets: Assets;
-  readonly secrets: ProviderSecrets;
-  /** Stripe's and Clerk's keys (`ai-shorts/api`), read only by the routes that need them. */
-  readonly apiSecrets: ProviderSecrets;
+  /** One secret per key (vendors', Stripe's, Clerk's, the origin-verify value): each function reads only its own. */
+  readonly secrets: KeySecrets;
+  /** The WAF on the dashboard's distribution (in this stack, or the edge stack's). */
+  readonly edge: EdgeProtection;
   readonly render: Render;
   readonly pipeline: Pipeline;
   readonly web: Web;
@@ -52,13 +56,7 @@ export class AiShortsStack extends Stack {
       videosExpireAfterDays: config.videosExpireAfterDays,
       retainData,
     });
-    this.secrets = new ProviderSecrets(this, 'Secrets', { secretName: config.providerSecretName, retainData });
-    this.apiSecrets = new ProviderSecrets(this, 'ApiSecrets', {
-      secretName: config.api.secretName,
-      keys: API_SECRET_KEYS,
-      issuers: 'Stripe, Clerk',
-      retainData,
-    });
+    this.secrets = new KeySecrets(this, 'Secrets', { namePrefix: config.secretNamePrefix, retainData, originVerifyGeneration: config.originVerifyGeneration });
     this.render = new Render(this, 'Render', {
       site: props.remotionSite ?? remotionSiteSource(),
       output: { bucket: this.assets.bucket, prefix: VIDEO_PREFIX },
@@ -69,7 +67,7 @@ export class AiShortsStack extends Stack {
     this.pipeline = new Pipeline(this, 'Pipeline', {
       tables: this.data.tables,
       assets: this.assets.bucket,
-      providerSecret: this.secrets.secret,
+      secrets: this.secrets,
       render: this.render,
       providers: config.providers,
       logRetention,
@@ -98,13 +96,15 @@ export class AiShortsStack extends Stack {
       render: this.render,
       renderProvider: config.providers[ENV.RENDER],
       voiceProvider: config.providers[ENV.VOICE],
-      apiSecret: this.apiSecrets.secret,
+      secrets: this.secrets,
       config: config.api,
       dashboardUrl: this.web.url,
       logRetention,
       retainData,
     });
     this.web.routeApi(this.api.origin);
+    this.edge = props.edge ?? new EdgeProtection(this, 'Edge', { waf: config.waf, name: this.stackName, logRetention, retainData });
+    this.web.distribution.attachWebAclId(this.edge.webAcl.attrArn);
     const lambdas = (fns: Record<string, { function: IFunction }>) => Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.function]));
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.pipeline.stateMachine,
@@ -118,9 +118,9 @@ export class AiShortsStack extends Stack {
 
     new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DashboardUrl', { value: `https://${this.web.distribution.distributionDomainName}` });
+    // The API's own address refuses every request (no origin-verify header): call it through DashboardUrl/api.
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-    new CfnOutput(this, 'ProviderSecretName', { value: config.providerSecretName });
-    new CfnOutput(this, 'ApiSecretName', { value: config.api.secretName });
+    new CfnOutput(this, 'SecretNamePrefix', { value: config.secretNamePrefix });
     new CfnOutput(this, 'JobsQueueUrl', { value: this.jobQueue.queue.queueUrl });
     new CfnOutput(this, 'RemotionFunctionName', { value: this.render.functionName });
     new CfnOutput(this, 'RemotionServeUrl', { value: this.render.serveUrl });

@@ -1,5 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { OriginProtocolPolicy, type IOrigin } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -7,15 +7,17 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
+import { ORIGIN_VERIFY_HEADER } from '../../lambdas/api/origin-verify.js';
 import { ENV } from '../../lambdas/shared/env.js';
+import type { SecretKey } from '../../lambdas/shared/secret-keys.js';
 import type { ApiConfig } from './config.js';
 import { PipelineFunction, type RenderTarget } from './pipeline-function.js';
+import type { KeySecrets } from './secrets.js';
 import type { TableLogicalName } from './table-definitions.js';
 
 /** Routes only the local dev server serves (lib/local/dev-routes.ts); never deployed. */
@@ -25,8 +27,17 @@ export const LOCAL_ONLY_PREFIX = '/api/dev/';
 export const API_FUNCTION_MEMORY_MB = 512;
 export const API_FUNCTION_TIMEOUT_SECONDS = 25;
 
-/** Stage-wide throttling (requests per second, burst); the account default (10,000 rps) is far above what this app should take. */
+/**
+ * The stage's default throttle (requests per second, burst), for a route without its own; every
+ * route of the table has its own (`throttle` in lambdas/api/routes.ts). The account default
+ * (10,000 rps) is far above what this app should take.
+ */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** The stage's per-route settings (CloudFormation's RouteSettings, keyed by route key): each route's own throttle. */
+export function routeSettings(routes: readonly ApiRoute[]): Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> {
+  return Object.fromEntries(routes.map((route) => [routeKey(route), { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst }]));
+}
 
 /** The routes that are deployed: the route table without the local-only ones. */
 export function cloudRoutes(routes: readonly ApiRoute[] = API_ROUTES): ApiRoute[] {
@@ -54,8 +65,8 @@ export interface ApiProps {
   renderProvider: string;
   /** The voice provider (SHORTS_VOICE): the routes that check a voice read it. */
   voiceProvider: string;
-  /** The Stripe and Clerk keys (`API_SECRET_KEYS`). */
-  apiSecret: ISecret;
+  /** The keys' secrets: each route reads the ones it uses, and ORIGIN_VERIFY. */
+  secrets: KeySecrets;
   config: ApiConfig;
   /** The dashboard's origin (`https://…`): the default for CLERK_AUTHORIZED_PARTIES and APP_URL. */
   dashboardUrl: string;
@@ -119,9 +130,17 @@ export class Api extends Construct {
       ]);
     }
 
+    // Each route's own throttle. The stage must wait for its routes: CloudFormation refuses
+    // RouteSettings naming a route key that does not exist yet.
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings(cloudRoutes());
+    for (const route of Object.values(this.routes)) this.stage.node.addDependency(route);
+
+    // CloudFront adds the origin-verify value (a dynamic reference CloudFormation resolves at
+    // deploy, never in the template); the functions refuse requests without it (lambdas/api/origin-verify.ts).
     const { region, urlSuffix } = Stack.of(this);
     this.origin = new HttpOrigin(`${this.httpApi.apiId}.execute-api.${region}.${urlSuffix}`, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.secrets.of('ORIGIN_VERIFY').secretValue.unsafeUnwrap() },
     });
   }
 
@@ -149,9 +168,11 @@ export class Api extends Construct {
       fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }
     if (access.queue) fn.bindQueueSend(props.queue);
-    // Stripe keys, or Clerk's secret key when there is no PEM key to verify tokens with.
-    const needsClerkSecret = route.auth === 'user' && !config.clerkJwtKey;
-    if ((access.secrets?.length ?? 0) > 0 || needsClerkSecret) fn.bindProviderSecret(props.apiSecret);
+    // The keys the route reads, Clerk's secret key when there is no PEM key to verify tokens
+    // with, and the origin-verify value every route checks.
+    const keys = new Set<SecretKey>([...(access.secrets ?? []), 'ORIGIN_VERIFY']);
+    if (route.auth === 'user' && !config.clerkJwtKey) keys.add('CLERK_SECRET_KEY');
+    for (const key of keys) fn.bindSecret(key, props.secrets.of(key));
 
     if (route.auth === 'user') {
       if (config.clerkJwtKey) fn.addEnvironment(ENV.CLERK_JWT_KEY, config.clerkJwtKey);

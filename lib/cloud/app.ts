@@ -1,12 +1,18 @@
-/** Builds the CDK app: the one stack, with cdk-nag's AWS Solutions checks over everything. */
+/**
+ * Builds the CDK app: the stack, and — when it is not in us-east-1 — the edge stack holding
+ * CloudFront's web ACL there (lib/cloud/edge.ts), with cdk-nag's AWS Solutions checks over everything.
+ */
 import { App, Aspects, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AiShortsStack, type AiShortsStackProps } from './ai-shorts-stack.js';
+import { EDGE_REGION, EdgeStack } from './edge.js';
 import { readConfig } from './config.js';
 
 export interface AiShortsApp {
   app: App;
   stack: AiShortsStack;
+  /** The web ACL's own stack in us-east-1; undefined when the stack is there itself and holds it. */
+  edge?: EdgeStack;
 }
 
 /**
@@ -19,12 +25,24 @@ export function createApp(props: AppProps = {}, stackProps: Partial<AiShortsStac
   const config = readConfig(app.node);
   const account = (app.node.tryGetContext('account') as string | undefined) ?? process.env.CDK_DEFAULT_ACCOUNT;
   const region = (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
+  const env = { region, ...(account ? { account } : {}) };
+  const edge =
+    region === EDGE_REGION
+      ? undefined
+      : new EdgeStack(app, `${config.stackName}Edge`, {
+          description: "ai-shorts: the WAF web ACL of the dashboard's CloudFront distribution (us-east-1 only)",
+          env: { ...env, region: EDGE_REGION },
+          waf: config.waf,
+          logRetention: config.logRetention,
+          retainData: config.retainData,
+        });
   const stack = new AiShortsStack(app, config.stackName, {
     description: 'ai-shorts: prompt to narrated, captioned short video',
-    env: { region, ...(account ? { account } : {}) },
+    env,
     config,
+    ...(edge ? { edge: edge.protection, crossRegionReferences: true } : {}),
     ...stackProps,
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: false }));
-  return { app, stack };
+  return { app, stack, ...(edge ? { edge } : {}) };
 }

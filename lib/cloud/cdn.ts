@@ -15,12 +15,6 @@ export function suppressDefaultCertificateFindings(distribution: Distribution): 
         'a custom domain with an ACM certificate (TLSv1.2_2021) is a deployment choice this app does not make for the operator.',
     },
     { id: 'AwsSolutions-CFR1', reason: 'The app serves every country; there is no geographic restriction to make.' },
-    {
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'No WAF web ACL: the origins are private S3 buckets read through origin access control (and, once routed, an API that ' +
-        'authenticates every request); a web ACL costs ~$5/month plus per-request fees.',
-    },
   ]);
 }
 

@@ -28,8 +28,12 @@ export interface AppConfig {
   stackName: string;
   /** Provider per service; context keys are the env var names (`-c SHORTS_LLM=offline`). */
   providers: Record<ProviderVariable, string>;
-  /** Secrets Manager name of the vendor keys. */
-  providerSecretName: string;
+  /** Prefix of the Secrets Manager names of the keys, one secret per key (`ai-shorts/groq-api-key` …). */
+  secretNamePrefix: string;
+  /** Bumped to replace the origin-verify secret (lib/cloud/secrets.ts). */
+  originVerifyGeneration: number;
+  /** The WAF's rate-based rules on CloudFront (lib/cloud/edge.ts), per client IP per 5 minutes. */
+  waf: WafConfig;
   /** Days until intermediate assets (`assets/`: images, voice) expire. */
   assetsExpireAfterDays: number;
   /** Days until finished videos (`videos/`) expire; undefined keeps them. */
@@ -41,10 +45,15 @@ export interface AppConfig {
   api: ApiConfig;
 }
 
+export interface WafConfig {
+  /** Requests per client IP per 5 minutes, any path but the Stripe webhook. */
+  rateLimit: number;
+  /** Orders (POST under /api/videos: new videos and retries) per client IP per 5 minutes. */
+  orderRateLimit: number;
+}
+
 export interface ApiConfig {
-  /** Secrets Manager name of the Stripe and Clerk keys (`API_SECRET_KEYS`). */
-  secretName: string;
-  /** Clerk's PEM public key (networkless verification); undefined: user routes read CLERK_SECRET_KEY from the API secret. */
+  /** Clerk's PEM public key (networkless verification); undefined: user routes read CLERK_SECRET_KEY from its secret. */
   clerkJwtKey: string | undefined;
   /** Origins allowed in a token's `azp`; undefined: the dashboard's CloudFront URL. */
   clerkAuthorizedParties: string | undefined;
@@ -131,13 +140,15 @@ export function readConfig(node: Node): AppConfig {
   return {
     stackName: string(node, 'stackName', 'AiShorts'),
     providers,
-    providerSecretName: string(node, 'providerSecretName', 'ai-shorts/providers'),
+    secretNamePrefix: string(node, 'secretNamePrefix', 'ai-shorts/'),
+    originVerifyGeneration: integer(node, 'originVerifyGeneration', 1, 1),
+    // AWS WAF accepts 10 at least; the webhook is left out (Stripe delivers from few addresses).
+    waf: { rateLimit: integer(node, 'wafRateLimit', 2000, 10), orderRateLimit: integer(node, 'wafOrderRateLimit', 100, 10) },
     assetsExpireAfterDays: integer(node, 'assetsExpireAfterDays', 30, 1),
     videosExpireAfterDays: videosDays === 0 ? undefined : videosDays,
     logRetention: retention(node),
     retainData: boolean(node, 'retainData', true),
     api: {
-      secretName: string(node, 'apiSecretName', 'ai-shorts/api'),
       clerkJwtKey: string(node, ENV.CLERK_JWT_KEY, '') || undefined,
       clerkAuthorizedParties: string(node, ENV.CLERK_AUTHORIZED_PARTIES, '') || undefined,
       clerkPublishableKey: string(node, 'CLERK_PUBLISHABLE_KEY', '') || undefined,

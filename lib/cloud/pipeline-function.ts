@@ -11,6 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/env.js';
+import { SECRET_ARN_VARIABLES, type SecretKey } from '../../lambdas/shared/secret-keys.js';
 import type { StepFunctionSpec } from '../../lambdas/steps/registry.js';
 import { nagArn } from './nag.js';
 import { REPO_ROOT } from './paths.js';
@@ -195,12 +196,11 @@ export class PipelineFunction extends Construct {
   }
 
   /**
-   * A keys secret's ARN in the env (`PROVIDER_SECRET_ARN`: the handlers read any JSON key secret
-   * through it — the vendor keys for steps, the API keys for billing routes), and read access to
-   * that one secret.
+   * One key's secret: its ARN in the env (`<KEY>_SECRET_ARN`, lambdas/shared/secret-keys.ts) and
+   * GetSecretValue on that secret alone.
    */
-  bindProviderSecret(secret: ISecret): this {
-    this.addEnvironment(ENV.PROVIDER_SECRET_ARN, secret.secretArn);
+  bindSecret(key: SecretKey, secret: ISecret): this {
+    this.addEnvironment(SECRET_ARN_VARIABLES[key], secret.secretArn);
     // GetSecretValue only (grantRead adds DescribeSecret, which nothing here calls).
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this;

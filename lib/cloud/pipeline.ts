@@ -2,7 +2,6 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { NagSuppressions } from 'cdk-nag';
@@ -11,13 +10,15 @@ import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { PIPELINE_ASL } from '../local/state-machine-runner.js';
 import type { ProviderVariable } from './config.js';
 import { PipelineFunction, type RenderTarget } from './pipeline-function.js';
+import type { KeySecrets } from './secrets.js';
 import { stepAccess } from './step-access.js';
 import type { TableLogicalName } from './table-definitions.js';
 
 export interface PipelineProps {
   tables: Record<TableLogicalName, Table>;
   assets: IBucket;
-  providerSecret: ISecret;
+  /** The keys' secrets; each step is given the ones its access names. */
+  secrets: KeySecrets;
   render: RenderTarget;
   providers: Record<ProviderVariable, string>;
   logRetention: RetentionDays;
@@ -82,7 +83,7 @@ export class Pipeline extends Construct {
     fn.bindStore(access.store, props.tables);
     if (access.assets) fn.bindAssets(props.assets, access.assets);
     if (access.provider) fn.addEnvironment(access.provider, props.providers[access.provider]);
-    if (access.vendorKeys) fn.bindProviderSecret(props.providerSecret);
+    for (const key of access.secrets ?? []) fn.bindSecret(key, props.secrets.of(key));
     if (access.render) fn.bindRenderer(props.render, access.render);
     return fn;
   }

@@ -4,6 +4,7 @@
  * the core logic it calls before widening an entry.
  */
 import { ENV } from '../../lambdas/shared/env.js';
+import type { SecretKey } from '../../lambdas/shared/secret-keys.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { ASSET_PREFIX, VIDEO_PREFIX } from './assets.js';
 import type { ProviderVariable } from './config.js';
@@ -16,8 +17,8 @@ export interface StepAccess {
   assets?: { read: readonly string[]; write: readonly string[] };
   /** The provider variable the step's adapter is chosen by. */
   provider?: ProviderVariable;
-  /** Calls a vendor, so it reads the provider secret. */
-  vendorKeys?: boolean;
+  /** The keys it reads, each from its own secret (the vendor's API key). */
+  secrets?: readonly SecretKey[];
   /** Drives Remotion Lambda: `start` may upload large input props, `check` only reads progress. */
   render?: 'start' | 'check';
 }
@@ -27,11 +28,11 @@ const JOBS = ['jobs.get', 'jobs.update'] as const satisfies readonly StoreOperat
 
 export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // The LLM writes a draft; nothing is stored but the job's progress.
-  GenerateScript: { store: JOBS, provider: ENV.LLM, vendorKeys: true },
+  GenerateScript: { store: JOBS, provider: ENV.LLM, secrets: [ENV.GROQ_API_KEY] },
   ParseScript: { store: JOBS },
   // Content-addressed: look for the asset first (read), store it if missing (write).
-  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, vendorKeys: true },
-  GenerateVoice: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, vendorKeys: true },
+  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, secrets: [ENV.REPLICATE_API_TOKEN] },
+  GenerateVoice: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, secrets: [ENV.ELEVENLABS_API_KEY] },
   BuildCaptions: { store: JOBS },
   ComputeDuration: { store: JOBS },
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps

@@ -16,6 +16,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
 import type { FunctionContract } from './contract/types.js';
 import { FunctionError, InvokeError, type FunctionHost } from './function-host.js';
+import { TOO_MANY_REQUESTS, type GatewayThrottle } from './gateway-throttle.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the dashboard's build lands (`vite build`). */
@@ -323,6 +324,13 @@ export interface ApiServerOptions {
   /** Told about every request when it is answered. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   onError?: (error: unknown) => void;
+  /** API Gateway's per-route throttle (gateway-throttle.ts): an empty bucket answers 429. None: no throttling. */
+  throttle?: GatewayThrottle;
+  /**
+   * What the local CloudFront adds to every /api request it forwards (`runtime.originHeaders`),
+   * replacing a client's own copies as CloudFront does. None: the server is the API's own address.
+   */
+  originHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface ApiServer {
@@ -358,9 +366,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             const allow = [...new Set(candidates.map((c) => c.route.method))].join(', ');
             return sendJson(res, 405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed here; use ${allow}.` } }, { allow });
           }
+          if (options.throttle && !options.throttle.take(routeKey(found.route))) return send(res, TOO_MANY_REQUESTS);
           const pathParameters = Object.fromEntries(found.route.params.map((name, i) => [name, found.match![i + 1]!]));
           const body = await readBody(req);
           const event = toApiGatewayEvent(req, body, { route: found.route, pathParameters });
+          Object.assign(event.headers, options.originHeaders);
           return send(res, await found.route.handler(event));
         }
         if (req.method === 'GET' || req.method === 'HEAD') {

@@ -3,7 +3,8 @@
  * (every function of the template with its own environment and identity, IAM checked on every
  * call, the pipeline's state machine), the jobs queue with its DLQ, a poller doing what Lambda's
  * SQS event source does for the dispatcher, the sweeper on a timer as EventBridge runs it, and
- * the HTTP API built from the template's routes as API Gateway serves them — all on 127.0.0.1.
+ * the HTTP API built from the template's routes as CloudFront and API Gateway serve them (the
+ * origin's headers added, each route's throttle) — all on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,11 +18,13 @@ import type { ApiResult } from '../../lambdas/api/http.js';
 import type { SweepReport } from '../../lambdas/core/jobs/sweep.js';
 import type { JobQueue, PipelineStarter } from '../../lambdas/core/ports.js';
 import { readConfig } from '../../lambdas/shared/config.js';
+import { routeKey } from '../../lambdas/api/routes.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import { contractRoutes, startApiServer, type ApiServer, type LocalRoute } from './api-server.js';
 import { devSigner } from './dev-auth.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
-import { startLocalRuntime, type LocalRuntime } from './runtime.js';
+import { GatewayThrottle } from './gateway-throttle.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import type { RunnerOptions } from './state-machine-runner.js';
 
 export const DEFAULT_DEV_PORT = 3000;
@@ -52,6 +55,8 @@ export interface DevServerOptions {
   /** Told about each answered request. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   onError?: (what: string, error: unknown) => void;
+  /** Changes the synthesized template before the runtime reads it (tests: a route's throttle lowered or raised). */
+  alterTemplate?: LocalRuntimeOptions['alterTemplate'];
 }
 
 export interface DevServer {
@@ -102,6 +107,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...(options.inMemory ? { inMemory: true } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.quiet ? { quiet: true } : {}),
+    ...(options.alterTemplate ? { alterTemplate: options.alterTemplate } : {}),
     choices: {
       [ENV.CLERK_JWT_KEY]: signer.publicKeyPem,
       [ENV.MAX_RUNNING_PIPELINES]: maxRunning,
@@ -152,13 +158,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       authorizedParties: () => parties,
       deliverWebhook: async (event) => {
         if (!webhook) throw new Error('The stack declares no Stripe webhook route.');
-        return (await webhook.handler(event)) as ApiResult;
+        // Stripe calls the dashboard's URL: the event comes through CloudFront, with its origin headers.
+        return (await webhook.handler({ ...event, headers: { ...event.headers, ...runtime.originHeaders } })) as ApiResult;
       },
       // Read as the function reads it (the same parser and default).
       creditPriceCents: () => readConfig(host.get('StripeWebhook').environment)[ENV.CREDIT_PRICE_CENTS],
     });
+    // The server plays CloudFront (its origin headers on /api requests) and API Gateway (each route's throttle).
+    const throttle = new GatewayThrottle(
+      contract.api.throttle,
+      deployed.map((route) => routeKey(route)),
+    );
     const api: ApiServer = await startApiServer({
       routes: gated([...deployed, ...local]),
+      throttle,
+      originHeaders: runtime.originHeaders,
       port: options.port ?? DEFAULT_DEV_PORT,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),

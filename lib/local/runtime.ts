@@ -6,6 +6,7 @@
  * the template runs in this process under its own environment and identity (function-host.ts),
  * and the pipeline's state machine runs the deployed definition (state-machine-runner.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,12 +85,6 @@ const PROVIDER_SETTINGS: Record<string, { when: (choice: string) => boolean; nam
   [ENV.RENDER]: { when: (choice) => choice === 'offline', names: [ENV.CHROMIUM_PATH, ENV.FFMPEG_PATH, ENV.RENDER_METHOD, ENV.DATA_DIR, 'HOME'] },
 };
 
-/** Vendor keys the local secrets hold, from the settings (as an operator puts them with put-secret-value). */
-const SECRET_VALUES = {
-  providers: [ENV.GROQ_API_KEY, ENV.REPLICATE_API_TOKEN, ENV.ELEVENLABS_API_KEY],
-  api: [ENV.STRIPE_SECRET_KEY, ENV.STRIPE_WEBHOOK_SECRET, ENV.CLERK_SECRET_KEY],
-} as const;
-
 export interface LocalRuntimeOptions {
   /** Data folder (DynamoDB files, S3 objects, render cache). Default `SHORTS_DATA_DIR` or `.shorts-data`. */
   dataDir?: string;
@@ -106,7 +101,7 @@ export interface LocalRuntimeOptions {
   settings?: Record<string, string | undefined>;
   /** Choices made by the caller (the dev server's sign-in key, its origin, how many pipelines), over the settings. */
   choices?: Partial<Record<(typeof DEPLOYMENT_CHOICES)[number], string>>;
-  /** Secret values to put in the stack's secrets besides the settings' (the dev server's webhook secret). */
+  /** Values for the keys' secrets, by key, over the settings' (the dev server's webhook secret). */
   secretValues?: Record<string, string>;
   /** Run the jobs queue (SQS) too: the dev server's. */
   queue?: boolean;
@@ -142,6 +137,11 @@ export interface LocalRuntime {
   accessLog: AccessLog;
   /** Each function's log (`logs/<function>.log` under the data directory). */
   logs: FunctionLogs;
+  /**
+   * The headers CloudFront adds to every /api request it forwards (the contract's origin headers,
+   * with this run's secret values): the local server adds them as the local CloudFront.
+   */
+  originHeaders: Readonly<Record<string, string>>;
   /** The operator's view (admin credentials): tests and the CLI read jobs and files with these. */
   jobs: JobStore & JobIndex;
   blobs: BlobStore;
@@ -252,20 +252,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       })),
     );
 
-    const secretValue = (key: 'providers' | 'api') => {
-      const values = JSON.parse(stack.secrets[key].initialValue) as Record<string, string>;
-      for (const name of SECRET_VALUES[key]) {
-        const value = options.secretValues?.[name] ?? settings[name];
-        if (value) values[name] = value;
-      }
-      return JSON.stringify(values);
-    };
+    // Each key's secret holds the operator's value for it (what put-secret-value does after a
+    // deploy), else the template's placeholder; a generated one gets a fresh value, as at creation.
+    const secretValues = new Map<string, string>();
+    for (const [key, secret] of Object.entries(stack.secrets)) {
+      const value = secret.generated ? randomBytes(32).toString('base64url') : (options.secretValues?.[key] ?? settings[key] ?? secret.initialValue ?? '');
+      secretValues.set(secret.arn, value);
+    }
     const secrets = await startSecretsManagerService({
-      secrets: (['providers', 'api'] as const).map((key) => ({ name: stack.secrets[key].name, arn: stack.secrets[key].arn, secretString: secretValue(key) })),
+      secrets: Object.values(stack.secrets).map((secret) => ({ name: secret.name, arn: secret.arn, secretString: secretValues.get(secret.arn)! })),
       principals,
       authorizer,
       context,
     });
+    // What the local CloudFront adds to /api requests: the origin's custom headers, secrets' values resolved.
+    const originHeaders = Object.fromEntries(stack.api.originHeaders.map((h) => [h.name, 'secretArn' in h ? secretValues.get(h.secretArn)! : h.value]));
     stops.push(() => secrets.stop());
     const cloudWatch = await startCloudWatchService({
       alarms: stack.alarms.map((alarm) => ({ ...alarm, state: 'OK' as const })),
@@ -350,6 +351,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       authorizer,
       accessLog,
       logs,
+      originHeaders,
       jobs,
       blobs,
       credits,

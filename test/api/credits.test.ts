@@ -7,6 +7,7 @@ import './quiet-logs.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, checkoutCompletedEvent, ledgerSum, postStripeEvent } from './api-client.js';
 import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from './stripe-stub.js';
 
@@ -27,7 +28,9 @@ beforeAll(async () => {
     STRIPE_API_BASE: stripe.url,
     MAX_ACTIVE_JOBS_PER_USER: '100',
   };
-  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3, settings });
+  // The races below send 100 orders at once: above POST /api/videos' own throttle (test/local/edge.test.ts proves it).
+  const alterTemplate = withRouteThrottle('POST /api/videos', { rate: 1000, burst: 1000 });
+  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, startingCredits: 3, settings, alterTemplate });
 });
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../lambdas/api/routes.js';
 import { previewKey, type PreviewPlan } from '../../lambdas/core/video-props.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, ledgerSum } from './api-client.js';
 
 const SHORT = { prompt: 'How bees dance', seconds: 10, aspect: '1:1' };
@@ -28,7 +29,9 @@ beforeAll(async () => {
   staticDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-dist-'));
   // Payments are not configured: no Stripe key in the settings.
   const { STRIPE_SECRET_KEY: _none, ...settings } = process.env;
-  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, settings, staticDir: path.join(staticDir, 'dist') });
+  // The validation cases send orders back to back: above POST /api/videos' own throttle (test/local/edge.test.ts proves it).
+  const alterTemplate = withRouteThrottle('POST /api/videos', { rate: 1000, burst: 1000 });
+  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, settings, staticDir: path.join(staticDir, 'dist'), alterTemplate });
 });
 
 afterAll(async () => {
@@ -293,6 +296,8 @@ describe('the rest of the API', () => {
     const doc = answer.body;
     expect(doc.openapi).toBe('3.1.0');
     for (const route of API_ROUTES) expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    // Each route documents its own API Gateway throttle.
+    for (const route of API_ROUTES) expect(doc.paths[route.path][route.method.toLowerCase()]['x-throttle'], route.id).toEqual(route.throttle);
     expect(doc.components.schemas.CreateVideoRequest.properties.prompt).toMatchObject({ type: 'string', minLength: 3 });
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(10);

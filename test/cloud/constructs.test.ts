@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../lambdas/shared/config.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { CLOUD_PROVIDERS, InvalidContext, PROVIDER_VARIABLES, readConfig } from '../../lib/cloud/config.js';
+import { keySecretName } from '../../lib/cloud/secrets.js';
 import { stepAccess, unusedStepAccess } from '../../lib/cloud/step-access.js';
 import { PLACEHOLDER_PAGE, spaRuntimeConfig, spaSource, Web } from '../../lib/cloud/web.js';
 
@@ -24,7 +25,20 @@ describe('configuration from CDK context', () => {
   it('defaults to the cloud vendors and keeps data and videos', () => {
     const config = configWith({});
     expect(config.providers).toEqual({ SHORTS_LLM: 'groq', SHORTS_IMAGES: 'replicate', SHORTS_VOICE: 'elevenlabs', SHORTS_RENDER: 'lambda' });
-    expect(config).toMatchObject({ providerSecretName: 'ai-shorts/providers', assetsExpireAfterDays: 30, videosExpireAfterDays: undefined, retainData: true });
+    expect(config).toMatchObject({ secretNamePrefix: 'ai-shorts/', assetsExpireAfterDays: 30, videosExpireAfterDays: undefined, retainData: true });
+    expect(config).toMatchObject({ originVerifyGeneration: 1, waf: { rateLimit: 2000, orderRateLimit: 100 } });
+  });
+
+  it('names each key its own secret, and a new origin-verify secret for each generation', () => {
+    expect(keySecretName('ai-shorts/', 'STRIPE_WEBHOOK_SECRET')).toBe('ai-shorts/stripe-webhook-secret');
+    expect(keySecretName('ai-shorts/', 'STRIPE_WEBHOOK_SECRET', 3)).toBe('ai-shorts/stripe-webhook-secret');
+    expect(keySecretName('ai-shorts/', 'ORIGIN_VERIFY')).toBe('ai-shorts/origin-verify');
+    expect(keySecretName('ai-shorts/', 'ORIGIN_VERIFY', 2)).toBe('ai-shorts/origin-verify-2');
+  });
+
+  it('refuses a WAF rate limit AWS WAF would refuse (under 10 per 5 minutes)', () => {
+    expect(configWith({ wafRateLimit: '500', wafOrderRateLimit: 20 }).waf).toEqual({ rateLimit: 500, orderRateLimit: 20 });
+    expect(() => configWith({ wafOrderRateLimit: '5' })).toThrow(/wafOrderRateLimit must be an integer >= 10/);
   });
 
   it('reads -c values (strings) as numbers and booleans', () => {

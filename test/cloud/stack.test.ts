@@ -15,7 +15,8 @@ import { API_ROUTES, routeKey } from '../../lambdas/api/routes.js';
 import { stepAccess } from '../../lib/cloud/step-access.js';
 import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { ENV } from '../../lambdas/shared/env.js';
-import { API_FUNCTION_MEMORY_MB, API_FUNCTION_TIMEOUT_SECONDS, cloudRoutes, LOCAL_ONLY_PREFIX } from '../../lib/cloud/api.js';
+import { SECRET_ARN_VARIABLES, SECRET_KEYS, type SecretKey } from '../../lambdas/shared/secret-keys.js';
+import { API_FUNCTION_MEMORY_MB, API_FUNCTION_TIMEOUT_SECONDS, API_THROTTLE, cloudRoutes, LOCAL_ONLY_PREFIX } from '../../lib/cloud/api.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { PIPELINE_ASL, substitute } from '../../lib/local/state-machine-runner.js';
 import { REPO_ROOT } from '../../lib/cloud/paths.js';
@@ -117,7 +118,7 @@ describe('the step functions', () => {
   it('get the environment their handlers read', () => {
     const table = `<${logicalId(synth.stack.data.tables.JobsTable)}>`;
     const assets = `<${logicalId(synth.stack.assets.bucket)}>`;
-    const secret = `<${logicalId(synth.stack.secrets.secret)}>`;
+    const secret = (key: SecretKey) => ({ [SECRET_ARN_VARIABLES[key]]: `<${logicalId(synth.stack.secrets.of(key))}>` });
     const base = { NODE_OPTIONS: '--enable-source-maps', [ENV.JOBS_TABLE]: table };
     const remotion = {
       [ENV.REMOTION_FUNCTION_NAME]: synth.stack.render.functionName,
@@ -126,10 +127,10 @@ describe('the step functions', () => {
       [ENV.REMOTION_BUCKET]: `<${logicalId(synth.stack.render.bucket)}>`,
     };
     const expected: Record<string, Record<string, string>> = {
-      GenerateScript: { ...base, [ENV.LLM]: 'groq', [ENV.PROVIDER_SECRET_ARN]: secret },
+      GenerateScript: { ...base, [ENV.LLM]: 'groq', ...secret('GROQ_API_KEY') },
       ParseScript: base,
-      GenerateImage: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.IMAGES]: 'replicate', [ENV.PROVIDER_SECRET_ARN]: secret },
-      GenerateVoice: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.VOICE]: 'elevenlabs', [ENV.PROVIDER_SECRET_ARN]: secret },
+      GenerateImage: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.IMAGES]: 'replicate', ...secret('REPLICATE_API_TOKEN') },
+      GenerateVoice: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.VOICE]: 'elevenlabs', ...secret('ELEVENLABS_API_KEY') },
       BuildCaptions: base,
       ComputeDuration: base,
       StartRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
@@ -200,11 +201,11 @@ describe('IAM', () => {
       [logicalId(synth.stack.data.tables.IdempotencyTable), 'idempotency'],
       [logicalId(synth.stack.assets.bucket), 'assets'],
       [logicalId(synth.stack.render.bucket), 'render'],
-      [logicalId(synth.stack.secrets.secret), 'secret'],
+      ...SECRET_KEYS.map((key): [string, string] => [logicalId(synth.stack.secrets.of(key)), `secret:${key}`]),
     ]);
     const renderFunction = `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${synth.stack.render.functionName}`;
     const base = ['logs:CreateLogStream own-logs', 'logs:PutLogEvents own-logs', 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *'];
-    const secret = ['secretsmanager:GetSecretValue secret'];
+    const secret = (key: SecretKey) => [`secretsmanager:GetSecretValue secret:${key}`];
     const invoke = 'lambda:InvokeFunction render-function';
     const assets = (read: string[], write: string[]) => [
       ...(read.length ? ['s3:ListBucket assets'] : []),
@@ -212,10 +213,10 @@ describe('IAM', () => {
       ...write.map((prefix) => `s3:PutObject assets/${prefix}*`),
     ];
     const expected: Record<string, string[]> = {
-      GenerateScript: [...secret],
+      GenerateScript: [...secret('GROQ_API_KEY')],
       ParseScript: [],
-      GenerateImage: [...secret, ...assets(['assets/'], ['assets/'])],
-      GenerateVoice: [...secret, ...assets(['assets/'], ['assets/'])],
+      GenerateImage: [...secret('REPLICATE_API_TOKEN'), ...assets(['assets/'], ['assets/'])],
+      GenerateVoice: [...secret('ELEVENLABS_API_KEY'), ...assets(['assets/'], ['assets/'])],
       BuildCaptions: [],
       ComputeDuration: [],
       // The preview plan is kept beside the video: videos/{jobId}/preview.json.
@@ -355,8 +356,7 @@ function grantNames(): Map<string, string> {
     [logicalId(stack.data.tables.LedgerTable), 'ledger'],
     [logicalId(stack.data.tables.IdempotencyTable), 'idempotency'],
     [logicalId(stack.assets.bucket), 'assets'],
-    [logicalId(stack.apiSecrets.secret), 'api-secret'],
-    [logicalId(stack.secrets.secret), 'provider-secret'],
+    ...SECRET_KEYS.map((key): [string, string] => [logicalId(stack.secrets.of(key)), `secret:${key}`]),
     [logicalId(stack.jobQueue.queue), 'queue'],
     [logicalId(stack.jobQueue.deadLetterQueue), 'dlq'],
     [logicalId(stack.pipeline.stateMachine), 'machine'],
@@ -373,7 +373,9 @@ function grantsOf(fn: { role: { node: unknown }; logGroup: unknown } & { role: P
 }
 
 const LAMBDA_BASE = ['logs:CreateLogStream own-logs', 'logs:PutLogEvents own-logs', 'xray:PutTelemetryRecords *', 'xray:PutTraceSegments *'];
-const API_SECRET = ['secretsmanager:GetSecretValue api-secret'];
+const readsSecret = (...keys: SecretKey[]) => keys.map((key) => `secretsmanager:GetSecretValue secret:${key}`);
+/** Every route checks the origin-verify value CloudFront sends. */
+const ORIGIN = readsSecret('ORIGIN_VERIFY');
 
 describe('the HTTP API', () => {
   const deployed = cloudRoutes();
@@ -400,11 +402,28 @@ describe('the HTTP API', () => {
     expect(cloudRoutes([...API_ROUTES, dev]).map((r) => r.id)).not.toContain('DevSession');
   });
 
-  it('logs access on its $default stage and throttles it', () => {
-    const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').map(([, r]) => r.Properties!);
+  it('logs access on its $default stage and throttles each route with its own bucket, the webhook apart', () => {
+    const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
-    expect(stages[0]).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
-    expect(render((stages[0]!.AccessLogSettings as { DestinationArn: Json }).DestinationArn)).toBe(`<${logicalId(synth.stack.api.accessLogs)}.Arn>`);
+    const [stageId, stage] = stages[0]!;
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit },
+    });
+    expect(render((stage.Properties!.AccessLogSettings as { DestinationArn: Json }).DestinationArn)).toBe(`<${logicalId(synth.stack.api.accessLogs)}.Arn>`);
+    // Every deployed route has its own throttle, as the route table declares it.
+    const settings = stage.Properties!.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(settings).sort()).toEqual(deployed.map(routeKey).sort());
+    for (const route of deployed) {
+      expect(settings[routeKey(route)], route.id).toEqual({ ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst });
+    }
+    // Ordering is tight; Stripe's deliveries have room of their own.
+    expect(settings['POST /api/videos']!.ThrottlingRateLimit).toBeLessThanOrEqual(10);
+    expect(settings['POST /api/billing/webhook']!.ThrottlingRateLimit).toBeGreaterThanOrEqual(settings['POST /api/videos']!.ThrottlingRateLimit * 5);
+    // CloudFormation refuses RouteSettings naming a route that does not exist yet.
+    const dependsOn = asList((template.Resources[stageId] as { DependsOn?: string | string[] }).DependsOn);
+    for (const route of deployed) expect(dependsOn, route.id).toContain(logicalId(synth.stack.api.routes[route.id]!));
   });
 
   it('runs each route on Node 24 arm64 with X-Ray and JSON logs', () => {
@@ -421,8 +440,8 @@ describe('the HTTP API', () => {
   });
 
   it('gives each route exactly what its store operations, files, queue and operator reads call for', () => {
-    // Without CLERK_JWT_KEY in the context, user routes verify tokens with CLERK_SECRET_KEY from the API secret.
-    const user = API_SECRET;
+    // Without CLERK_JWT_KEY in the context, user routes verify tokens with CLERK_SECRET_KEY from its secret.
+    const user = [...ORIGIN, ...readsSecret('CLERK_SECRET_KEY')];
     const health = ['dynamodb:DescribeTable jobs', 's3:ListBucket assets', 'sqs:GetQueueAttributes queue', 'states:DescribeStateMachine machine', 'lambda:GetFunction render-function'];
     const expected: Record<string, string[]> = {
       CreateVideo: [...user, 'sqs:SendMessage queue'],
@@ -434,9 +453,9 @@ describe('the HTTP API', () => {
       ListVoices: [...user],
       GetCredits: [...user],
       GetMe: [...user],
-      CreateCheckout: [...user],
-      StripeWebhook: [...API_SECRET],
-      OpenApi: [],
+      CreateCheckout: [...user, ...readsSecret('STRIPE_SECRET_KEY')],
+      StripeWebhook: [...ORIGIN, ...readsSecret('STRIPE_WEBHOOK_SECRET')],
+      OpenApi: [...ORIGIN],
       GetHealth: [...user, ...health],
       GetMetrics: [...user],
       GetQueueStatus: [...user, 'sqs:GetQueueAttributes queue', 'sqs:GetQueueAttributes dlq'],
@@ -454,12 +473,14 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('gives the API secret only to the routes that read it, and the vendor keys to none', () => {
-    const secret = `<${logicalId(synth.stack.apiSecrets.secret)}>`;
+  it("names, in each route's env, the secrets of exactly the keys it reads", () => {
     for (const route of deployed) {
       const variables = (resource(logicalId(synth.stack.api.functions[route.id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
-      const readsSecret = route.auth === 'user' || (route.access.secrets?.length ?? 0) > 0;
-      expect(variables[ENV.PROVIDER_SECRET_ARN] === undefined ? undefined : render(variables[ENV.PROVIDER_SECRET_ARN]!), route.id).toBe(readsSecret ? secret : undefined);
+      const keys = new Set<SecretKey>(['ORIGIN_VERIFY', ...(route.access.secrets ?? []), ...(route.auth === 'user' ? (['CLERK_SECRET_KEY'] as const) : [])]);
+      for (const key of SECRET_KEYS) {
+        const variable = variables[SECRET_ARN_VARIABLES[key]];
+        expect(variable === undefined ? undefined : render(variable), `${route.id} ${key}`).toBe(keys.has(key) ? `<${logicalId(synth.stack.secrets.of(key))}>` : undefined);
+      }
       if (route.auth === 'user') expect(render(variables[ENV.CLERK_AUTHORIZED_PARTIES]!), route.id).toBe(`https://<${logicalId(synth.stack.web.distribution)}.DomainName>`);
     }
   });
@@ -548,10 +569,148 @@ describe('the job queue', () => {
   });
 });
 
+describe('least privilege', () => {
+  /** The routes that only read: their roles may hold no table write. */
+  const READ_ONLY_ROUTES = ['ListVideos', 'GetVideo', 'GetVideoFile', 'GetMetrics', 'GetQueueStatus', 'GetAlerts', 'GetHealth', 'OpenApi'];
+  const DYNAMODB_READS = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|DescribeTable|ConditionCheckItem) /;
+  const WRITES = /^[a-z0-9-]+:(Put|Update|Delete|BatchWrite|Send|Start|Stop|Create|TransactWrite|Invoke)/;
+
+  it('gives the read-only routes read actions only, on every table and every other service', () => {
+    for (const id of READ_ONLY_ROUTES) {
+      const granted = grantsOf(synth.stack.api.functions[id]!);
+      const dynamo = granted.filter((g) => g.startsWith('dynamodb:'));
+      expect(dynamo.filter((g) => !DYNAMODB_READS.test(g)), id).toEqual([]);
+      // Its own log stream is the one thing such a function writes.
+      expect(granted.filter((g) => WRITES.test(g) && !g.endsWith(' own-logs') && !g.startsWith('xray:')), id).toEqual([]);
+    }
+  });
+
+  it("lets each function read exactly the secrets of the keys it uses, and no other role any secret", () => {
+    const secretOf = new Map(SECRET_KEYS.map((key) => [logicalId(synth.stack.secrets.of(key)), key]));
+    const expected = new Map<string, SecretKey[]>();
+    for (const spec of STEP_FUNCTIONS) expected.set(logicalId(synth.stack.pipeline.functions[spec.id]!.role), [...(stepAccess(spec.id).secrets ?? [])]);
+    for (const route of deployed()) {
+      // No CLERK_JWT_KEY in the test context: user routes verify tokens with Clerk's secret key.
+      const keys: SecretKey[] = ['ORIGIN_VERIFY', ...(route.access.secrets ?? []), ...(route.auth === 'user' ? (['CLERK_SECRET_KEY'] as const) : [])];
+      expected.set(logicalId(synth.stack.api.functions[route.id]!.role), keys);
+    }
+    for (const [role, statements] of statementsByRole(template)) {
+      const reads = statements
+        .filter((st) => st.Effect === 'Allow' && asList(st.Action).some((a) => a.startsWith('secretsmanager:')))
+        .flatMap((st) => {
+          expect(asList(st.Action), role).toEqual(['secretsmanager:GetSecretValue']);
+          return asList(st.Resource as Json | Json[]).map((r) => {
+            const id = render(r).replace(/^<|>$/g, '');
+            expect(secretOf.has(id), `${role} reads ${render(r)}, which is not one key's secret`).toBe(true);
+            return secretOf.get(id)!;
+          });
+        });
+      expect(reads.sort(), role).toEqual([...new Set(expected.get(role) ?? [])].sort());
+    }
+  });
+
+  function deployed() {
+    return cloudRoutes();
+  }
+});
+
+describe('the keys', () => {
+  it('keeps one secret per key, named by the key: vendors\' keys as a set-me placeholder, the origin-verify value generated', () => {
+    const secrets = resourcesOfType(template, 'AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(SECRET_KEYS.length);
+    for (const key of SECRET_KEYS) {
+      const properties = resource(logicalId(synth.stack.secrets.of(key))).Properties!;
+      expect(properties.Name, key).toBe(`ai-shorts/${key.toLowerCase().replace(/_/g, '-')}`);
+      if (key === 'ORIGIN_VERIFY') {
+        expect(properties.SecretString).toBeUndefined();
+        expect(properties.GenerateSecretString).toMatchObject({ ExcludePunctuation: true, PasswordLength: 48 });
+      } else {
+        // The key itself, as text: one secret holds one key.
+        expect(properties.SecretString, key).toBe('set-me');
+      }
+    }
+  });
+});
+
+describe('the edge: origin verify and the WAF', () => {
+  function cdnConfig() {
+    return resource(logicalId(synth.stack.web.distribution)).Properties!.DistributionConfig as {
+      CacheBehaviors: Record<string, Json>[];
+      Origins: { Id: string; OriginCustomHeaders?: { HeaderName: string; HeaderValue: Json }[] }[];
+      WebACLId?: Json;
+    };
+  }
+
+  it("sends the API origin the generated origin-verify value (resolved by CloudFormation, never in the template), and the SPA's origin nothing", () => {
+    const cdn = cdnConfig();
+    const api = cdn.CacheBehaviors.find((b) => b.PathPattern === '/api/*')!;
+    const apiOrigin = cdn.Origins.find((o) => o.Id === api.TargetOriginId)!;
+    expect(apiOrigin.OriginCustomHeaders!.map((h) => [h.HeaderName, render(h.HeaderValue)])).toEqual([
+      ['x-origin-verify', `{{resolve:secretsmanager:<${logicalId(synth.stack.secrets.of('ORIGIN_VERIFY'))}>:SecretString:::}}`],
+    ]);
+    for (const origin of cdn.Origins.filter((o) => o.Id !== api.TargetOriginId)) expect(origin.OriginCustomHeaders, origin.Id).toBeUndefined();
+  });
+
+  it('puts the web ACL in us-east-1 (its own stack, the app being in eu-west-1) and attaches it to the dashboard', () => {
+    expect(synth.edge?.region).toBe('us-east-1');
+    expect(resourcesOfType(template, 'AWS::WAFv2::WebACL')).toEqual([]);
+    const edge = synth.edgeTemplate!.toJSON() as CfnTemplate;
+    const acls = resourcesOfType(edge, 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const [aclId, acl] = acls[0]!;
+    expect(acl.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    // The distribution reads the ACL's ARN from the edge stack's output in us-east-1.
+    const reference = cdnConfig().WebACLId as { 'Fn::GetStackOutput': { StackName: string; Region: string; OutputName: string } };
+    expect(reference['Fn::GetStackOutput']).toMatchObject({ StackName: synth.edge!.stackName, Region: 'us-east-1' });
+    const output = (edge as { Outputs?: Record<string, { Value: Json }> }).Outputs![reference['Fn::GetStackOutput'].OutputName]!;
+    expect(render(output.Value)).toBe(`<${aclId}.Arn>`);
+  });
+
+  it('limits requests and orders per IP (the Stripe webhook apart) and applies the common and known-bad-inputs rule sets', () => {
+    const edge = synth.edgeTemplate!.toJSON() as CfnTemplate;
+    const [, acl] = resourcesOfType(edge, 'AWS::WAFv2::WebACL')[0]!;
+    const rules = acl.Properties!.Rules as { Name: string; Action?: Json; Statement: Record<string, any> }[];
+    expect(rules.map((r) => r.Name)).toEqual(['RateLimitPerIp', 'RateLimitOrdersPerIp', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    const notWebhook = { NotStatement: { Statement: { ByteMatchStatement: expect.objectContaining({ SearchString: '/api/billing/webhook', PositionalConstraint: 'EXACTLY' }) } } };
+    expect(rules[0]!.Statement.RateBasedStatement).toMatchObject({ Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300, ScopeDownStatement: notWebhook });
+    expect(rules[1]!.Statement.RateBasedStatement).toMatchObject({ Limit: 100, AggregateKeyType: 'IP' });
+    expect(rules[1]!.Statement.RateBasedStatement.ScopeDownStatement).toEqual({
+      AndStatement: {
+        Statements: [
+          { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { Method: {} }, SearchString: 'POST', PositionalConstraint: 'EXACTLY' }) },
+          { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/api/videos', PositionalConstraint: 'STARTS_WITH' }) },
+        ],
+      },
+    });
+    for (const rule of rules.slice(0, 2)) expect(rule.Action, rule.Name).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'tooManyRequests' } } });
+    for (const rule of rules.slice(2)) expect(rule.Statement.ManagedRuleGroupStatement, rule.Name).toMatchObject({ VendorName: 'AWS', Name: rule.Name, ScopeDownStatement: notWebhook });
+    expect(acl.Properties!.CustomResponseBodies).toEqual({ tooManyRequests: { ContentType: 'APPLICATION_JSON', Content: '{"message":"Too Many Requests"}' } });
+  });
+
+  it('logs what the WAF blocks or counts, tokens and cookies redacted', () => {
+    const edge = synth.edgeTemplate!.toJSON() as CfnTemplate;
+    const [, logging] = resourcesOfType(edge, 'AWS::WAFv2::LoggingConfiguration')[0]!;
+    const [groupId, group] = resourcesOfType(edge, 'AWS::Logs::LogGroup').find(([, g]) => String(g.Properties!.LogGroupName).startsWith('aws-waf-logs-'))!;
+    expect(group.Properties!.LogGroupName).toBe('aws-waf-logs-AiShortsEdge');
+    expect(asList(logging.Properties!.LogDestinationConfigs as Json[]).map((arn) => render(arn))).toEqual([
+      `arn:aws:logs:us-east-1:${TEST_ACCOUNT}:log-group:<${groupId}>`,
+    ]);
+    expect(logging.Properties!.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
+    expect(logging.Properties!.LoggingFilter).toMatchObject({ DefaultBehavior: 'DROP' });
+  });
+});
+
 describe('cdk-nag (AWS Solutions)', () => {
-  it('reports no unsuppressed error', () => {
-    const errors = Annotations.fromStack(synth.stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
-    expect(errors.map((e) => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)).toEqual([]);
+  it('reports no unsuppressed error, in the stack or the edge stack', () => {
+    for (const stack of [synth.stack, synth.edge!]) {
+      const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+      expect(errors.map((e) => `${e.id}: ${String(e.entry.data).split('\n')[0]}`), stack.stackName).toEqual([]);
+    }
+  });
+
+  it("keeps no WAF finding suppressed on the dashboard's distribution", () => {
+    const metadata = JSON.stringify((resource(logicalId(synth.stack.web.distribution)) as { Metadata?: Json }).Metadata ?? {});
+    expect(metadata).not.toContain('AwsSolutions-CFR2');
   });
 });
 

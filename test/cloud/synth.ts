@@ -20,6 +20,8 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 export interface Synthesized extends AiShortsApp {
   template: Template;
+  /** The edge stack's template (the web ACL in us-east-1), when the app is in another region. */
+  edgeTemplate?: Template;
   /** The cloud assembly's directory (staged assets live here). */
   outdir: string;
 }
@@ -37,5 +39,5 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
     },
   });
   const template = Template.fromStack(built.stack);
-  return { ...built, template, outdir };
+  return { ...built, template, ...(built.edge ? { edgeTemplate: Template.fromStack(built.edge) } : {}), outdir };
 }

@@ -8,7 +8,9 @@ import { MissingConfiguration } from '../../lambdas/shared/env.js';
 import { withEnvironment } from '../../lib/local/function-env.js';
 import { secretsManagerError, startSecretsManagerStub, type SecretsManagerStub } from '../support/stubs/secrets-manager-stub.js';
 
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ai-shorts/providers-AbCdEf';
+/** One secret per key (lib/cloud/secrets.ts): the SecretString is the key itself. */
+const arnOf = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:ai-shorts/${name}-AbCdEf`;
+const SECRET_ARNS = { GROQ_API_KEY: arnOf('groq-api-key'), REPLICATE_API_TOKEN: arnOf('replicate-api-token'), ELEVENLABS_API_KEY: arnOf('elevenlabs-api-key') };
 
 
 describe('provider configuration', () => {
@@ -18,7 +20,9 @@ describe('provider configuration', () => {
 
   beforeAll(async () => {
     stub = await startSecretsManagerStub();
-    stub.put(SECRET_ARN, JSON.stringify({ GROQ_API_KEY: 'gsk_from_secret', REPLICATE_API_TOKEN: 'set-me', ELEVENLABS_API_KEY: 'sk_from_secret' }));
+    stub.put(SECRET_ARNS.GROQ_API_KEY, 'gsk_from_secret');
+    stub.put(SECRET_ARNS.REPLICATE_API_TOKEN, 'set-me');
+    stub.put(SECRET_ARNS.ELEVENLABS_API_KEY, 'sk_from_secret\n');
   });
   afterAll(async () => {
     await stub.stop();
@@ -29,35 +33,37 @@ describe('provider configuration', () => {
 
   describe('ProviderKeys', () => {
     it('prefers the environment and never calls Secrets Manager for a key it has', async () => {
-      const keys = new ProviderKeys({ env: { GROQ_API_KEY: 'gsk_env' }, secretArn: SECRET_ARN, secretsClient: client });
+      const keys = new ProviderKeys({ env: { GROQ_API_KEY: 'gsk_env' }, secretArns: SECRET_ARNS, secretsClient: client });
       expect(await keys.get('GROQ_API_KEY', 'SHORTS_LLM=groq')).toBe('gsk_env');
       expect(stub.requests).toHaveLength(0);
     });
 
-    it('reads keys from the JSON secret, fetching it once per container', async () => {
-      const keys = new ProviderKeys({ env: {}, secretArn: SECRET_ARN, secretsClient: client });
+    it("reads each key from its own secret, each fetched once per container", async () => {
+      const keys = new ProviderKeys({ env: {}, secretArns: SECRET_ARNS, secretsClient: client });
       expect(await keys.get('GROQ_API_KEY', 'SHORTS_LLM=groq')).toBe('gsk_from_secret');
+      expect(await keys.get('GROQ_API_KEY', 'SHORTS_LLM=groq')).toBe('gsk_from_secret');
+      // Whitespace around a pasted key is not part of it.
       expect(await keys.get('ELEVENLABS_API_KEY', 'SHORTS_VOICE=elevenlabs')).toBe('sk_from_secret');
-      expect(stub.requestsTo('get-secret-value')).toHaveLength(1);
+      expect(stub.requestsTo('get-secret-value')).toHaveLength(2);
       expect(stub.requests[0]!.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
     });
 
-    it('names the variable when the secret lacks it or still holds the placeholder', async () => {
-      const keys = new ProviderKeys({ env: {}, secretArn: SECRET_ARN, secretsClient: client });
+    it('names the variable when the key has no secret or its secret still holds the placeholder', async () => {
+      const keys = new ProviderKeys({ env: {}, secretArns: SECRET_ARNS, secretsClient: client });
       const placeholder = await failure(keys.get('REPLICATE_API_TOKEN', 'SHORTS_IMAGES=replicate'));
-      const absent = await failure(keys.get('OTHER_KEY', 'something'));
+      const absent = await failure(keys.get('STRIPE_SECRET_KEY', 'Payments (Checkout)'));
       expect(placeholder).toBeInstanceOf(MissingConfiguration);
-      expect(placeholder!.message).toMatch(/SHORTS_IMAGES=replicate needs REPLICATE_API_TOKEN: the secret .* still holds the placeholder "set-me"/);
-      expect(absent!.message).toMatch(/has no "OTHER_KEY" field/);
+      expect(placeholder!.message).toMatch(/SHORTS_IMAGES=replicate needs REPLICATE_API_TOKEN: the secret .*replicate-api-token.* still holds the placeholder "set-me"/);
+      expect(absent!.message).toBe('Payments (Checkout) needs an API key: set STRIPE_SECRET_KEY (or STRIPE_SECRET_KEY_SECRET_ARN).');
     });
 
     it('fails permanently for a missing secret, transiently (and retries later) for a Secrets Manager outage', async () => {
-      const missing = new ProviderKeys({ env: {}, secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:nope', secretsClient: client });
+      const missing = new ProviderKeys({ env: {}, secretArns: { GROQ_API_KEY: arnOf('nope') }, secretsClient: client });
       const missingError = await failure(missing.get('GROQ_API_KEY', 'SHORTS_LLM=groq'));
       expect(missingError).toBeInstanceOf(MissingConfiguration);
       expect(missingError!.message).toMatch(/ResourceNotFoundException/);
 
-      const keys = new ProviderKeys({ env: {}, secretArn: SECRET_ARN, secretsClient: client });
+      const keys = new ProviderKeys({ env: {}, secretArns: SECRET_ARNS, secretsClient: client });
       stub.fail('get-secret-value', secretsManagerError(500, 'InternalServiceError', 'An error occurred on the server side.'));
       const outage = await failure(keys.get('GROQ_API_KEY', 'SHORTS_LLM=groq'));
       expect(outage).toBeInstanceOf(ProviderUnavailable);
@@ -67,7 +73,7 @@ describe('provider configuration', () => {
     it('fails at once, naming the variable, when a key can come from nowhere', () => {
       const keys = new ProviderKeys({ env: {}, secretsClient: client });
       expect(() => keys.supplier('GROQ_API_KEY', 'SHORTS_LLM=groq')).toThrow(
-        'SHORTS_LLM=groq needs an API key: set GROQ_API_KEY (or PROVIDER_SECRET_ARN to a Secrets Manager secret holding GROQ_API_KEY).',
+        'SHORTS_LLM=groq needs an API key: set GROQ_API_KEY (or GROQ_API_KEY_SECRET_ARN to a Secrets Manager secret holding it).',
       );
     });
   });
@@ -130,11 +136,12 @@ describe('provider configuration', () => {
       });
     });
 
-    it('checks keys in the provider secret at start (AWS: PROVIDER_SECRET_ARN)', async () => {
+    it("checks each key in its own secret at start (AWS: <KEY>_SECRET_ARN)", async () => {
       const env = {
         SHORTS_LLM: 'groq',
         SHORTS_IMAGES: 'replicate',
-        PROVIDER_SECRET_ARN: SECRET_ARN,
+        GROQ_API_KEY_SECRET_ARN: SECRET_ARNS.GROQ_API_KEY,
+        REPLICATE_API_TOKEN_SECRET_ARN: SECRET_ARNS.REPLICATE_API_TOKEN,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: stub.endpoint,
         AWS_ACCESS_KEY_ID: 'AKIDSTUB',
         AWS_SECRET_ACCESS_KEY: 'stub',
@@ -144,7 +151,7 @@ describe('provider configuration', () => {
       expect(error).toBeInstanceOf(MissingConfiguration);
       expect(error!.message).toMatch(/SHORTS_IMAGES=replicate needs REPLICATE_API_TOKEN: the secret .* still holds the placeholder/);
       expect(error!.message).not.toMatch(/GROQ_API_KEY/);
-      expect(stub.requestsTo('get-secret-value')).toHaveLength(1);
+      expect(stub.requestsTo('get-secret-value')).toHaveLength(2);
     });
   });
 });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../lambdas/api/routes.js';
 import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { ENV } from '../../lambdas/shared/env.js';
+import { SECRET_KEYS } from '../../lambdas/shared/secret-keys.js';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { cloudRoutes } from '../../lib/cloud/api.js';
 import { createTableInput, TABLES, type TableLogicalName } from '../../lib/cloud/table-definitions.js';
@@ -192,13 +193,41 @@ describe('the data and messaging resources', () => {
       redrive: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:ai-shorts-jobs-dlq', maxReceiveCount: 5 },
     });
     expect(contract.queues.deadLetters.url).toBe('http://127.0.0.1:4567/000000000000/ai-shorts-jobs-dlq');
-    expect(contract.secrets.providers.name).toBe('ai-shorts/providers');
-    expect(contract.secrets.providers.arn).toMatch(/^arn:aws:secretsmanager:us-east-1:000000000000:secret:ai-shorts\/providers-[A-Za-z0-9]{6}$/);
-    expect(JSON.parse(contract.secrets.api.initialValue)).toEqual({ STRIPE_SECRET_KEY: 'set-me', STRIPE_WEBHOOK_SECRET: 'set-me', CLERK_SECRET_KEY: 'set-me' });
+    // One secret per key: the vendors' with the placeholder, the origin-verify value generated.
+    expect(Object.keys(contract.secrets).sort()).toEqual([...SECRET_KEYS].sort());
+    for (const key of SECRET_KEYS) {
+      const name = `ai-shorts/${key.toLowerCase().replace(/_/g, '-')}`;
+      expect(contract.secrets[key], key).toEqual({
+        name,
+        arn: expect.stringMatching(new RegExp(`^arn:aws:secretsmanager:us-east-1:000000000000:secret:${name}-[A-Za-z0-9]{6}$`)),
+        ...(key === 'ORIGIN_VERIFY' ? { generated: true } : { initialValue: 'set-me', generated: false }),
+      });
+    }
     expect(contract.render.functionName).toMatch(/^remotion-render-/);
     expect(contract.render.roleArn).toBe('arn:aws:iam::000000000000:role/ai-shorts-render-role');
     expect(contract.alarms.length).toBe(synth.index.alarms.length);
     for (const alarm of contract.alarms) expect(alarm.arn).toBe(`arn:aws:cloudwatch:us-east-1:000000000000:alarm:${alarm.name}`);
+  });
+
+  it("carries each route's throttle and the header CloudFront adds to the API's requests", () => {
+    expect(contract.api.throttle.default).toEqual({ rateLimit: 50, burstLimit: 100 });
+    expect(contract.api.throttle.routes).toEqual(
+      Object.fromEntries(cloudRoutes().map((route) => [`${route.method} ${route.path}`, { rateLimit: route.throttle.rate, burstLimit: route.throttle.burst }])),
+    );
+    expect(contract.api.originHeaders).toEqual([{ name: 'x-origin-verify', secretArn: contract.secrets.ORIGIN_VERIFY!.arn }]);
+    // Every route function is told where that value is kept, and may read it.
+    for (const fn of Object.values(contract.functions).filter((f) => f.kind === 'route')) {
+      expect(fn.environment[ENV.ORIGIN_VERIFY_SECRET_ARN], fn.id).toBe(contract.secrets.ORIGIN_VERIFY!.arn);
+      expect(allowed(contract.roles[fn.roleArn]!.policies.map((p) => p.document), 'secretsmanager:GetSecretValue'), fn.id).toContain(contract.secrets.ORIGIN_VERIFY!.arn);
+    }
+  });
+
+  it('holds the web ACL itself when synthesized in us-east-1, attached to the dashboard', () => {
+    const acls = Object.entries(synth.template.Resources).filter(([, r]) => r.Type === 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    expect(acls[0]![1].Properties).toMatchObject({ Scope: 'CLOUDFRONT' });
+    const cdn = synth.template.Resources[synth.index.web.distributionLogicalId]!.Properties!.DistributionConfig as Record<string, Json>;
+    expect(cdn.WebACLId).toEqual({ 'Fn::GetAtt': [acls[0]![0], 'Arn'] });
   });
 
   it('has each bucket and queue policy, resolved, keyed by bucket name and queue ARN', () => {

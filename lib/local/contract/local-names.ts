@@ -82,7 +82,7 @@ export function localPseudoParameters(stackName: string): PseudoParameters {
 
 /**
  * The property holding a resource's name, by type, where the template may set it. A literal
- * there is kept (the Remotion function's `remotion-render-…`, the secrets' `ai-shorts/providers`,
+ * there is kept (the Remotion function's `remotion-render-…`, the secrets' `ai-shorts/groq-api-key`,
  * the alarms' `AiShorts-…`), unless a rule above says otherwise.
  */
 const NAME_PROPERTY: Record<string, string> = {

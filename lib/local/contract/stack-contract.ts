@@ -20,10 +20,13 @@ import {
   type QueueContract,
   type QueueKey,
   type RoleContract,
+  type OriginHeaderContract,
+  type SecretContract,
   type SecretKey,
   type StackContract,
   type SynthesizedStack,
   type TableContract,
+  type ThrottleContract,
 } from './types.js';
 
 export type { LocalNames } from './local-names.js';
@@ -262,22 +265,60 @@ function buildQueues(builder: Builder): Record<QueueKey, QueueContract> {
   return Object.fromEntries(entries) as Record<QueueKey, QueueContract>;
 }
 
-function buildSecrets(builder: Builder): Record<SecretKey, StackContract['secrets'][SecretKey]> {
-  const entries = (Object.entries(builder.synth.index.secrets) as [SecretKey, string][]).map(([key, logicalId]) => {
+function buildSecrets(builder: Builder): Record<SecretKey, SecretContract> {
+  const entries = Object.entries(builder.synth.index.secrets).map(([key, logicalId]): [SecretKey, SecretContract] => {
     const props = resourceOf(builder, logicalId, 'AWS::SecretsManager::Secret').Properties;
-    if (props.SecretString === undefined) {
-      throw new ContractError(`Secret ${logicalId} has no SecretString (a generated secret has no value the local runtime could know).`);
+    const base = { name: builder.names.name(logicalId), arn: builder.names.physical(logicalId) };
+    if (props.SecretString !== undefined) {
+      return [key, { ...base, initialValue: resolveString(props.SecretString, builder.ctx, `${logicalId}.SecretString`), generated: false }];
     }
-    return [
-      key,
-      {
-        name: builder.names.name(logicalId),
-        arn: builder.names.physical(logicalId),
-        initialValue: resolveString(props.SecretString, builder.ctx, `${logicalId}.SecretString`),
-      },
-    ];
+    // Secrets Manager makes the value at creation; the local runtime makes one at start.
+    if (props.GenerateSecretString !== undefined) return [key, { ...base, generated: true }];
+    throw new ContractError(`Secret ${logicalId} has neither a SecretString nor a GenerateSecretString; the local runtime cannot know its value.`);
   });
-  return Object.fromEntries(entries) as Record<SecretKey, StackContract['secrets'][SecretKey]>;
+  return Object.fromEntries(entries);
+}
+
+/** `{{resolve:secretsmanager:ARN:SecretString:::}}`: the whole SecretString of a secret, at its current version. */
+const SECRET_REFERENCE = /^\{\{resolve:secretsmanager:(arn:[^{}]+?):SecretString:([^:{}]*):([^:{}]*):([^:{}]*)\}\}$/;
+
+function throttleOf(settings: Json | undefined, at: string): ThrottleContract | undefined {
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return undefined;
+  const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = settings;
+  if (rate === undefined && burst === undefined) return undefined;
+  if (typeof rate !== 'number' || typeof burst !== 'number') throw new ContractError(`${at}: a throttle needs both ThrottlingRateLimit and ThrottlingBurstLimit as numbers.`);
+  return { rateLimit: rate, burstLimit: burst };
+}
+
+/** The stage's throttles and the headers CloudFront adds to the /api/* requests it forwards. */
+function buildApi(builder: Builder, secrets: Record<SecretKey, SecretContract>): StackContract['api'] {
+  const { api, web } = builder.synth.index;
+  const stage = resolveValue(resourceOf(builder, api.stageLogicalId, 'AWS::ApiGatewayV2::Stage').Properties, builder.ctx, api.stageLogicalId) as Record<string, Json>;
+  const defaultThrottle = throttleOf(stage.DefaultRouteSettings, `${api.stageLogicalId}.DefaultRouteSettings`);
+  const routes: Record<string, ThrottleContract> = {};
+  for (const [key, settings] of Object.entries((stage.RouteSettings ?? {}) as Record<string, Json>)) {
+    const own = throttleOf(settings, `${api.stageLogicalId}.RouteSettings["${key}"]`);
+    if (own) routes[key] = own;
+  }
+
+  const config = resourceOf(builder, web.distributionLogicalId, 'AWS::CloudFront::Distribution').Properties.DistributionConfig as Record<string, Json>;
+  const behaviour = asList(config.CacheBehaviors as Json[] | undefined).find((b) => (b as Record<string, Json>).PathPattern === '/api/*') as Record<string, Json> | undefined;
+  if (!behaviour) throw new ContractError(`The distribution ${web.distributionLogicalId} has no /api/* behaviour; the local server plays CloudFront in front of the API.`);
+  const origin = asList(config.Origins as Json[] | undefined).find((o) => (o as Record<string, Json>).Id === behaviour.TargetOriginId) as Record<string, Json> | undefined;
+  if (!origin) throw new ContractError(`The /api/* behaviour of ${web.distributionLogicalId} targets an origin it does not have.`);
+  const originHeaders = asList(origin.OriginCustomHeaders as Json[] | undefined).map((header, i): OriginHeaderContract => {
+    const { HeaderName, HeaderValue } = header as { HeaderName: Json; HeaderValue: Json };
+    const at = `${web.distributionLogicalId} /api/* origin header ${i}`;
+    const name = resolveString(HeaderName, builder.ctx, `${at}.HeaderName`).toLowerCase();
+    const value = resolveString(HeaderValue, builder.ctx, `${at}.HeaderValue`);
+    const reference = value.match(SECRET_REFERENCE);
+    if (!reference) return { name, value };
+    const [, secretArn, jsonKey, stage, version] = reference;
+    if (jsonKey || stage || version) throw new ContractError(`${at}: only a whole SecretString at its current version is resolved locally, not ${value}.`);
+    if (!Object.values(secrets).some((secret) => secret.arn === secretArn)) throw new ContractError(`${at} names the secret ${secretArn}, which is not a key's secret of the contract.`);
+    return { name, secretArn: secretArn! };
+  });
+  return { throttle: { ...(defaultThrottle ? { default: defaultThrottle } : {}), routes }, originHeaders };
 }
 
 function buildResourcePolicies(builder: Builder): StackContract['resourcePolicies'] {
@@ -323,6 +364,7 @@ export function buildStackContract(synth: SynthesizedStack, local: LocalNames): 
   const builder: Builder = { synth, ctx, names };
 
   const { roles, skipped } = buildRoles(builder);
+  const secrets = buildSecrets(builder);
   const render = resourceOf(builder, index.render.functionLogicalId, 'AWS::Lambda::Function');
   if (refTarget(render.Properties.Role) !== index.render.roleLogicalId) throw new ContractError(`The Remotion function does not run as ${index.render.roleLogicalId}.`);
 
@@ -342,7 +384,8 @@ export function buildStackContract(synth: SynthesizedStack, local: LocalNames): 
       ]),
     ) as StackContract['buckets'],
     queues: buildQueues(builder),
-    secrets: buildSecrets(builder),
+    secrets,
+    api: buildApi(builder, secrets),
     render: {
       functionName: names.physical(index.render.functionLogicalId),
       functionArn: names.physical(index.render.functionLogicalId, 'Arn'),

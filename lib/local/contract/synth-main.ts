@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { QUEUE_FUNCTIONS } from '../../../lambdas/queue/registry.js';
+import { SECRET_KEYS } from '../../../lambdas/shared/secret-keys.js';
 import { STEP_FUNCTIONS } from '../../../lambdas/steps/registry.js';
 import { cloudRoutes } from '../../cloud/api.js';
 import { createApp } from '../../cloud/app.js';
@@ -97,7 +98,9 @@ function main(): void {
       },
       queues: { jobs: logicalId(stack.jobQueue.queue), deadLetters: logicalId(stack.jobQueue.deadLetterQueue) },
       stateMachine: { logicalId: logicalId(machine), roleLogicalId: logicalId(machine.role) },
-      secrets: { providers: logicalId(stack.secrets.secret), api: logicalId(stack.apiSecrets.secret) },
+      secrets: Object.fromEntries(SECRET_KEYS.map((key) => [key, logicalId(stack.secrets.of(key))])),
+      api: { stageLogicalId: logicalId(stack.api.stage) },
+      web: { distributionLogicalId: logicalId(stack.web.distribution) },
       render: { functionLogicalId: logicalId(stack.render.function), roleLogicalId: logicalId(stack.render.function.role!) },
       alarms: Object.entries(template.Resources)
         .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm')

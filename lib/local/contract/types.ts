@@ -6,7 +6,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /** Bumped when the cache file's shape changes (an older file is then a miss). */
-export const CONTRACT_FILE_VERSION = 1;
+export const CONTRACT_FILE_VERSION = 2;
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -65,7 +65,12 @@ export interface ContractIndex {
   buckets: { assets: string; render: string; web: string; accessLogs: string };
   queues: { jobs: string; deadLetters: string };
   stateMachine: { logicalId: string; roleLogicalId: string };
-  secrets: { providers: string; api: string };
+  /** Key (GROQ_API_KEY … ORIGIN_VERIFY) → the logical id of its secret. */
+  secrets: Record<string, string>;
+  /** The HTTP API's stage (its throttles). */
+  api: { stageLogicalId: string };
+  /** The dashboard's distribution (what CloudFront adds to the API's requests). */
+  web: { distributionLogicalId: string };
   render: { functionLogicalId: string; roleLogicalId: string };
   /** Logical ids of the AWS::CloudWatch::Alarm resources. */
   alarms: string[];
@@ -135,7 +140,26 @@ export interface TableContract {
 
 export type BucketKey = 'assets' | 'render' | 'web' | 'accessLogs';
 export type QueueKey = 'jobs' | 'deadLetters';
-export type SecretKey = 'providers' | 'api';
+/** A key the stack keeps a secret for (lambdas/shared/secret-keys.ts). */
+export type SecretKey = string;
+
+/** API Gateway's throttle of a route: steady requests per second and the bucket's size. */
+export interface ThrottleContract {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/** A header CloudFront adds to the requests it sends the API: a value, or a secret's (a dynamic reference resolved at deploy). */
+export type OriginHeaderContract = { name: string; value: string } | { name: string; secretArn: string };
+
+export interface SecretContract {
+  name: string;
+  arn: string;
+  /** The template's SecretString; undefined for a generated secret. */
+  initialValue?: string;
+  /** GenerateSecretString: Secrets Manager makes the value (locally, the runtime at start). */
+  generated: boolean;
+}
 
 export interface QueueContract {
   name: string;
@@ -159,8 +183,15 @@ export interface StackContract {
   tables: Record<string, TableContract>;
   buckets: Record<BucketKey, { name: string; arn: string }>;
   queues: Record<QueueKey, QueueContract>;
-  /** `initialValue`: the template's SecretString (JSON text). */
-  secrets: Record<SecretKey, { name: string; arn: string; initialValue: string }>;
+  /** By key: each key's own secret. */
+  secrets: Record<SecretKey, SecretContract>;
+  /** API Gateway and CloudFront in front of the routes. */
+  api: {
+    /** The stage's throttles: its default and each route's own, by route key (`POST /api/videos`). */
+    throttle: { default?: ThrottleContract; routes: Record<string, ThrottleContract> };
+    /** What CloudFront adds to every request of its /api/* behaviour (the origin's custom headers). */
+    originHeaders: OriginHeaderContract[];
+  };
   render: { functionName: string; functionArn: string; roleArn: string };
   alarms: { name: string; arn: string }[];
   resourcePolicies: {
