@@ -188,9 +188,19 @@ export function pathParam<S extends z.ZodType>(event: ApiEvent, name: string, sc
   return parsed.data;
 }
 
-/** A setting's problem names the setting; any ARN in it (a secret's) stays in the logs. */
-function withoutResourceNames(message: string): string {
-  return message.replace(/arn:aws[a-z-]*:[^\s"',;)]+/g, '(a server resource)');
+/**
+ * AWS error names (`AccessDeniedException`, `ResourceNotFoundException`, `NoSuchBucket` …): the
+ * codes of AWS's error shapes, which an answer never names (they tell an attacker what stands
+ * behind the API). The log line keeps them.
+ */
+const AWS_ERROR_NAME = /\b(?:[A-Z][A-Za-z]*(?:Exception|Fault)|AccessDenied|NoSuch[A-Z][A-Za-z]*|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch)\b/g;
+
+/**
+ * A setting's problem names the setting; any ARN in it (a secret's) and any AWS error name stay
+ * in the logs.
+ */
+export function withoutResourceNames(message: string): string {
+  return message.replace(/arn:aws[a-z-]*:[^\s"',;)]+/g, '(a server resource)').replace(AWS_ERROR_NAME, 'an AWS error');
 }
 
 /**

@@ -20,6 +20,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../lambdas/api/routes.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, checkoutCompletedEvent, ledgerSum } from './api-client.js';
 import { rawRequest, type RawAnswer, type RawRequest } from './raw-http.js';
 import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from './stripe-stub.js';
@@ -483,6 +484,8 @@ beforeAll(async () => {
     startingCredits: 50,
     settings,
     onError: (what, error) => serverErrors.push({ what, error }),
+    // The subject is what the functions answer; API Gateway's own 429 is test/local/edge.test.ts's.
+    alterTemplate: withEveryRouteThrottle({ rate: 100_000, burst: 100_000 }),
   });
   tokens = await tokenMinter(server.dataDir, server.url);
 });

@@ -9,6 +9,7 @@ import './quiet-logs.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient } from './api-client.js';
 import { rawExchange, rawRequest, type RawAnswer } from './raw-http.js';
 import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from './stripe-stub.js';
@@ -23,7 +24,7 @@ let stripe: StripeStub;
 beforeAll(async () => {
   stripe = await startStripeStub();
   const settings = { ...process.env, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url };
-  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, settings });
+  server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, settings, alterTemplate: withEveryRouteThrottle({ rate: 100_000, burst: 100_000 }) });
 });
 
 afterAll(async () => {

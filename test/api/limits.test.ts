@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentRejected, ProviderUnavailable } from '../../lambdas/core/errors.js';
 import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, ledgerSum } from './api-client.js';
 
 const SHORT = { prompt: 'How tides work', seconds: 10, aspect: '1:1' };
@@ -36,6 +37,8 @@ beforeAll(async () => {
     startingCredits: 20,
     sweepIntervalMs: 3_600_000,
     settings: { ...process.env, ...LIMITS },
+    // The subject is the limits per user; API Gateway's own 429 is test/local/edge.test.ts's.
+    alterTemplate: withEveryRouteThrottle({ rate: 100_000, burst: 100_000 }),
     runner: {
       handlers: {
         'Generate Script': async (input: { jobId: string; request: { prompt: string } }, ctx) =>
