@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { API_ROUTES, type ApiRoute } from './routes.js';
-import { ErrorView } from './schemas.js';
+import { ErrorView, GatewayErrorView } from './schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +36,10 @@ class Components {
 
 function queryParameters(route: ApiRoute, components: Components): Json[] {
   if (!route.query) return [];
-  const schema = components.add(route.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  const added = components.add(route.query, 'input');
+  // A named query schema (MetricsQuery) comes back as a reference: its parameters are its properties.
+  const ref = typeof added.$ref === 'string' ? added.$ref.replace('#/components/schemas/', '') : undefined;
+  const schema = (ref ? components.schemas[ref] : added) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',
@@ -49,6 +52,7 @@ function queryParameters(route: ApiRoute, components: Components): Json[] {
 export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, serverUrl = '/'): Json {
   const components = new Components();
   const errorRef = components.add(ErrorView, 'output');
+  const gatewayErrorRef = components.add(GatewayErrorView, 'output');
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -56,13 +60,18 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
     const responses: Record<string, Json> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       const isError = Number(status) >= 400;
-      const schema = response.schema ? components.add(response.schema, 'output') : isError ? errorRef : undefined;
+      // A route's own 429 (a user's limit) or API Gateway's throttle: either body may come.
+      const errorSchema = status === '429' ? { anyOf: [errorRef, gatewayErrorRef] } : errorRef;
+      const schema = response.schema ? components.add(response.schema, 'output') : isError ? errorSchema : undefined;
       responses[status] = { description: response.description, ...(schema ? { content: { 'application/json': { schema } } } : {}) };
     }
     if (route.auth === 'user') responses['401'] ??= { description: 'No valid session token.', content: { 'application/json': { schema: errorRef } } };
     if (route.method === 'POST') responses['413'] ??= { description: "The body is over this route's limit (64 KiB; 1 MiB for Stripe events).", content: { 'application/json': { schema: errorRef } } };
     responses['500'] ??= { description: 'Something went wrong on our side.', content: { 'application/json': { schema: errorRef } } };
-    responses['429'] ??= { description: `Too many requests: this route takes ${route.throttle.rate} a second (bursts of ${route.throttle.burst}) from everyone together, and each client IP has a limit per 5 minutes.` };
+    responses['429'] ??= {
+      description: `Too many requests: this route takes ${route.throttle.rate} a second (bursts of ${route.throttle.burst}) from everyone together, and each client IP has a limit per 5 minutes.`,
+      content: { 'application/json': { schema: gatewayErrorRef } },
+    };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.id.charAt(0).toLowerCase() + route.id.slice(1),
       summary: route.summary,

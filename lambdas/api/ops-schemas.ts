@@ -5,7 +5,7 @@ import { METRIC_NAMES } from '../core/ops/metrics.js';
 
 export const MetricsQuery = z
   .object({
-    metric: z.string().meta({ description: `One of: ${METRIC_NAMES.join(', ')}.` }),
+    metric: z.enum(METRIC_NAMES, { error: `metric must be one of: ${METRIC_NAMES.join(', ')}` }).meta({ description: 'The series to compute.' }),
     from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Start (ISO 8601); default `to` minus 24 h.' }),
     to: z.iso.datetime({ offset: true }).optional().meta({ description: 'End (ISO 8601); default now.' }),
     period: z.coerce.number().int().optional().meta({ description: 'Seconds per point, at least 60; default 3600.' }),

@@ -178,3 +178,12 @@ export const ErrorView = z
     }),
   })
   .meta({ id: 'Error' });
+
+/** What API Gateway itself answers (its throttle's 429, a body over 10 MB): `{"message": "Too Many Requests"}`. */
+export const GatewayErrorView = z.object({ message: z.string() }).meta({ id: 'GatewayError' });
+
+/** GET /api/openapi.json: an OpenAPI 3.1 document (its shape is the OpenAPI specification's). */
+export const OpenApiView = z
+  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) })
+  .loose()
+  .meta({ id: 'OpenApiDocument' });

@@ -1,12 +1,14 @@
 /**
  * The dashboard's API client reads what the API's own views write: a job rendered by
- * lambdas/api/views.ts maps onto the SPA's Video without losing steps, errors or progress.
+ * lambdas/api/views.ts maps onto the SPA's Video without losing steps, errors or progress. The
+ * views' zod types are handed to the client as its generated OpenAPI types, so `tsc` checks that
+ * the two agree; a metric series becomes chart points.
  */
 import { describe, expect, it } from 'vitest';
 import { newJob, STEPS } from '../../lambdas/core/job.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
-import { ledgerEntryView, videoDetail, videoSummary } from '../../lambdas/api/views.js';
-import { toLedgerEntry, toVideo } from '../../frontend/src/api/client.js';
+import { videoDetail, videoSummary } from '../../lambdas/api/views.js';
+import { toChartSeries, toVideo } from '../../frontend/src/api/client.js';
 import { stableUrl } from '../../frontend/src/api/stable-urls.js';
 
 function failedJob() {
@@ -26,10 +28,13 @@ function failedJob() {
   return job;
 }
 
+/** What the client receives: the view as JSON on the wire. */
+const overTheWire = <T>(view: T): T => JSON.parse(JSON.stringify(view)) as T;
+
 describe('SPA client mapping', () => {
   it('reads a video detail: request, steps in order, error, refund', () => {
     // Prepare
-    const raw = JSON.parse(JSON.stringify(videoDetail(failedJob()))) as Record<string, unknown>;
+    const raw = overTheWire(videoDetail(failedJob()));
     // Act
     const video = toVideo(raw);
     // Assess
@@ -48,12 +53,34 @@ describe('SPA client mapping', () => {
     expect(video.progress).toBe(raw.progress);
   });
 
-  it('reads a list item and a ledger entry', () => {
-    const video = toVideo(JSON.parse(JSON.stringify(videoSummary(failedJob()))) as Record<string, unknown>);
-    expect(video).toMatchObject({ id: 'job-1', status: 'FAILED', request: { seconds: 10 } });
-    const view = ledgerEntryView({ userId: 'ada', entryId: '2026-01-01T10:00:00.000Z#debit#job-1', at: '2026-01-01T10:00:00.000Z', delta: -1, kind: 'debit', jobId: 'job-1', note: 'Video' });
-    const entry = toLedgerEntry(JSON.parse(JSON.stringify(view)) as Record<string, unknown>);
-    expect(entry).toEqual({ id: '2026-01-01T10:00:00.000Z#debit#job-1', at: '2026-01-01T10:00:00.000Z', delta: -1, kind: 'debit', jobId: 'job-1', note: 'Video' });
+  it('reads a list item', () => {
+    const video = toVideo(overTheWire(videoSummary(failedJob())));
+    expect(video).toMatchObject({ id: 'job-1', status: 'FAILED', request: { seconds: 10 }, error: { step: 'images' } });
+    expect(video.steps).toEqual({});
+  });
+
+  it('draws a metric series: empty periods left out, a ratio in percent', () => {
+    const series = toChartSeries({
+      metric: 'success_rate',
+      unit: 'ratio',
+      from: '2026-01-01T10:00:00.000Z',
+      to: '2026-01-01T13:00:00.000Z',
+      periodSeconds: 3600,
+      points: [
+        { at: '2026-01-01T10:00:00.000Z', value: 0.5, samples: 2 },
+        { at: '2026-01-01T11:00:00.000Z', value: null, samples: 0 },
+        { at: '2026-01-01T12:00:00.000Z', value: 1, samples: 1 },
+      ],
+    });
+    expect(series).toEqual({
+      id: 'success_rate',
+      label: 'Success rate',
+      unit: 'percent',
+      points: [
+        { t: '2026-01-01T10:00:00.000Z', value: 50 },
+        { t: '2026-01-01T12:00:00.000Z', value: 100 },
+      ],
+    });
   });
 
   it('keeps the first presigned URL of an object while it is fresh, so polling does not reload assets', () => {

@@ -1,10 +1,12 @@
 /**
- * What the dashboard reads from the HTTP API (docs/api.md), in the shapes the screens use.
- * The raw answers are mapped onto these in client.ts, so a renamed field changes one place.
+ * What the dashboard reads from the HTTP API, in the shapes the screens use. The answers' own
+ * types are generated from the OpenAPI document (lambdas/api/client/openapi-types.ts); client.ts
+ * maps them onto these, so a renamed field fails the type check in one place.
  */
 import type { JobStatus, StepName, StepState, StepStatus } from '../../../lambdas/core/job.js';
 import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
 import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
+import type { Schemas } from '../../../lambdas/api/client/shorts-client.js';
 
 export type { JobStatus, StepName, StepStatus };
 
@@ -19,13 +21,8 @@ export interface VideoRequestView {
 /** A step as the API reports it: the job record's step entry. */
 export type StepView = StepState;
 
-export interface VideoError {
-  step?: StepName;
-  /** The error class, e.g. ProviderTimeout. */
-  name?: string;
-  /** A sentence a person can read. */
-  message: string;
-}
+/** Why a video failed: the step, the error class (e.g. ProviderTimeout) and a sentence a person can read. */
+export type VideoError = NonNullable<Schemas['VideoSummary']['error']>;
 
 /** One video as the video page shows it. */
 export interface Video {
@@ -65,16 +62,8 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-export type LedgerKind = 'grant' | 'debit' | 'refund' | 'purchase' | 'reversal';
-
-export interface LedgerEntry {
-  id: string;
-  at: string;
-  delta: number;
-  kind: LedgerKind | string;
-  note: string;
-  jobId?: string;
-}
+export type LedgerEntry = Schemas['LedgerEntry'];
+export type LedgerKind = LedgerEntry['kind'];
 
 /** An amount of credits to buy. */
 export interface CreditPack {
@@ -87,30 +76,17 @@ export interface Credits {
   nextCursor?: string;
 }
 
-export interface Me {
-  userId: string;
-  admin: boolean;
-  balance?: number;
-  /** Price of one credit, when the server says (see docs/spa-api-needs.md). */
-  creditPriceCents?: number;
-  currency?: string;
-}
+/** The caller (GET /api/me): user id, admin role, balance and the price of a credit. */
+export type Me = Schemas['Me'];
 
-export interface CreateVideoInput {
-  prompt: string;
-  seconds?: number;
-  aspect?: Aspect;
-  voice?: string;
-  captionStyle?: CaptionStyle;
-}
+export type CreateVideoInput = Schemas['CreateVideoRequest'];
 
-/** One series of numbers from GET /api/metrics. */
+/** One line of a chart: a series of GET /api/metrics, its empty periods left out. */
 export interface MetricSeries {
-  /** What the series counts, e.g. "succeeded", "script p95". */
-  metric: string;
-  unit?: string;
-  /** For step-duration series: the step and the statistic (p50, p95). */
-  step?: string;
-  stat?: string;
+  /** The metric (jobs_created …): a key, and the `data-series` of its table cells. */
+  id: string;
+  /** The legend's words ("Succeeded", "p95"). */
+  label: string;
+  unit?: 'count' | 'percent' | 'ms' | 'usd';
   points: { t: string; value: number }[];
 }

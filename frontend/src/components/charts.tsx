@@ -82,24 +82,35 @@ export function LineChart({ series, label, max: fixedMax }: { series: MetricSeri
           const d = s.points.map((p, j) => `${j ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}`).join('');
           const color = COLORS[i % COLORS.length];
           return (
-            <g key={s.metric}>
+            <g key={s.id} data-series={s.id}>
               {i === 0 && series.length === 1 && s.points.length > 1 ? (
                 <path d={`${d}L${x(s.points[s.points.length - 1]!.t)},${y(0)}L${x(s.points[0]!.t)},${y(0)}Z`} fill={`url(#${gradientId})`} />
               ) : null}
               <path d={d} fill="none" stroke={color} strokeWidth={2.2} vectorEffect="non-scaling-stroke" strokeLinejoin="round" />
-              {s.points.length === 1 ? <circle cx={x(s.points[0]!.t)} cy={y(s.points[0]!.value)} r={4} fill={color} /> : null}
+              {/* A dot per point: a zero-length stroke with round caps stays round however the SVG is stretched. */}
+              {s.points.map((p) => (
+                <path
+                  key={p.t}
+                  className="chart-point"
+                  d={`M${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}h0`}
+                  stroke={color}
+                  strokeWidth={s.points.length === 1 ? 8 : 5}
+                  strokeLinecap="round"
+                  vectorEffect="non-scaling-stroke"
+                />
+              ))}
             </g>
           );
         })}
       </svg>
-      {series.length > 1 ? <Legend items={series.map((s, i) => ({ label: s.metric, color: COLORS[i % COLORS.length]! }))} /> : null}
+      {series.length > 1 ? <Legend items={series.map((s, i) => ({ label: s.label, color: COLORS[i % COLORS.length]! }))} /> : null}
       <table className="visually-hidden">
         <caption>{label}</caption>
         <thead>
           <tr>
             <th>Time</th>
             {series.map((s) => (
-              <th key={s.metric}>{s.metric}</th>
+              <th key={s.id}>{s.label}</th>
             ))}
           </tr>
         </thead>
@@ -108,56 +119,9 @@ export function LineChart({ series, label, max: fixedMax }: { series: MetricSeri
             <tr key={t}>
               <td>{new Date(t).toLocaleString()}</td>
               {series.map((s) => (
-                <td key={s.metric}>{s.points.find((p) => p.t === t)?.value ?? ''}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </figure>
-  );
-}
-
-/** Grouped horizontal bars: one row per category, one bar per statistic (p50, p95). */
-export function BarChart({ rows, stats, unit, label }: { rows: { label: string; values: Record<string, number> }[]; stats: string[]; unit?: string; label: string }) {
-  const max = niceMax(Math.max(0, ...rows.flatMap((r) => Object.values(r.values))));
-  return (
-    <figure className="chart">
-      <div className="bars" role="img" aria-label={label}>
-        {rows.map((row) => (
-          <div key={row.label} className="bar-row">
-            <span className="bar-label">{row.label}</span>
-            <div className="bar-group">
-              {stats.map((stat, i) => {
-                const v = row.values[stat];
-                return v === undefined ? null : (
-                  <div key={stat} className="bar-line">
-                    <span className="bar" style={{ width: `${Math.max(1, (v / max) * 100)}%`, background: COLORS[i % COLORS.length] }} />
-                    <span className="bar-value">{formatTick(v, unit)}</span>
-                  </div>
-                );
-              })}
-            </div>
-          </div>
-        ))}
-      </div>
-      <Legend items={stats.map((s, i) => ({ label: s, color: COLORS[i % COLORS.length]! }))} />
-      <table className="visually-hidden">
-        <caption>{label}</caption>
-        <thead>
-          <tr>
-            <th>Step</th>
-            {stats.map((s) => (
-              <th key={s}>{s}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.label}>
-              <td>{r.label}</td>
-              {stats.map((s) => (
-                <td key={s}>{r.values[s] !== undefined ? formatTick(r.values[s]!, unit) : ''}</td>
+                <td key={s.id} data-series={s.id}>
+                  {s.points.find((p) => p.t === t)?.value ?? ''}
+                </td>
               ))}
             </tr>
           ))}
