@@ -252,11 +252,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-running <n>', 'pipelines at once (default MAX_RUNNING_PIPELINES, else 1; 0 keeps jobs queued)', parseCount)
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
     .option('--access-report <file.json>', 'on exit, write every AWS call each function made, allowed or denied, and the grants none used')
-    .action(async (opts: { port: number; maxRunning?: number; dataDir?: string; accessReport?: string }) => {
+    .option('--dashboard-dir <dir>', 'serve the dashboard from here, built when missing or older than its sources (default frontend/dist)')
+    .action(async (opts: { port: number; maxRunning?: number; dataDir?: string; accessReport?: string; dashboardDir?: string }) => {
       const { runDevCommand } = await import('../lib/local/dev-server.js');
       await runDevCommand({
         port: opts.port,
         ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        ...(opts.dashboardDir ? { dashboardDir: resolve(opts.dashboardDir) } : {}),
         ...(opts.maxRunning !== undefined ? { maxRunning: opts.maxRunning } : {}),
         ...(opts.accessReport ? { accessReport: await checkReportPath(opts.accessReport) } : {}),
       });

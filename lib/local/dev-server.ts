@@ -23,6 +23,7 @@ import { ENV } from '../../lambdas/shared/env.js';
 import { contractRoutes, startApiServer, type ApiServer, type LocalRoute } from './api-server.js';
 import { devSigner } from './dev-auth.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
+import { ensureDashboardBuilt } from './dashboard-build.js';
 import { GatewayThrottle } from './gateway-throttle.js';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import type { RunnerOptions } from './state-machine-runner.js';
@@ -239,18 +240,25 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 }
 
 /** `npx shorts dev`: runs until Ctrl-C (or SIGTERM), then shuts down in order. */
-export async function runDevCommand(options: { port: number; dataDir?: string; maxRunning?: number; accessReport?: string }): Promise<void> {
+export async function runDevCommand(options: { port: number; dataDir?: string; maxRunning?: number; accessReport?: string; dashboardDir?: string }): Promise<void> {
   const { checkProviderSettings } = await import('../../lambdas/shared/dependencies.js');
   const providers = await checkProviderSettings(process.env);
   process.stderr.write('Starting the local cloud (DynamoDB Local, S3, SQS, Step Functions) …\n');
+  // The dashboard is built (when missing or stale) while the local cloud starts: ready together.
+  const dashboard = ensureDashboardBuilt({
+    ...(options.dashboardDir ? { outDir: options.dashboardDir } : {}),
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
   const server = await startDevServer({
     port: options.port,
     settings: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.maxRunning !== undefined ? { maxRunningPipelines: options.maxRunning } : {}),
+    ...(options.dashboardDir ? { staticDir: options.dashboardDir } : {}),
     onRequest: ({ method, path: p, status, ms }) => process.stdout.write(`${method} ${p} ${status} ${ms} ms\n`),
     onError: (what, error) => process.stderr.write(`error (${what}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
   });
+  await dashboard;
   const maxRunning = server.runtime.host.get('DispatchJobs').environment[ENV.MAX_RUNNING_PIPELINES];
   process.stdout.write(
     [

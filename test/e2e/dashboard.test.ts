@@ -25,7 +25,7 @@ const STARTING_CREDITS = 3;
  * A 10 s video takes under a minute on an idle machine; in CI other test files render on the
  * same two cores, so waits are generous (they bound a hang, they do not measure speed).
  */
-const VIDEO_DONE_MS = 240_000;
+const VIDEO_DONE_MS = 600_000;
 
 
 /** Waits for a value, as a person would; generous for CI's busy cores (no speed is measured). */

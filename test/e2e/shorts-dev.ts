@@ -14,10 +14,10 @@ export interface ShortsDev {
   stop(): Promise<void>;
 }
 
-export async function startShortsDev(options: { dataDir: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ShortsDev> {
+export async function startShortsDev(options: { dataDir: string; env?: Record<string, string>; timeoutMs?: number; args?: string[] }): Promise<ShortsDev> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin', 'shorts.mjs'), 'dev', '--port', '0', '--data-dir', options.dataDir],
+    [path.join(ROOT, 'bin', 'shorts.mjs'), 'dev', '--port', '0', '--data-dir', options.dataDir, ...(options.args ?? [])],
     { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
