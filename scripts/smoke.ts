@@ -10,6 +10,7 @@ import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ApiError, createShortsClient, unwrap, type Schemas } from '../lambdas/api/client/shorts-client.js';
 
 const run = promisify(execFile);
 
@@ -82,58 +83,47 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  /** One API call; a 401 is retried once with a fresh token when --token-command can make one. */
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${options.apiUrl}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      }).catch((error: Error) => {
-        throw new SmokeFailed(`${method} ${path}: the API did not answer (${error.cause instanceof Error ? error.cause.message : error.message}).`);
-      });
-      if (response.status === 401 && attempt === 0) {
-        const fresh = await freshToken();
-        if (fresh) {
-          token = fresh;
-          continue;
-        }
-      }
-      return response;
-    }
+  /** Every request; a 401 is retried once with a fresh token when --token-command can make one. */
+  const fetchRetrying = async (request: Request): Promise<Response> => {
+    const again = request.clone();
+    const response = await fetch(request, { redirect: 'manual' });
+    if (response.status !== 401) return response;
+    const fresh = await freshToken();
+    if (!fresh) return response;
+    token = fresh;
+    again.headers.set('authorization', `Bearer ${fresh}`);
+    return fetch(again, { redirect: 'manual' });
   };
-  const json = async <T>(response: Response, what: string, expected: number[]): Promise<T> => {
-    const text = await response.text();
-    if (!expected.includes(response.status)) {
-      let detail = text.slice(0, 300);
-      try {
-        detail = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? detail;
-      } catch {
-        // not JSON
-      }
-      throw new SmokeFailed(`${what}: HTTP ${response.status}: ${detail}`);
+  // The typed client (docs/api.md "Typed client"): the answers' shapes are the API's own.
+  const api = createShortsClient({ baseUrl: options.apiUrl, token: () => token, fetch: fetchRetrying });
+  const answer = async <T>(what: string, call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> => {
+    try {
+      return await unwrap(call);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      throw new SmokeFailed(error.status === 0 ? `${what}: the API did not answer (${error.message}).` : `${what}: HTTP ${error.status}: ${error.message}`);
     }
-    return JSON.parse(text) as T;
   };
 
-  const me = await json<{ userId: string; balance: number }>(await call('GET', '/api/me'), 'GET /api/me (signing in)', [200]);
+  const me = await answer('GET /api/me (signing in)', api.GET('/api/me'));
   say(`signed in as ${me.userId}, ${me.balance} credit(s)`);
 
-  const created = await json<{ id: string }>(
-    await call('POST', '/api/videos', { prompt: options.prompt, seconds: options.seconds, aspect: '9:16' }, { 'idempotency-key': randomUUID() }),
+  const created = await answer(
     'POST /api/videos',
-    [202],
+    api.POST('/api/videos', {
+      body: { prompt: options.prompt, seconds: options.seconds, aspect: '9:16' },
+      params: { header: { 'Idempotency-Key': randomUUID() } },
+    }),
   );
   say(`video ${created.id} queued`);
 
   const deadline = Date.now() + options.timeoutMinutes * 60_000;
   let lastLine = '';
-  let video: { status: string; progress?: number; steps?: { name: string; label?: string; status: string }[]; error?: { step?: string; message?: string } };
+  let video: Schemas['VideoDetail'];
   for (;;) {
-    video = await json(await call('GET', `/api/videos/${created.id}`), `GET /api/videos/${created.id}`, [200]);
-    const running = video.steps?.filter((s) => s.status === 'running').map((s) => s.label ?? s.name).join(', ');
-    const line = `  ${video.status.toLowerCase()}${running ? ` · ${running}` : ''}${video.progress !== undefined ? ` · ${Math.round(video.progress)}%` : ''}`;
+    video = await answer(`GET /api/videos/${created.id}`, api.GET('/api/videos/{id}', { params: { path: { id: created.id } } }));
+    const running = video.steps.filter((s) => s.status === 'running').map((s) => s.label).join(', ');
+    const line = `  ${video.status.toLowerCase()}${running ? ` · ${running}` : ''} · ${Math.round(video.progress)}%`;
     if (line !== lastLine) say((lastLine = line));
     if (video.status === 'SUCCEEDED' || video.status === 'FAILED') break;
     if (Date.now() > deadline) throw new SmokeFailed(`the video was not done after ${options.timeoutMinutes} minutes (it is ${video.status.toLowerCase()}).`);
@@ -143,7 +133,12 @@ async function main(argv: string[]): Promise<number> {
     throw new SmokeFailed(`the video failed${video.error?.step ? ` at ${video.error.step}` : ''}: ${video.error?.message ?? 'no reason given'}`);
   }
 
-  const file = await call('GET', `/api/videos/${created.id}/file`);
+  // A redirect is not data: the file route is called as is and its Location followed here.
+  const file = await fetchRetrying(new Request(`${options.apiUrl}/api/videos/${encodeURIComponent(created.id)}/file`, { headers: { authorization: `Bearer ${token}` } })).catch(
+    (error: Error) => {
+      throw new SmokeFailed(`GET /api/videos/${created.id}/file: the API did not answer (${error.message}).`);
+    },
+  );
   const location = file.headers.get('location');
   if (file.status !== 302 || !location) throw new SmokeFailed(`GET /api/videos/${created.id}/file: expected a redirect to the MP4, got HTTP ${file.status}.`);
   const download = await fetch(location);
