@@ -108,6 +108,7 @@ describe('dashboard (browser, shorts dev)', () => {
     groq = await startGroqStub();
     dev = await startShortsDev({
       dataDir,
+      timeoutMs: 180_000,
       env: {
         SHORTS_LLM: 'groq',
         GROQ_API_KEY: GROQ_STUB_KEY,
@@ -118,7 +119,7 @@ describe('dashboard (browser, shorts dev)', () => {
     });
     browser = await launchBrowser({ viewport: DESKTOP });
     page = browser.page;
-  });
+  }, 360_000);
 
   afterEach(async ({ task }) => {
     if (task.result?.state === 'fail' && page) {
