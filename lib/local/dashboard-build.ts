@@ -70,7 +70,7 @@ export async function ensureDashboardBuilt(options: EnsureDashboardOptions = {})
   const reason = dashboardBuildReason(outDir);
   if (!reason) return { built: false, reason: 'current' };
   const shown = path.relative(process.cwd(), outDir) || outDir;
-  progress(`Building the dashboard (${shown} is ${reason === 'missing' ? 'missing' : 'older than its sources'}; about a minute) …`);
+  progress(`Building the dashboard (${shown} is ${reason === 'missing' ? 'missing' : 'older than its sources'}) …`);
   const started = Date.now();
   const [program, ...args] = options.command ?? viteBuildCommand(outDir);
   const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
