@@ -174,6 +174,7 @@ export const ErrorView = z
       limit: z.enum(['active', 'hour', 'day']).optional().describe('With 429: the limit the order went over.'),
       max: z.number().int().optional().describe('With 429: that limit.'),
       retryAfterSeconds: z.number().int().optional().describe('With 429: as the Retry-After header.'),
+      metrics: z.array(z.string()).optional().describe('With 400 from GET /api/metrics: the metrics it knows.'),
       requestId: z.string().optional(),
     }),
   })

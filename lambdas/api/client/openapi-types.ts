@@ -285,6 +285,8 @@ export interface components {
                 max?: number;
                 /** @description With 429: as the Retry-After header. */
                 retryAfterSeconds?: number;
+                /** @description With 400 from GET /api/metrics: the metrics it knows. */
+                metrics?: string[];
                 requestId?: string;
             };
         };
