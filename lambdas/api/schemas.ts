@@ -200,7 +200,13 @@ export const BatchItemView = z
     status: z.enum(['accepted', 'refused']),
     videoId: z.string().optional().describe('The video the item made (accepted).'),
     error: z
-      .object({ status: z.number().int(), code: z.string(), message: z.string() })
+      .object({
+        status: z.number().int(),
+        code: z.string(),
+        message: z.string(),
+        limit: z.string().optional().describe('Over a limit (429): which one (`active`, `hour`, `day`).'),
+        retryAfterSeconds: z.number().int().optional().describe('Over a limit: when sending the batch again may order the item.'),
+      })
       .optional()
       .describe('Why the item was refused: the status, code and message POST /api/videos would have answered.'),
     video: VideoSummary.optional().describe('GET only: the video as it is now (absent once deleted).'),

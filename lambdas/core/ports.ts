@@ -264,7 +264,16 @@ export interface BatchItem {
   /** The prompt, for reading the batch back (the video keeps the whole request). */
   prompt: string;
   videoId?: string;
-  refusal?: { status: number; code: string; message: string };
+  refusal?: BatchRefusal;
+}
+
+/** Why an item was refused: the status, code and message POST /api/videos would have answered (and, over a limit, which and for how long). */
+export interface BatchRefusal {
+  status: number;
+  code: string;
+  message: string;
+  limit?: string;
+  retryAfterSeconds?: number;
 }
 
 /** A batch of video orders (POST /api/batches): which made videos and which were refused. */

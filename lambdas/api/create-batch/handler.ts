@@ -37,8 +37,9 @@ export const handler = userRoute(deps, async ({ event, caller, requestId }) => {
       // An item's refusal reads as the answer POST /api/videos gives (unknown errors logged, not shown).
       refusalOf: (error) => {
         const answer = errorResult(error, requestId, logger);
-        const { error: body } = JSON.parse(answer.body ?? '{}') as { error: { code: string; message: string } };
-        return { status: answer.statusCode ?? 500, code: body.code, message: body.message };
+        const { error: body } = JSON.parse(answer.body ?? '{}') as { error: { code: string; message: string; limit?: string; retryAfterSeconds?: number } };
+        const { code, message, limit, retryAfterSeconds } = body;
+        return { status: answer.statusCode ?? 500, code, message, ...(limit ? { limit } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
       },
       onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
     },

@@ -8,14 +8,14 @@
 import { createHash } from 'node:crypto';
 import type { Job } from '../job.js';
 import type { VideoRequest } from '../model.js';
-import type { BatchItem, BatchRecord, BatchStore, JobStore } from '../ports.js';
+import type { BatchItem, BatchRecord, BatchRefusal, BatchStore, JobStore } from '../ports.js';
 import { createVideo, type CreateVideoDeps } from './videos.js';
 
 /** The most items one batch may hold. */
 export const MAX_BATCH_ITEMS = 50;
 
 /** How an item's failure reads in the batch: the status, code and message the API would answer. */
-export type RefusalOf = (error: unknown) => { status: number; code: string; message: string };
+export type RefusalOf = (error: unknown) => BatchRefusal;
 
 export interface OrderBatchDeps extends CreateVideoDeps {
   batches: BatchStore;
