@@ -231,7 +231,7 @@ async function generate(
 /** `shorts batch`: a file's videos through the HTTP API, locally (an in-process `shorts dev`) or against `--api`. */
 async function batch(file: string, opts: { outDir: string; api?: string; token?: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string }) {
   const { readFile, mkdir } = await import('node:fs/promises');
-  const { parseBatchFile, BatchFileError } = await import('../lib/local/batch-file.js');
+  const { parseBatchFile, BatchFileError } = await import('../lambdas/core/batch-file.js');
   const { runBatch, summaryTable } = await import('../lib/local/batch-run.js');
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`Cannot read "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);

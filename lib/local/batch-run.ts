@@ -10,7 +10,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { creditsFor } from '../../lambdas/core/credits.js';
 import { MAX_BATCH_ITEMS } from '../../lambdas/core/jobs/batches.js';
-import type { BatchLine } from './batch-file.js';
+import type { BatchLine } from '../../lambdas/core/batch-file.js';
 
 export interface BatchOutcome {
   line: number;

@@ -1,6 +1,6 @@
 /** The prompts file of `shorts batch`: lines or CSV, each checked by the API's schema, errors naming the line. */
 import { describe, expect, it } from 'vitest';
-import { BatchFileError, parseBatchFile } from '../../lib/local/batch-file.js';
+import { BatchFileError, parseBatchFile } from '../../lambdas/core/batch-file.js';
 import { outputName, summaryTable } from '../../lib/local/batch-run.js';
 
 describe('a text file', () => {

@@ -4,9 +4,9 @@
  * any of `seconds`, `aspect`, `voice`, `captionStyle` (also `caption_style`, `caption style`),
  * each row checked by the API's own schema before anything is ordered.
  */
-import { parse } from 'csv-parse/sync';
-import { VideoRequestSchema, type VideoRequest } from '../../lambdas/core/model.js';
-import { MAX_BATCH_ITEMS } from '../../lambdas/core/jobs/batches.js';
+// The browser build: the same parser in Node and in the dashboard (it carries its own Buffer).
+import { parse } from 'csv-parse/browser/esm/sync';
+import { VideoRequestSchema, type VideoRequest } from './model.js';
 
 /** A problem with the file, naming the line; nothing has been ordered. */
 export class BatchFileError extends Error {
@@ -16,7 +16,7 @@ export class BatchFileError extends Error {
   }
 }
 
-/** The most videos one `shorts batch` run takes (it orders them in batches of {@link MAX_BATCH_ITEMS}). */
+/** The most videos one `shorts batch` run takes (it orders them 50 to a batch). */
 export const MAX_FILE_ITEMS = 500;
 
 const COLUMNS: Record<string, keyof VideoRequest> = {
