@@ -228,6 +228,67 @@ async function generate(
   }
 }
 
+/** `shorts batch`: a file's videos through the HTTP API, locally (an in-process `shorts dev`) or against `--api`. */
+async function batch(file: string, opts: { outDir: string; api?: string; token?: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string }) {
+  const { readFile, mkdir } = await import('node:fs/promises');
+  const { parseBatchFile, BatchFileError } = await import('../lambdas/core/batch-file.js');
+  const { runBatch, summaryTable } = await import('../lib/local/batch-run.js');
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot read "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+  });
+  const defaults = Object.fromEntries(
+    Object.entries({ seconds: opts.seconds, aspect: opts.aspect, voice: opts.voice, captionStyle: opts.captionStyle }).filter(([, v]) => v !== undefined),
+  );
+  let lines;
+  try {
+    lines = parseBatchFile(text, { csv: file.toLowerCase().endsWith('.csv'), defaults });
+  } catch (error) {
+    throw error instanceof BatchFileError ? new UsageError(`${file}: ${error.message}`) : error;
+  }
+  const outDir = resolve(opts.outDir);
+  await mkdir(outDir, { recursive: true }).catch((error: Error) => {
+    throw new UsageError(`Cannot create --out-dir "${opts.outDir}": ${error.message}`);
+  });
+  await access(outDir, constants.W_OK).catch(() => {
+    throw new UsageError(`Cannot write in --out-dir "${opts.outDir}": permission denied.`);
+  });
+  const report = (line: string) => process.stderr.write(`${line}\n`);
+
+  if (opts.api) {
+    const token = opts.token ?? process.env.SHORTS_TOKEN;
+    if (!token) throw new UsageError('--api needs a token: --token, or SHORTS_TOKEN in the environment.');
+    const outcomes = await runBatch({ api: { url: opts.api.replace(/\/$/, ''), token }, lines, outDir, report });
+    process.stdout.write(`\n${summaryTable(outcomes)}\n`);
+    return outcomes.every((o) => o.status === 'succeeded');
+  }
+
+  process.stderr.write('Starting the local cloud and the API on 127.0.0.1 …\n');
+  const { startDevServer } = await import('../lib/local/dev-server.js');
+  const server = await startDevServer({ port: 0, quiet: true, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const stop = () => server.stop();
+  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  try {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const { token } = (await post('/api/dev/session', { userId: 'local-cli' })) as { token: string };
+    const buyCredits = async (credits: number) => {
+      for (let left = credits; left > 0; left -= 100) await post('/api/dev/purchase', { credits: Math.min(left, 100) }, token);
+    };
+    const outcomes = await runBatch({ api: { url: server.url, token }, lines, outDir, report, buyCredits });
+    process.stdout.write(`\n${summaryTable(outcomes)}\n`);
+    return outcomes.every((o) => o.status === 'succeeded');
+  } finally {
+    await stop();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command('shorts')
     .description('ai-shorts: turn a prompt into a narrated, captioned short video.')
@@ -263,9 +324,25 @@ async function main(argv: string[]): Promise<number> {
         ...(opts.accessReport ? { accessReport: await checkReportPath(opts.accessReport) } : {}),
       });
     });
+  let batchFailed = false;
+  program
+    .command('batch')
+    .description('Make many videos: one prompt per line of a text file, or a CSV with a prompt column (and seconds, aspect, voice, captionStyle).')
+    .argument('<file>', 'prompts.txt (one per line) or prompts.csv')
+    .requiredOption('-d, --out-dir <dir>', 'where to write the MP4s (created if missing)')
+    .option('-s, --seconds <n>', 'target length of videos whose line does not say (10–90)', parseInteger)
+    .addOption(new Option('-a, --aspect <ratio>', 'frame shape of videos whose line does not say').choices([...ASPECTS]))
+    .option('--voice <name>', 'voice of videos whose line does not say')
+    .addOption(new Option('--caption-style <style>', 'caption look of videos whose line does not say').choices([...CAPTION_STYLES]))
+    .option('--api <url>', 'order through this deployed API (e.g. https://<dashboard>), instead of the local cloud')
+    .option('--token <token>', 'with --api: a session token (default SHORTS_TOKEN)')
+    .option('--data-dir <dir>', 'local: where the local cloud keeps its data (default .shorts-data)')
+    .action(async (file: string, opts: Parameters<typeof batch>[1]) => {
+      batchFailed = !(await batch(file, opts));
+    });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return batchFailed ? 1 : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is a usage error.

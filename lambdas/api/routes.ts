@@ -8,7 +8,9 @@ import type { StoreOperation } from '../adapters/aws/store-operations.js';
 import type { SecretKey } from '../shared/secret-keys.js';
 import { AlertsView, HealthView, MetricsQuery, QueueStatusView, SeriesView } from './ops-schemas.js';
 import {
+  BatchView,
   CheckoutBody,
+  CreateBatchBody,
   CheckoutView,
   CreatedVideo,
   CreateVideoBody,
@@ -211,6 +213,36 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
     access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true, env: [...VOICE_ENV, ...LIMIT_ENV] },
     throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'CreateBatch',
+    method: 'POST',
+    path: '/api/batches',
+    entry: 'lambdas/api/create-batch/handler.ts',
+    summary: 'Order up to 50 videos at once',
+    description:
+      'Each item is ordered as POST /api/videos orders one, in its own transaction (voice, credits, limits), in order: the answer says which ' +
+      'items made videos and which were refused and why. With an Idempotency-Key, sending the same batch again orders only the refused items.',
+    auth: 'user',
+    body: CreateBatchBody,
+    headers: [{ name: 'Idempotency-Key', description: 'Names the batch: a repeat within 24 h orders only the items refused before.', required: false }],
+    responses: {
+      202: { description: 'The batch: each item accepted (with its video id) or refused (with the status, code and message).', schema: BatchView },
+      400: { description: 'The body is not valid; `fields` names each problem (e.g. `items.3.prompt`).' },
+    },
+    access: { store: ['credits.createJob', 'batches.get', 'batches.save'], queue: true, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'GetBatch',
+    method: 'GET',
+    path: '/api/batches/{id}',
+    entry: 'lambdas/api/get-batch/handler.ts',
+    summary: 'A batch: each item with its video as it is now, and counts by state',
+    auth: 'user',
+    responses: { 200: { description: 'The batch.', schema: BatchView }, 404: { description: 'No such batch of yours (batches are kept 30 days).' } },
+    access: { store: ['batches.get', 'jobs.get'] },
+    throttle: READ_THROTTLE,
   },
   {
     id: 'ListVoices',

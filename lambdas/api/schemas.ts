@@ -188,3 +188,58 @@ export const OpenApiView = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) })
   .loose()
   .meta({ id: 'OpenApiDocument' });
+
+/** POST /api/batches: up to 50 video requests, each as POST /api/videos takes it. */
+export const CreateBatchBody = z
+  .object({
+    items: z
+      .array(CreateVideoBody)
+      .min(1, 'items must hold at least one video request')
+      .max(50, 'items must hold at most 50 video requests'),
+  })
+  .strict()
+  .meta({ id: 'CreateBatchRequest' });
+
+/** A batch's id in a path: batch ids are UUIDs, so anything else names no batch (404, no lookup). */
+export const BatchIdSchema = z.uuid({ error: 'batch ids are UUIDs' });
+
+export const BatchItemView = z
+  .object({
+    index: z.number().int().describe('The item\'s place in the request, from 0.'),
+    prompt: z.string(),
+    status: z.enum(['accepted', 'refused']),
+    videoId: z.string().optional().describe('The video the item made (accepted).'),
+    error: z
+      .object({
+        status: z.number().int(),
+        code: z.string(),
+        message: z.string(),
+        limit: z.string().optional().describe('Over a limit (429): which one (`active`, `hour`, `day`).'),
+        retryAfterSeconds: z.number().int().optional().describe('Over a limit: when sending the batch again may order the item.'),
+      })
+      .optional()
+      .describe('Why the item was refused: the status, code and message POST /api/videos would have answered.'),
+    video: VideoSummary.optional().describe('GET only: the video as it is now (absent once deleted).'),
+  })
+  .meta({ id: 'BatchItem' });
+
+export const BatchView = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    items: z.array(BatchItemView),
+    summary: z
+      .object({
+        accepted: z.number().int(),
+        refused: z.number().int(),
+        queued: z.number().int(),
+        running: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        deleted: z.number().int(),
+      })
+      .describe('Counts of the items; the video states are counted on GET (on POST every accepted video is queued).'),
+    replayed: z.boolean().optional().describe('POST: the Idempotency-Key named a batch already made; only its refused items were ordered again.'),
+  })
+  .meta({ id: 'Batch' });

@@ -3,8 +3,8 @@ import type { ShortVideoProps } from '../core/video-props.js';
 import type { z } from 'zod';
 import { creditsFor } from '../core/credits.js';
 import { jobCostUsd, jobProgress, STEP_LABELS, STEPS, type Job } from '../core/job.js';
-import type { LedgerEntry } from '../core/ports.js';
-import type { LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
+import type { BatchRecord, LedgerEntry } from '../core/ports.js';
+import type { BatchView, LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
 
 /** Presigned URLs that go with a job's view, made by the handler (the view itself is pure). */
 export interface VideoUrls {
@@ -66,4 +66,28 @@ export function ledgerEntryView(entry: LedgerEntry): z.infer<typeof LedgerEntryV
     ...(entry.jobId ? { jobId: entry.jobId } : {}),
     note: entry.note,
   };
+}
+
+/**
+ * A batch as the API shows it. With `videos` (GET), each accepted item carries its video as it is
+ * now and the summary counts their states; without (POST), every accepted video was just queued.
+ */
+export function batchView(batch: BatchRecord, videos?: Map<string, Job | undefined>, replayed?: boolean): z.infer<typeof BatchView> {
+  const summary = { accepted: 0, refused: 0, queued: 0, running: 0, succeeded: 0, failed: 0, deleted: 0 };
+  const items = batch.items.map((item) => {
+    if (!item.videoId) {
+      summary.refused += 1;
+      return { index: item.index, prompt: item.prompt, status: 'refused' as const, ...(item.refusal ? { error: item.refusal } : {}) };
+    }
+    summary.accepted += 1;
+    const job = videos ? videos.get(item.videoId) : undefined;
+    const status = videos ? job?.status : 'QUEUED';
+    if (status === 'QUEUED') summary.queued += 1;
+    else if (status === 'RUNNING') summary.running += 1;
+    else if (status === 'SUCCEEDED') summary.succeeded += 1;
+    else if (status === 'FAILED') summary.failed += 1;
+    else summary.deleted += 1;
+    return { index: item.index, prompt: item.prompt, status: 'accepted' as const, videoId: item.videoId, ...(job ? { video: videoSummary(job) } : {}) };
+  });
+  return { id: batch.batchId, createdAt: batch.createdAt, updatedAt: batch.updatedAt, items, summary, ...(replayed === undefined ? {} : { replayed }) };
 }

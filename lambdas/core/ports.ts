@@ -257,3 +257,41 @@ export interface PipelineStarter {
   /** Stops a running execution (a stuck job); a finished or unknown one is left alone. */
   stop(name: string, cause: string): Promise<void>;
 }
+
+/** One request of a batch: the video it made, or why it was refused (the API's error answer). */
+export interface BatchItem {
+  index: number;
+  /** The prompt, for reading the batch back (the video keeps the whole request). */
+  prompt: string;
+  videoId?: string;
+  refusal?: BatchRefusal;
+}
+
+/** Why an item was refused: the status, code and message POST /api/videos would have answered (and, over a limit, which and for how long). */
+export interface BatchRefusal {
+  status: number;
+  code: string;
+  message: string;
+  limit?: string;
+  retryAfterSeconds?: number;
+}
+
+/** A batch of video orders (POST /api/batches): which made videos and which were refused. */
+export interface BatchRecord {
+  batchId: string;
+  userId: string;
+  createdAt: string;
+  updatedAt: string;
+  items: BatchItem[];
+  /** Optimistic lock: each save puts the record only if it is still the version it read. */
+  version: number;
+}
+
+export interface BatchStore {
+  get(batchId: string): Promise<BatchRecord | undefined>;
+  /**
+   * Puts the record if it is new (`version` 1) or still at `version - 1`; false when another
+   * request saved it first (read it again and merge).
+   */
+  save(record: BatchRecord): Promise<boolean>;
+}

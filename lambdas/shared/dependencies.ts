@@ -23,6 +23,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type Stripe from 'stripe';
 import { CloudWatchAlarmReader } from '../adapters/aws/cloudwatch-alarms.js';
+import { DynamoBatchStore } from '../adapters/aws/dynamo-batch-store.js';
 import { DynamoCreditStore } from '../adapters/aws/dynamo-credit-store.js';
 import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { dynamoTableProbe, renderFunctionProbe, s3BucketProbe, sqsQueueProbe, stateMachineProbe } from '../adapters/aws/health-probes.js';
@@ -39,6 +40,7 @@ import type { AlarmReader, OpsDeps, QueueDepthReader } from '../core/ops/ops-ser
 import type {
   BlobStore,
   Clock,
+  BatchStore,
   CreditStore,
   ImageGenerator,
   JobIndex,
@@ -146,6 +148,7 @@ export class Dependencies {
         },
       }),
   );
+  readonly batchStore = memo((): BatchStore => new DynamoBatchStore({ doc: this.documentClient(), tableName: required(this.config, ENV.IDEMPOTENCY_TABLE) }));
   readonly jobQueue = memo((): JobQueue => new SqsJobQueue({ client: this.sqsClient(), queueUrl: required(this.config, ENV.JOBS_QUEUE_URL) }));
   /** Step Functions: in AWS the stack's state machine; locally the runtime's, behind the same API. */
   readonly pipelineStarter = memo(

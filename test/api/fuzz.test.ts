@@ -178,6 +178,7 @@ const FIELDS: Record<string, string[]> = {
   '/api/billing/checkout': ['credits'],
   '/api/dev/session': ['userId', 'admin'],
   '/api/dev/purchase': ['credits'],
+  '/api/batches': ['items'],
 };
 
 function validBody(path: string, rng: Rng): Record<string, unknown> {
@@ -189,6 +190,8 @@ function validBody(path: string, rng: Rng): Record<string, unknown> {
       return { credits: 1 + rng.int(5) };
     case '/api/dev/session':
       return { userId: `fuzz-${rng.int(5)}`, admin: rng.chance(0.2) };
+    case '/api/batches':
+      return { items: Array.from({ length: 1 + rng.int(3) }, () => validBody('/api/videos', rng)) };
     default:
       return {};
   }

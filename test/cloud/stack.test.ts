@@ -445,6 +445,8 @@ describe('the HTTP API', () => {
     const health = ['dynamodb:DescribeTable jobs', 's3:ListBucket assets', 'sqs:GetQueueAttributes queue', 'states:DescribeStateMachine machine', 'lambda:GetFunction render-function'];
     const expected: Record<string, string[]> = {
       CreateVideo: [...user, 'sqs:SendMessage queue'],
+      CreateBatch: [...user, 'sqs:SendMessage queue'],
+      GetBatch: [...user],
       ListVideos: [...user, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*'],
       GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
       GetVideoFile: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
@@ -571,7 +573,7 @@ describe('the job queue', () => {
 
 describe('least privilege', () => {
   /** The routes that only read: their roles may hold no table write. */
-  const READ_ONLY_ROUTES = ['ListVideos', 'GetVideo', 'GetVideoFile', 'GetMetrics', 'GetQueueStatus', 'GetAlerts', 'GetHealth', 'OpenApi'];
+  const READ_ONLY_ROUTES = ['ListVideos', 'GetVideo', 'GetBatch', 'GetVideoFile', 'GetMetrics', 'GetQueueStatus', 'GetAlerts', 'GetHealth', 'OpenApi'];
   const DYNAMODB_READS = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|DescribeTable|ConditionCheckItem) /;
   const WRITES = /^[a-z0-9-]+:(Put|Update|Delete|BatchWrite|Send|Start|Stop|Create|TransactWrite|Invoke)/;
 

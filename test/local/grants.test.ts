@@ -153,6 +153,11 @@ describe('the whole app under the stack contract', () => {
     server.setDispatching(false);
     const queued = await user.createVideo({ prompt: 'Cancelled before it starts', seconds: 10, aspect: '1:1' });
     ok(await user.call('DELETE', `/api/videos/${queued.body.id}`));
+    // A batch, read back; its video cancelled.
+    const batch = await user.call('POST', '/api/batches', { items: [{ prompt: 'A batch of one', seconds: 10, aspect: '1:1' }] }, { 'idempotency-key': randomUUID() });
+    ok(batch, 202);
+    ok(await user.call('GET', `/api/batches/${batch.body.id}`));
+    ok(await user.call('DELETE', `/api/videos/${batch.body.items[0].videoId}`));
     ok(await user.call('DELETE', `/api/videos/${made.body.id}`));
     const unrefunded = await user.createVideo({ prompt: 'Failed before its refund', seconds: 10, aspect: '1:1' });
     expect(await server.runtime.jobs.transition(unrefunded.body.id, { status: 'QUEUED' }, { set: { status: 'FAILED' } })).toBe(true);

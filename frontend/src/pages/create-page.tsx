@@ -1,9 +1,11 @@
 /** Create: a prompt and a few choices, the price and the balance, one button. */
-import { useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { creditsFor } from '../../../lambdas/core/credits.js';
 import { ASPECTS, CAPTION_STYLES, DEFAULT_SECONDS, type Aspect, type CaptionStyle } from '../../../lambdas/core/model.js';
 import { ApiError } from '../api/client.js';
+import { useCreateBatch, type BatchResult } from '../api/batches.js';
 import { useCreateVideo, useCredits, useVoices } from '../api/hooks.js';
+import { BatchOutcome, BatchPrompts, parsePrompts } from '../components/batch-prompts.js';
 import { Icon } from '../components/icons.js';
 import { RecentVideos } from '../components/recent-videos.js';
 import { Skeleton, Spinner, errorMessage } from '../components/ui.js';
@@ -28,11 +30,24 @@ export function CreatePage() {
   const [touched, setTouched] = useState(false);
   // One key per video being asked for: a double click or a resent request makes one video.
   const idempotencyKey = useRef(uuid());
+  // Many videos at once (POST /api/batches): one key per batch, kept until every line started,
+  // so sending again orders only the refused lines.
+  const [mode, setMode] = useState<'one' | 'many'>('one');
+  const [batchText, setBatchText] = useState('');
+  const [csvName, setCsvName] = useState<string | undefined>();
+  const [batchResult, setBatchResult] = useState<BatchResult | undefined>();
+  const batchKey = useRef(uuid());
+  const batch = useCreateBatch();
 
   // The server's own list (GET /api/voices): any other voice is refused before it is paid for.
   const served = useVoices();
   const voices = served.data ?? config.voices ?? (config.mode === 'local' ? OFFLINE_VOICES : []);
-  const cost = creditsFor({ seconds });
+  const parsed = useMemo(
+    () => parsePrompts(batchText, Boolean(csvName), { seconds, aspect, captionStyle, ...(voice ? { voice } : {}) }),
+    [batchText, csvName, seconds, aspect, captionStyle, voice],
+  );
+  const many = mode === 'many';
+  const cost = many ? parsed.lines.reduce((sum, line) => sum + creditsFor(line.request), 0) : creditsFor({ seconds });
   const balance = credits.data?.balance;
   const trimmed = prompt.trim();
   const promptProblem =
@@ -41,16 +56,39 @@ export function CreatePage() {
   const promptError = (touched && promptProblem) || (serverError?.field === 'prompt' ? serverError.message : undefined);
   const short = balance !== undefined && balance < cost;
 
-  const blocked: string | undefined = credits.isPending
+  const batchBlocked = many ? (parsed.problem ?? (parsed.lines.length === 0 ? 'Add at least one prompt.' : undefined)) : undefined;
+  const blocked: string | undefined = batchBlocked ?? (credits.isPending
     ? 'Checking your balance…'
     : credits.isError
       ? 'Your balance could not be loaded.'
       : short
-        ? `This video costs ${plural(cost, 'credit')} and you have ${plural(balance ?? 0, 'credit')}.`
-        : undefined;
+        ? many
+          ? `These videos cost ${plural(cost, 'credit')} and you have ${plural(balance ?? 0, 'credit')}.`
+          : `This video costs ${plural(cost, 'credit')} and you have ${plural(balance ?? 0, 'credit')}.`
+        : undefined);
+  const pending = create.isPending || batch.isPending;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (many) {
+      if (blocked || pending) return;
+      batch.mutate(
+        { items: parsed.lines.map((line) => line.request), idempotencyKey: batchKey.current },
+        {
+          onSuccess: (result) => {
+            setBatchResult(result);
+            // What the batch made is shown beside the button, which may be below the fold on a phone.
+            requestAnimationFrame(() => document.querySelector('[data-testid="batch-outcome"]')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+            if (result.summary.refused === 0) {
+              batchKey.current = uuid();
+              setBatchText('');
+              setCsvName(undefined);
+            }
+          },
+        },
+      );
+      return;
+    }
     setTouched(true);
     if (promptProblem || blocked || create.isPending) return;
     create.mutate(
@@ -78,6 +116,30 @@ export function CreatePage() {
 
       <form className="create-layout" onSubmit={submit} noValidate aria-label="Create a video">
         <div className="card create-form">
+          <div className="segmented mode-toggle" role="radiogroup" aria-label="How many videos">
+            {(['one', 'many'] as const).map((m) => (
+              <label key={m} className="segment">
+                <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                <span>{m === 'one' ? 'One video' : 'Many videos'}</span>
+              </label>
+            ))}
+          </div>
+          {many ? (
+            <BatchPrompts
+              text={batchText}
+              {...(csvName ? { csvName } : {})}
+              {...(parsed.problem ? { problem: parsed.problem } : {})}
+              count={parsed.lines.length}
+              onText={(text) => {
+                setCsvName(undefined);
+                setBatchText(text);
+              }}
+              onCsv={(name, text) => {
+                setCsvName(name);
+                setBatchText(text);
+              }}
+            />
+          ) : (
           <div className="field">
             <label className="field-label" htmlFor="prompt">
               Prompt
@@ -115,6 +177,7 @@ export function CreatePage() {
               </div>
             ) : null}
           </div>
+          )}
 
           <fieldset className="field">
             <legend className="field-label">Length</legend>
@@ -231,11 +294,11 @@ export function CreatePage() {
           <button
             type="submit"
             className="btn btn-primary btn-lg btn-block"
-            disabled={Boolean(blocked) || create.isPending}
+            disabled={Boolean(blocked) || pending}
             aria-describedby={blocked ? 'create-blocked' : undefined}
           >
-            {create.isPending ? <Spinner /> : <Icon name="wand" size={18} />}
-            {create.isPending ? 'Starting…' : 'Create video'}
+            {pending ? <Spinner /> : <Icon name="wand" size={18} />}
+            {pending ? 'Starting…' : many ? (parsed.lines.length ? `Create ${plural(parsed.lines.length, 'video')}` : 'Create videos') : 'Create video'}
           </button>
           {blocked ? (
             <p id="create-blocked" className={`summary-note ${short || credits.isError ? 'tone-danger-text' : 'muted'}`} role={short ? 'status' : undefined}>
@@ -251,7 +314,13 @@ export function CreatePage() {
               ) : null}
             </p>
           ) : null}
-          {create.isError && serverError?.field !== 'prompt' ? (
+          {many && batch.isError ? (
+            <p className="summary-note tone-danger-text" role="alert">
+              {errorMessage(batch.error)}
+            </p>
+          ) : null}
+          {many && batchResult ? <BatchOutcome result={batchResult} /> : null}
+          {!many && create.isError && serverError?.field !== 'prompt' ? (
             <p className="summary-note tone-danger-text" role="alert">
               {errorMessage(create.error)}
             </p>

@@ -81,6 +81,10 @@ export const STORE_OPERATIONS = {
     { table: 'LedgerTable', actions: ['PutItem'] },
     { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
   ],
+  /** DynamoBatchStore.get: a batch's record (an item of the idempotency table). */
+  'batches.get': [{ table: 'IdempotencyTable', actions: ['GetItem'] }],
+  /** DynamoBatchStore.save: the record put, new or over the version it read. */
+  'batches.save': [{ table: 'IdempotencyTable', actions: ['PutItem'] }],
 } as const satisfies Record<string, readonly TableUse[]>;
 
 export type StoreOperation = keyof typeof STORE_OPERATIONS;
@@ -93,6 +97,7 @@ export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[]
   const named = new Set<StoreTable>();
   for (const operation of operations) {
     if (operation.startsWith('credits.')) for (const table of CREDIT_STORE_TABLES) named.add(table);
+    else if (operation.startsWith('batches.')) named.add('IdempotencyTable');
     else named.add('JobsTable');
   }
   return [...named];

@@ -80,6 +80,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order up to 50 videos at once
+         * @description Each item is ordered as POST /api/videos orders one, in its own transaction (voice, credits, limits), in order: the answer says which items made videos and which were refused and why. With an Idempotency-Key, sending the same batch again orders only the refused items.
+         */
+        post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch: each item with its video as it is now, and counts by state */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/voices": {
         parameters: {
             query?: never;
@@ -447,6 +484,48 @@ export interface components {
             deleted: true;
             deletedFiles: number;
             refunded: boolean;
+        };
+        Batch: {
+            id: string;
+            createdAt: string;
+            updatedAt: string;
+            items: components["schemas"]["BatchItem"][];
+            /** @description Counts of the items; the video states are counted on GET (on POST every accepted video is queued). */
+            summary: {
+                accepted: number;
+                refused: number;
+                queued: number;
+                running: number;
+                succeeded: number;
+                failed: number;
+                deleted: number;
+            };
+            /** @description POST: the Idempotency-Key named a batch already made; only its refused items were ordered again. */
+            replayed?: boolean;
+        };
+        BatchItem: {
+            /** @description The item's place in the request, from 0. */
+            index: number;
+            prompt: string;
+            /** @enum {string} */
+            status: "accepted" | "refused";
+            /** @description The video the item made (accepted). */
+            videoId?: string;
+            /** @description Why the item was refused: the status, code and message POST /api/videos would have answered. */
+            error?: {
+                status: number;
+                code: string;
+                message: string;
+                /** @description Over a limit (429): which one (`active`, `hour`, `day`). */
+                limit?: string;
+                /** @description Over a limit: when sending the batch again may order the item. */
+                retryAfterSeconds?: number;
+            };
+            /** @description GET only: the video as it is now (absent once deleted). */
+            video?: components["schemas"]["VideoSummary"];
+        };
+        CreateBatchRequest: {
+            items: components["schemas"]["CreateVideoRequest"][];
         };
         Voices: {
             /** @description The voice provider (SHORTS_VOICE): offline (eSpeak NG) or elevenlabs. */
@@ -1033,6 +1112,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the batch: a repeat within 24 h orders only the items refused before. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The batch: each item accepted (with its video id) or refused (with the status, code and message). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description The body is not valid; `fields` names each problem (e.g. `items.3.prompt`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description No valid session token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such batch of yours (batches are kept 30 days). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 50 a second (bursts of 100) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Something went wrong on our side. */

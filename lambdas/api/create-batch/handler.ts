@@ -1,0 +1,48 @@
+import { orderBatch } from '../../core/jobs/batches.js';
+import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock } from '../../shared/dependencies.js';
+import { ENV } from '../../shared/env.js';
+import { errorResult, json, parseBody, parseHeader, userRoute } from '../http.js';
+import { CreateBatchBody, IdempotencyKeySchema } from '../schemas.js';
+import { batchView } from '../views.js';
+
+const deps = fromEnvironment();
+const { logger } = deps.observability();
+const credits = deps.creditStore();
+const batches = deps.batchStore();
+const queue = deps.jobQueue();
+const voices = await deps.voiceCatalog();
+const limits = deps.userLimits();
+
+/**
+ * POST /api/batches: orders each item as POST /api/videos would, each in its own transaction, and
+ * answers which made videos and which were refused (and why). 202 when at least one item was
+ * accepted; with an Idempotency-Key a repeat orders only the refused items again.
+ */
+export const handler = userRoute(deps, async ({ event, caller, requestId }) => {
+  const { items } = parseBody(event, CreateBatchBody);
+  const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
+  const { batch, replayed } = await orderBatch(
+    { userId: caller.userId, requests: items, ...(idempotencyKey ? { idempotencyKey } : {}) },
+    {
+      credits,
+      queue,
+      batches,
+      clock: systemClock,
+      newId: deps.newJobId,
+      newBatchId: deps.newJobId,
+      startingCredits: deps.config[ENV.STARTING_CREDITS],
+      idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
+      voices,
+      limits,
+      // An item's refusal reads as the answer POST /api/videos gives (unknown errors logged, not shown).
+      refusalOf: (error) => {
+        const answer = errorResult(error, requestId, logger);
+        const { error: body } = JSON.parse(answer.body ?? '{}') as { error: { code: string; message: string; limit?: string; retryAfterSeconds?: number } };
+        const { code, message, limit, retryAfterSeconds } = body;
+        return { status: answer.statusCode ?? 500, code, message, ...(limit ? { limit } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+      },
+      onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
+    },
+  );
+  return json(202, batchView(batch, undefined, replayed), { location: `/api/batches/${batch.batchId}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) });
+});
