@@ -110,7 +110,7 @@ async function expectToolErrors(client: Client): Promise<void> {
   expect(text(limit)).toContain('limit must be at most 50');
   const nobody = await call(client, 'get_video', { id: '00000000-0000-4000-8000-000000000000' });
   expect(nobody.isError).toBe(true);
-  expect(text(nobody)).toMatch(/no such video/i);
+  expect(text(nobody)).toMatch(/no video/i);
   const notAnId = await call(client, 'get_video', { id: 'x'.repeat(5000) });
   expect(notAnId.isError).toBe(true);
   expect(text(notAnId).length).toBeLessThan(500);
