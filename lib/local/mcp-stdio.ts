@@ -76,11 +76,47 @@ async function checkAccess(endpoint: URL, token: string): Promise<void> {
   throw new McpStartError(`${endpoint.href} answered ${answer.status}: ${body.error?.message ?? answer.statusText}`);
 }
 
+/** The agent's side: stdio, read from the start so nothing it sends while the local cloud starts is lost. */
+interface AgentSide {
+  transport: StdioServerTransport;
+  /** Hands every message, those that came before included, to `forward`. */
+  forwardTo(forward: (message: JSONRPCMessage) => void): void;
+  /** Answers each waiting request with a JSON-RPC error (the API could not be reached). */
+  refuseWaiting(message: string): Promise<void>;
+  /** Resolves when the agent closes stdin. */
+  closed: Promise<void>;
+}
+
+function agentSide(protocolOut: Writable, log: (line: string) => void): AgentSide {
+  const transport = new StdioServerTransport(process.stdin, protocolOut);
+  const waiting: JSONRPCMessage[] = [];
+  let forward: ((message: JSONRPCMessage) => void) | undefined;
+  transport.onmessage = (message) => (forward ? forward(message) : waiting.push(message));
+  transport.onerror = (error) => log(`mcp: ${error.message}`);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = resolve;
+    process.stdin.once('end', resolve);
+  });
+  return {
+    transport,
+    forwardTo(next) {
+      forward = next;
+      for (const message of waiting.splice(0)) next(message);
+    },
+    async refuseWaiting(text) {
+      for (const message of waiting.splice(0)) {
+        if (isJSONRPCRequest(message)) await transport.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: text } });
+      }
+    },
+    closed,
+  };
+}
+
 /**
- * Relays MCP messages between stdio and the API's /api/mcp until stdin closes. A request the API
- * cannot answer (unreachable, a 5xx) gets a JSON-RPC error, so the agent is never left waiting.
+ * Relays MCP messages between the agent and the API's /api/mcp until stdin closes. A request the
+ * API cannot answer (unreachable, a 5xx) gets a JSON-RPC error, so the agent is never left waiting.
  */
-async function relay(endpoint: URL, token: TokenSource, protocolOut: Writable, log: (line: string) => void): Promise<void> {
+async function relay(endpoint: URL, token: TokenSource, agent: AgentSide, log: (line: string) => void): Promise<void> {
   const upstream = new StreamableHTTPClientTransport(endpoint, {
     fetch: async (url, init) => {
       const headers = new Headers(init?.headers);
@@ -88,25 +124,21 @@ async function relay(endpoint: URL, token: TokenSource, protocolOut: Writable, l
       return fetch(url, { ...init, headers });
     },
   });
-  const local = new StdioServerTransport(process.stdin, protocolOut);
-  const closed = new Promise<void>((resolve) => (local.onclose = resolve));
   upstream.onerror = (error) => {
     // The API serves no standalone SSE stream (its route takes POST only): the SDK's client asks anyway.
     if (!/SSE stream/i.test(error.message)) log(`mcp: ${error.message}`);
   };
-  upstream.onmessage = (message) => void local.send(message).catch((error: Error) => log(`mcp: writing to stdout failed: ${error.message}`));
-  local.onerror = (error) => log(`mcp: ${error.message}`);
-  local.onmessage = (message: JSONRPCMessage) => {
+  upstream.onmessage = (message) => void agent.transport.send(message).catch((error: Error) => log(`mcp: writing to stdout failed: ${error.message}`));
+  await upstream.start();
+  agent.forwardTo((message) => {
     upstream.send(message).catch((error: Error) => {
       log(`mcp: ${error.message}`);
       if (isJSONRPCRequest(message)) {
-        void local.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: `The ai-shorts API did not answer: ${error.message}` } });
+        void agent.transport.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: `The ai-shorts API did not answer: ${error.message}` } });
       }
     });
-  };
-  await upstream.start();
-  await local.start();
-  await closed;
+  });
+  await agent.closed;
   await upstream.close();
 }
 
@@ -117,39 +149,44 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<void> {
   const protocolOut = new Writable({ write: (chunk: Buffer, _encoding, callback) => void stdoutWrite(chunk, callback) });
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   const log = (line: string) => void process.stderr.write(`${line}\n`);
+  const agent = agentSide(protocolOut, log);
+  await agent.transport.start();
 
   let stop = async () => {};
-  let api: string;
-  let token: TokenSource;
-  if (options.api) {
-    api = options.api;
-    const fixed = options.token ?? process.env.SHORTS_TOKEN;
-    token = fixed ? async () => fixed : devSession(api, options.user);
-  } else {
-    log('Starting the local cloud (DynamoDB Local, S3, SQS, Step Functions) for shorts mcp …');
-    const { checkProviderSettings } = await import('../../lambdas/shared/dependencies.js');
-    await checkProviderSettings(process.env);
-    const { startDevServer } = await import('./dev-server.js');
-    const server = await startDevServer({
-      port: 0,
-      quiet: true,
-      settings: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      onError: (what, error) => log(`error (${what}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-    });
-    stop = () => server.stop();
-    api = server.url;
-    const signer = await devSigner(server.dataDir);
-    token = renewing(async () => signer.sign({ userId: options.user, origin: server.url }));
-    log(`The local cloud is up at ${server.url} (data ${server.dataDir}); MCP tools act as user "${options.user}".`);
-  }
-  const endpoint = new URL('/api/mcp', api);
   const onSignal = () => void stop().finally(() => process.exit(0));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    let api: string;
+    let token: TokenSource;
+    if (options.api) {
+      api = options.api;
+      const fixed = options.token ?? process.env.SHORTS_TOKEN;
+      token = fixed ? async () => fixed : devSession(api, options.user);
+    } else {
+      log('Starting the local cloud (DynamoDB Local, S3, SQS, Step Functions) for shorts mcp …');
+      const { checkProviderSettings } = await import('../../lambdas/shared/dependencies.js');
+      await checkProviderSettings(process.env);
+      const { startDevServer } = await import('./dev-server.js');
+      const server = await startDevServer({
+        port: 0,
+        quiet: true,
+        settings: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        onError: (what, error) => log(`error (${what}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      });
+      stop = () => server.stop();
+      api = server.url;
+      const signer = await devSigner(server.dataDir);
+      token = renewing(async () => signer.sign({ userId: options.user, origin: server.url }));
+      log(`The local cloud is up at ${server.url} (data ${server.dataDir}); the MCP tools act as user "${options.user}".`);
+    }
+    const endpoint = new URL('/api/mcp', api);
     await checkAccess(endpoint, await token());
-    await relay(endpoint, token, protocolOut, log);
+    await relay(endpoint, token, agent, log);
+  } catch (error) {
+    await agent.refuseWaiting(`shorts mcp could not start: ${(error as Error).message}`);
+    throw error;
   } finally {
     await stop();
   }

@@ -225,13 +225,14 @@ describe('npx shorts mcp (stdio)', () => {
 
   const env = () => Object.fromEntries(Object.entries({ ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' }).filter((e): e is [string, string] => e[1] !== undefined));
 
-  it('runs its own local cloud: tools/list, then a video made, downloaded and paid for', { timeout: 420_000 }, async () => {
+  it('runs its own local cloud: tools/list, then a video made, downloaded and paid for', { timeout: 600_000 }, async () => {
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--data-dir', dataDir, '--user', 'user_mcp_stdio'], cwd: ROOT, env: env(), stderr: 'pipe' });
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const client = new Client({ name: 'mcp-test', version: '1.0.0' });
     try {
-      await client.connect(transport);
+      // The first answer waits for the local cloud to start (the JVM of DynamoDB Local, the stack's contract).
+      await client.connect(transport, { timeout: 240_000 });
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(TOOLS));
       await makeVideo(client);
