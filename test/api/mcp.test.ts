@@ -203,6 +203,21 @@ describe('MCP over Streamable HTTP (/api/mcp)', () => {
       expect(answer.status, `${body.slice(0, 80)} → ${textBody.slice(0, 300)}`).toBeLessThan(500);
       expect(textBody).not.toMatch(/arn:aws|Exception|\/work\/|node_modules/);
     }
+    // The transport's refusals come in the API's error shape, like every other refusal.
+    const notJson = await fetch(`${server.url}/api/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${user.token}` },
+      body: 'not json',
+    });
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error).toMatchObject({ code: 'invalid_request', jsonrpcCode: -32700 });
+    const noAccept = await fetch(`${server.url}/api/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+    });
+    expect(noAccept.status).toBe(406);
+    expect((await noAccept.json()).error.code).toBe('not_acceptable');
     const oversized = await fetch(`${server.url}/api/mcp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${user.token}` },

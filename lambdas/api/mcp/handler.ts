@@ -4,7 +4,7 @@ import { mcpServer, type RouteAnswer, type RouteCall } from '../../mcp/server.js
 import { createVideoHandler } from '../create-video/handler.js';
 import { getCreditsHandler } from '../get-credits/handler.js';
 import { getVideoHandler } from '../get-video/handler.js';
-import { rawBody, userRoute, type ApiEvent, type ApiResult, type RouteHandler } from '../http.js';
+import { HttpError, rawBody, userRoute, type ApiEvent, type ApiResult, type RouteHandler } from '../http.js';
 import { listVideosHandler } from '../list-videos/handler.js';
 import { listVoicesHandler } from '../list-voices/handler.js';
 import { API_ROUTES, routeKey } from '../routes.js';
@@ -72,6 +72,33 @@ function webRequest(event: ApiEvent): Request {
   return new Request(`https://${event.requestContext.domainName ?? 'localhost'}${event.rawPath}`, { method: 'POST', headers, body: rawBody(event) });
 }
 
+/** The API's codes for the transport's refusals (a message that is not JSON-RPC, a wrong Accept or Content-Type). */
+const TRANSPORT_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+};
+
+/**
+ * The transport refused the request (its body is a JSON-RPC error without an id): answered in the
+ * API's error shape like every other refusal, the JSON-RPC code kept as `jsonrpcCode`. MCP clients
+ * read only the status of such an answer.
+ */
+async function transportError(response: Response): Promise<HttpError> {
+  let error: { code?: unknown; message?: unknown } | undefined;
+  try {
+    error = ((await response.json()) as { error?: { code?: unknown; message?: unknown } }).error;
+  } catch {
+    error = undefined;
+  }
+  const message = typeof error?.message === 'string' ? error.message : 'This is not an MCP request this server takes.';
+  return new HttpError(response.status, TRANSPORT_CODES[response.status] ?? 'invalid_request', message, typeof error?.code === 'number' ? { jsonrpcCode: error.code } : {});
+}
+
 /**
  * POST /api/mcp: the MCP server over Streamable HTTP, stateless (no session: each request a new
  * server and transport) with JSON answers, for a signed-in caller; each tool call runs its route
@@ -90,6 +117,7 @@ export const handler = userRoute(deps, async ({ event }) => {
   await server.connect(transport);
   try {
     const response = await transport.handleRequest(webRequest(event));
+    if (response.status >= 400) throw await transportError(response);
     return {
       statusCode: response.status,
       headers: { ...Object.fromEntries(response.headers.entries()), 'cache-control': 'no-store' },
