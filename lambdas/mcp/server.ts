@@ -9,10 +9,11 @@
  * The SDK's low-level `Server` is used rather than `McpServer` because `McpServer` would validate
  * the arguments itself, with its own messages, before the route does.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+// zod before the SDK: in an esbuild bundle the SDK's modules use zod as they load (lambdas/api/mcp/handler.ts).
 import { z } from 'zod';
 import { CreateVideoBody, IdempotencyKeySchema, ListQuery, VideoIdSchema } from '../api/schemas.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /** The request a tool makes of its route. */
 export interface RouteCall {

@@ -1,5 +1,7 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+// The composition root first: in the cloud bundle its modules initialize zod, which the SDK's
+// modules use as they load (test/cloud/bundle.test.ts loads the bundle).
 import { fromEnvironment } from '../../shared/dependencies.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { mcpServer, type RouteAnswer, type RouteCall } from '../../mcp/server.js';
 import { createVideoHandler } from '../create-video/handler.js';
 import { getCreditsHandler } from '../get-credits/handler.js';
