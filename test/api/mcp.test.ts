@@ -245,6 +245,9 @@ describe('npx shorts mcp (stdio)', () => {
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const client = new Client({ name: 'mcp-test', version: '1.0.0' });
+    // A line on stdout that is not JSON-RPC (a log) would be reported here.
+    const protocolErrors: Error[] = [];
+    client.onerror = (error) => protocolErrors.push(error);
     try {
       // The first answer waits for the local cloud to start (the JVM of DynamoDB Local, the stack's contract).
       await client.connect(transport, { timeout: 240_000 });
@@ -252,6 +255,7 @@ describe('npx shorts mcp (stdio)', () => {
       expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(TOOLS));
       await makeVideo(client);
       await expectToolErrors(client);
+      expect(protocolErrors).toEqual([]);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- shorts mcp stderr ---\n${stderr.slice(-4000)}`, { cause: error });
     } finally {
@@ -273,6 +277,8 @@ describe('npx shorts mcp (stdio)', () => {
     it('signs in as --user on a local server and answers with its API', { timeout: 120_000 }, async () => {
       const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--api', server.url, '--user', 'user_mcp_remote'], cwd: ROOT, env: env(), stderr: 'pipe' });
       const client = new Client({ name: 'mcp-test', version: '1.0.0' });
+      const protocolErrors: Error[] = [];
+      client.onerror = (error) => protocolErrors.push(error);
       try {
         await client.connect(transport);
         await expectApiSchemas(client, server.url);
@@ -283,6 +289,7 @@ describe('npx shorts mcp (stdio)', () => {
         // The video belongs to the --user: the API shows it to that user.
         const user = await ApiClient.signIn(server.url, 'user_mcp_remote');
         expect((await user.videos()).map((v) => v.id)).toEqual([created.structuredContent.id]);
+        expect(protocolErrors).toEqual([]);
       } finally {
         await client.close();
       }
