@@ -31,6 +31,22 @@ function parseCount(value: string): number {
   return n;
 }
 
+function parseUserId(value: string): string {
+  if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(value)) throw new InvalidArgumentError('must be 1–64 letters, digits or _ . @ -.');
+  return value;
+}
+
+function parseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be a URL such as http://127.0.0.1:3000.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http:// or https:// URL.');
+  return url.origin;
+}
+
 /** Checks the output path before any work starts, so a bad path costs nothing. */
 async function checkOutputPath(out: string): Promise<string> {
   const path = resolve(out);
@@ -339,6 +355,17 @@ async function main(argv: string[]): Promise<number> {
     .option('--data-dir <dir>', 'local: where the local cloud keeps its data (default .shorts-data)')
     .action(async (file: string, opts: Parameters<typeof batch>[1]) => {
       batchFailed = !(await batch(file, opts));
+    });
+  program
+    .command('mcp')
+    .description('The MCP server over stdio, for agents (Claude Desktop, Claude Code): its own local cloud, or a running server with --api.')
+    .option('--user <id>', 'the user the tools act as, signed in locally (letters, digits, _ . @ -)', parseUserId, 'local-user')
+    .option('--api <url>', 'use a running server (a shorts dev, or a deployment with --token) instead of starting a local cloud', parseUrl)
+    .option('--token <token>', "a bearer token for --api (default SHORTS_TOKEN; a shorts dev signs --user in itself)")
+    .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
+    .action(async (opts: { user: string; api?: string; token?: string; dataDir?: string }) => {
+      const { runMcpCommand } = await import('../lib/local/mcp-stdio.js');
+      await runMcpCommand(opts);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

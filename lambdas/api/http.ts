@@ -245,6 +245,9 @@ export interface RouteContext {
 
 type Route<C> = (ctx: C) => Promise<ApiResult>;
 
+/** A route's Lambda handler: an API Gateway event in, its answer out. */
+export type RouteHandler = (event: ApiEvent) => Promise<ApiResult>;
+
 export interface RouteOptions {
   /** The largest body this route takes (default {@link MAX_JSON_BODY_BYTES}); more is a 413. */
   maxBodyBytes?: number;

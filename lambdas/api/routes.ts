@@ -17,6 +17,7 @@ import {
   CreditsView,
   DeletedView,
   ListQuery,
+  McpRequestBody,
   MeView,
   OpenApiView,
   VideoDetail,
@@ -277,6 +278,36 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: { description: 'The caller.', schema: MeView } },
     access: { store: ['credits.account'], env: ['STARTING_CREDITS', 'ADMIN_USER_IDS', 'CREDIT_PRICE_CENTS'] },
     throttle: READ_THROTTLE,
+  },
+  {
+    id: 'Mcp',
+    method: 'POST',
+    path: '/api/mcp',
+    entry: 'lambdas/api/mcp/handler.ts',
+    summary: 'The MCP server (Model Context Protocol) for agents: Streamable HTTP, stateless, JSON answers',
+    description:
+      'Tools create_video, get_video, list_videos, get_credits and list_voices, each running its route (POST /api/videos, GET /api/videos/{id}, ' +
+      'GET /api/videos, GET /api/credits, GET /api/voices) for the caller, with that route\'s input schema, checks and messages; a route\'s ' +
+      'error is a tool error (`isError`) with its message. Send `Accept: application/json, text/event-stream` (docs/mcp.md).',
+    auth: 'user',
+    body: McpRequestBody,
+    headers: [{ name: 'Accept', description: 'application/json, text/event-stream (the Streamable HTTP transport requires both).', required: true }],
+    responses: {
+      200: { description: 'The JSON-RPC answer (a tool error is a result with `isError: true`).' },
+      202: { description: 'A notification or response was accepted (no body).' },
+      400: { description: 'Not a JSON-RPC message.' },
+      406: { description: 'The Accept header does not take both application/json and text/event-stream.' },
+      415: { description: 'The body is not application/json.' },
+    },
+    // The union of what its tools' routes use, and nothing more (test/api/mcp.test.ts).
+    access: {
+      store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger'],
+      objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] },
+      queue: true,
+      env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV],
+    },
+    // Its tools order videos (the limits per user still apply) and agents poll get_video.
+    throttle: { rate: 10, burst: 20 },
   },
   {
     id: 'CreateCheckout',

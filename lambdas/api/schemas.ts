@@ -23,6 +23,16 @@ export const IdempotencyKeySchema = z
   .max(255, 'Idempotency-Key must be at most 255 characters')
   .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be visible ASCII characters');
 
+/** POST /api/mcp: one JSON-RPC 2.0 message of the Model Context Protocol (the SDK's transport checks it; docs/mcp.md). */
+export const McpRequestBody = z
+  .looseObject({
+    jsonrpc: z.literal('2.0'),
+    id: z.union([z.string(), z.number().int()]).optional().describe('Absent in a notification.'),
+    method: z.string().describe('initialize, tools/list, tools/call …'),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'McpRequest' });
+
 export const ListQuery = z
   .object({
     limit: z.coerce

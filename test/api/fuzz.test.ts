@@ -212,6 +212,28 @@ function jsonBody(path: string, rng: Rng): string | Buffer {
   return oddBody(rng);
 }
 
+const MCP_TOOL_NAMES = ['create_video', 'get_video', 'list_videos', 'get_credits', 'list_voices'];
+
+/** A JSON-RPC message for POST /api/mcp: a well-formed call with hostile arguments, a malformed message, a batch, or anything. */
+function mcpBody(rng: Rng): string | Buffer {
+  const roll = rng.next();
+  const id = rng.pick<unknown>([1, 'a', null, -1, 1.5, {}, [], 'x'.repeat(5000)]);
+  if (roll < 0.45) {
+    const name = rng.chance(0.9) ? rng.pick(MCP_TOOL_NAMES) : rng.pick(HOSTILE_STRINGS);
+    const args: Record<string, unknown> =
+      name === 'create_video' ? validBody('/api/videos', rng) : name === 'get_video' ? { id: idSegment(rng) } : name.startsWith('list') || name === 'get_credits' ? { limit: 1 + rng.int(60) } : {};
+    if (rng.chance(0.7)) args[rng.pick([...FIELDS['/api/videos']!, 'id', 'limit', 'cursor', 'idempotencyKey', rng.pick(HOSTILE_STRINGS) || 'extra'])] = hostileValue(rng);
+    const params = rng.chance(0.9) ? { name, arguments: rng.chance(0.9) ? args : hostileValue(rng) } : hostileValue(rng);
+    return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params });
+  }
+  if (roll < 0.65) {
+    const method = rng.pick(['initialize', 'tools/list', 'ping', 'notifications/initialized', 'resources/list', 'prompts/get', rng.pick(HOSTILE_STRINGS)]);
+    return JSON.stringify({ jsonrpc: rng.pick(['2.0', '2.0', '1.0', 2]), id, method, ...(rng.chance(0.5) ? { params: hostileValue(rng) } : {}) });
+  }
+  if (roll < 0.75) return JSON.stringify(Array.from({ length: 1 + rng.int(30) }, (_, n) => ({ jsonrpc: '2.0', id: n, method: rng.pick(['tools/list', 'ping', 'tools/call']) })));
+  return oddBody(rng);
+}
+
 /** Bodies that are not what any route expects. */
 function oddBody(rng: Rng): string | Buffer {
   switch (rng.int(14)) {
@@ -432,6 +454,9 @@ function plan(seed: number, count: number, users: string[]): Planned[] {
       const signature = stripeSignature(rng, body);
       if (signature !== undefined) headers['stripe-signature'] = signature;
       if (rng.chance(0.05)) body = oddBody(rng);
+    } else if (route.path === '/api/mcp' && method === 'POST') {
+      body = mcpBody(rng);
+      if (rng.chance(0.8)) headers.accept = rng.chance(0.9) ? 'application/json, text/event-stream' : rng.pick(['application/json', 'text/event-stream', '*/*', '']);
     } else if (isJsonRoute && method === 'POST') body = jsonBody(route.path, rng);
     else if (rng.chance(0.1)) body = oddBody(rng);
     if (body !== undefined && rng.chance(0.85)) {

@@ -36,9 +36,10 @@ async function lambdaEnvironment(id: string): Promise<Record<string, string>> {
 
 describe('cloud bundles', () => {
   // Parse Script stands for every step (they share the composition root); Start Render adds Remotion's client;
-  // Create Checkout the API's (stripe, @clerk/backend); Dispatch Jobs the queue's (SQS, Step Functions); Get Health the probes.
+  // Create Checkout the API's (stripe, @clerk/backend); Dispatch Jobs the queue's (SQS, Step Functions); Get Health the probes;
+  // Mcp the MCP SDK (and the five routes its tools run).
   const entries = new Map([...STEP_FUNCTIONS, ...API_ROUTES, ...QUEUE_FUNCTIONS].map((fn) => [fn.id, fn.entry]));
-  for (const id of ['ParseScript', 'StartRender', 'CreateCheckout', 'DispatchJobs', 'GetHealth']) {
+  for (const id of ['ParseScript', 'StartRender', 'CreateCheckout', 'DispatchJobs', 'GetHealth', 'Mcp']) {
     it(`${id} loads without node_modules`, async () => {
       const spec = { entry: entries.get(id)! };
       const outdir = mkdtempSync(join(tmpdir(), 'ai-shorts-bundle-'));

@@ -12,6 +12,7 @@ import { LambdaInternals } from '@remotion/lambda';
 import { getRolePolicy } from '@remotion/lambda/policies';
 import { tableUses, type StoreOperation, type StoreTable } from '../../lambdas/adapters/aws/store-operations.js';
 import { API_ROUTES, routeKey } from '../../lambdas/api/routes.js';
+import { MCP_TOOLS } from '../../lambdas/mcp/server.js';
 import { stepAccess } from '../../lib/cloud/step-access.js';
 import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
 import { ENV } from '../../lambdas/shared/env.js';
@@ -455,6 +456,8 @@ describe('the HTTP API', () => {
       ListVoices: [...user],
       GetCredits: [...user],
       GetMe: [...user],
+      // The MCP server: what its tools' routes (CreateVideo, ListVideos, GetVideo, GetCredits, ListVoices) hold together, no more.
+      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
       CreateCheckout: [...user, ...readsSecret('STRIPE_SECRET_KEY')],
       StripeWebhook: [...ORIGIN, ...readsSecret('STRIPE_WEBHOOK_SECRET')],
       OpenApi: [...ORIGIN],
@@ -475,6 +478,12 @@ describe('the HTTP API', () => {
     }
   });
 
+  it('gives the MCP function exactly the union of the grants of the routes its tools run', () => {
+    const union = new Set(MCP_TOOLS.flatMap((tool) => grantsOf(synth.stack.api.functions[tool.route]!)));
+    expect([...grantsOf(synth.stack.api.functions.Mcp!)].sort()).toEqual([...union].sort());
+    expect(deployed.find((r) => r.id === 'Mcp')).toMatchObject({ method: 'POST', path: '/api/mcp', auth: 'user' });
+  });
+
   it("names, in each route's env, the secrets of exactly the keys it reads", () => {
     for (const route of deployed) {
       const variables = (resource(logicalId(synth.stack.api.functions[route.id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
@@ -489,7 +498,7 @@ describe('the HTTP API', () => {
 
   it('gives the routes that order a video the voice provider and the limits per user, and the dispatcher its share per user', () => {
     const variables = (id: string) => (resource(logicalId(synth.stack.api.functions[id]!.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
-    for (const id of ['CreateVideo', 'RetryVideo']) {
+    for (const id of ['CreateVideo', 'RetryVideo', 'Mcp']) {
       expect(variables(id), id).toMatchObject({
         [ENV.VOICE]: 'elevenlabs',
         [ENV.MAX_ACTIVE_JOBS_PER_USER]: '3',

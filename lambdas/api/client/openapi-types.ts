@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The MCP server (Model Context Protocol) for agents: Streamable HTTP, stateless, JSON answers
+         * @description Tools create_video, get_video, list_videos, get_credits and list_voices, each running its route (POST /api/videos, GET /api/videos/{id}, GET /api/videos, GET /api/credits, GET /api/voices) for the caller, with that route's input schema, checks and messages; a route's error is a tool error (`isError`) with its message. Send `Accept: application/json, text/event-stream` (docs/mcp.md).
+         */
+        post: operations["mcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/checkout": {
         parameters: {
             query?: never;
@@ -563,6 +583,19 @@ export interface components {
             /** @description Price of one credit at Checkout, in cents of `currency`. */
             creditPriceCents: number;
             currency: string;
+        };
+        McpRequest: {
+            /** @constant */
+            jsonrpc: "2.0";
+            /** @description Absent in a notification. */
+            id?: string | number;
+            /** @description initialize, tools/list, tools/call … */
+            method: string;
+            params?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         Checkout: {
             id: string;
@@ -1380,6 +1413,101 @@ export interface operations {
                 };
             };
             /** @description Too many requests: this route takes 50 a second (bursts of 100) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mcp: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description application/json, text/event-stream (the Streamable HTTP transport requires both). */
+                Accept: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpRequest"];
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC answer (a tool error is a result with `isError: true`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A notification or response was accepted (no body). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a JSON-RPC message. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Accept header does not take both application/json and text/event-stream. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 10 a second (bursts of 20) from everyone together, and each client IP has a limit per 5 minutes. */
             429: {
                 headers: {
                     [name: string]: unknown;

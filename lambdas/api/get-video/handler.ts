@@ -1,17 +1,13 @@
 import { NotFound } from '../../core/errors.js';
 import type { Job } from '../../core/job.js';
 import { ownedJob } from '../../core/jobs/videos.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BlobStore } from '../../core/ports.js';
 import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../../core/video-props.js';
-import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
-import { json, pathParam, userRoute } from '../http.js';
+import { fromEnvironment, systemClock, type Dependencies } from '../../shared/dependencies.js';
+import { json, pathParam, userRoute, type RouteHandler } from '../http.js';
 import { VideoIdSchema } from '../schemas.js';
 import { videoDetail, type VideoUrls } from '../views.js';
-
-const deps = fromEnvironment();
-const { logger } = deps.observability();
-const jobs = deps.jobStore();
-const blobs = deps.blobStore();
 
 /** How long the presigned URLs in a video's detail work. */
 export const VIDEO_URL_SECONDS = 3600;
@@ -27,7 +23,7 @@ export function mayHavePreview(job: Pick<Job, 'steps' | 'attempt'>): boolean {
 }
 
 /** The composition's props for the in-browser preview, once Start Render has stored its plan. */
-async function preview(job: Job, blobs: BlobStore): Promise<ShortVideoProps | undefined> {
+async function preview(job: Job, blobs: BlobStore, logger: Pick<Logger, 'warn'>): Promise<ShortVideoProps | undefined> {
   if (!mayHavePreview(job)) return undefined;
   let stored: Uint8Array;
   try {
@@ -48,17 +44,27 @@ async function preview(job: Job, blobs: BlobStore): Promise<ShortVideoProps | un
   return presignPlan(plan, (k) => blobs.presignGet(k, VIDEO_URL_SECONDS));
 }
 
-/** GET /api/videos/{id}: status, steps, progress, error, cost and, when done, presigned URLs of the MP4. */
-export const handler = userRoute(deps, async ({ event, caller }) => {
-  const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id', VideoIdSchema, 'video'));
-  const urls: VideoUrls = {};
-  if (job.thumbnailKey) urls.thumbnailUrl = await blobs.presignGet(job.thumbnailKey, VIDEO_URL_SECONDS);
-  if (job.status === 'SUCCEEDED' && job.outputKey) {
-    const expiresAt = new Date(systemClock.now().getTime() + VIDEO_URL_SECONDS * 1000).toISOString();
-    urls.video = { url: await blobs.presignGet(job.outputKey, VIDEO_URL_SECONDS), expiresAt };
-    const downloadName = job.outputKey.split('/').pop() ?? 'short.mp4';
-    urls.downloadUrl = await blobs.presignGet(job.outputKey, VIDEO_URL_SECONDS, { downloadName });
-  }
-  urls.preview = await preview(job, blobs);
-  return json(200, videoDetail(job, urls));
-});
+/**
+ * GET /api/videos/{id}: status, steps, progress, error, cost and, when done, presigned URLs of the
+ * MP4. A factory so the MCP server's get_video runs this very route (lambdas/mcp/server.ts).
+ */
+export function getVideoHandler(deps: Dependencies): RouteHandler {
+  const { logger } = deps.observability();
+  const jobs = deps.jobStore();
+  const blobs = deps.blobStore();
+  return userRoute(deps, async ({ event, caller }) => {
+    const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id', VideoIdSchema, 'video'));
+    const urls: VideoUrls = {};
+    if (job.thumbnailKey) urls.thumbnailUrl = await blobs.presignGet(job.thumbnailKey, VIDEO_URL_SECONDS);
+    if (job.status === 'SUCCEEDED' && job.outputKey) {
+      const expiresAt = new Date(systemClock.now().getTime() + VIDEO_URL_SECONDS * 1000).toISOString();
+      urls.video = { url: await blobs.presignGet(job.outputKey, VIDEO_URL_SECONDS), expiresAt };
+      const downloadName = job.outputKey.split('/').pop() ?? 'short.mp4';
+      urls.downloadUrl = await blobs.presignGet(job.outputKey, VIDEO_URL_SECONDS, { downloadName });
+    }
+    urls.preview = await preview(job, blobs, logger);
+    return json(200, videoDetail(job, urls));
+  });
+}
+
+export const handler = getVideoHandler(fromEnvironment());
