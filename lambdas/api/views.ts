@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { creditsFor } from '../core/credits.js';
 import { jobCostUsd, jobProgress, STEP_LABELS, STEPS, type Job } from '../core/job.js';
 import type { LedgerEntry } from '../core/ports.js';
-import type { LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
+import type { ApiKeyRecord } from '../core/api-keys.js';
+import type { ApiKeyView, LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
 
 /** Presigned URLs that go with a job's view, made by the handler (the view itself is pure). */
 export interface VideoUrls {
@@ -65,5 +66,17 @@ export function ledgerEntryView(entry: LedgerEntry): z.infer<typeof LedgerEntryV
     kind: entry.kind,
     ...(entry.jobId ? { jobId: entry.jobId } : {}),
     note: entry.note,
+  };
+}
+
+/** An API key as the API shows it: never the key nor its hash. */
+export function apiKeyView(record: ApiKeyRecord): z.infer<typeof ApiKeyView> {
+  return {
+    id: record.keyId,
+    name: record.name,
+    scopes: [...record.scopes],
+    hint: record.hint,
+    createdAt: record.createdAt,
+    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt } : {}),
   };
 }

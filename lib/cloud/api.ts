@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
+import { API_ROUTES, routeKey, storeOperationsOf, type ApiRoute } from '../../lambdas/api/routes.js';
 import { ORIGIN_VERIFY_HEADER } from '../../lambdas/api/origin-verify.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import type { SecretKey } from '../../lambdas/shared/secret-keys.js';
@@ -163,7 +163,7 @@ export class Api extends Construct {
       logRetention: props.logRetention,
       retainData: props.retainData,
     });
-    fn.bindStore(access.store, props.tables);
+    fn.bindStore(storeOperationsOf(route), props.tables);
     if (access.objects) {
       fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }
