@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LIVE_KEYS_PER_USER } from '../../lambdas/core/api-keys.js';
+import { API_ROUTES } from '../../lambdas/api/routes.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, type Answer } from './api-client.js';
@@ -293,5 +294,24 @@ describe('API keys', () => {
     // Assess: the role claim is the session's; a key carries none
     expect(answer.status).toBe(403);
     expect(me.body.admin).toBe(false);
+  });
+
+  it('is refused exactly on the routes the route table marks session-only, as the OpenAPI document says', async () => {
+    // Prepare
+    const user = await ApiClient.signIn(server.url, `table-${randomUUID()}`);
+    const { key } = await newKey(user);
+    const document = (await new ApiClient(server.url).call('GET', '/api/openapi.json')).body;
+
+    for (const route of API_ROUTES.filter((r) => r.auth === 'user')) {
+      // Act: no body and a well-formed id that names nothing: only the door is tested
+      const path = route.path.replace('{id}', route.path.startsWith('/api/keys') ? 'key_AAAAAAAAAAAAAAAA' : randomUUID());
+      const answer = await withKey(key).call(route.method, path);
+
+      // Assess
+      const refused = answer.status === 403 && answer.body.error.code === 'session_required';
+      expect(refused, `${route.id}: ${answer.status} ${JSON.stringify(answer.body)}`).toBe(route.sessionOnly === true);
+      const security = document.paths[route.path][route.method.toLowerCase()].security;
+      expect(security, route.id).toEqual(route.sessionOnly ? [{ clerkSession: [] }] : [{ clerkSession: [] }, { apiKey: [] }]);
+    }
   });
 });
