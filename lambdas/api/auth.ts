@@ -114,7 +114,7 @@ export async function authenticate(event: ApiEvent, settings: AuthSettings, logg
     return authenticateKey(bearer, keys, settings.adminUserIds, logger);
   }
   const token = sessionToken(event);
-  if (!token) throw unauthorized('Sign in first: send your session token as "Authorization: Bearer <token>".');
+  if (!token) throw unauthorized('Sign in first: send your session token or API key as "Authorization: Bearer <token>".');
   const { secretKey: readSecretKey, adminUserIds, ...config } = settings;
   const secretKey = config.jwtKey ? undefined : await readSecretKey();
   if (!config.jwtKey && !secretKey) {
