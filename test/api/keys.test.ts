@@ -314,4 +314,12 @@ describe('API keys', () => {
       expect(security, route.id).toEqual(route.sessionOnly ? [{ clerkSession: [] }] : [{ clerkSession: [] }, { apiKey: [] }]);
     }
   });
+
+  it("made no call that a function's role denied (the lastUsedAt write included, under its attribute condition)", () => {
+    const report = server.runtime.accessReport();
+    const denied = report.functions.flatMap((fn) => fn.calls.filter((call) => !call.allowed).map((call) => `${fn.name}: ${call.action} on ${call.resource}`));
+    expect(denied).toEqual([]);
+    const touched = report.functions.filter((fn) => fn.calls.some((call) => call.allowed && call.action === 'dynamodb:UpdateItem' && call.resource.endsWith('/ai-shorts-api-keys')));
+    expect(touched.map((fn) => fn.name)).toEqual(expect.arrayContaining(['ListVideos', 'GetVideo', 'ListVoices', 'GetMe']));
+  });
 });
