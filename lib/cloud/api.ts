@@ -77,7 +77,7 @@ export interface ApiProps {
 /**
  * The HTTP API: one Lambda per entry of API_ROUTES (lambdas/api/routes.ts, the table the local
  * server serves), each granted exactly its route's `access`. No API Gateway authorizer: the
- * handlers verify Clerk session tokens themselves, identically to the local server.
+ * handlers verify Clerk session tokens and API keys themselves, identically to the local server.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -124,7 +124,7 @@ export class Api extends Construct {
           id: 'AwsSolutions-APIG4',
           reason:
             route.auth === 'user'
-              ? `${routeKey(route)}: the handler verifies the Clerk session token itself (@clerk/backend verifyToken, lambdas/api/auth.ts), exactly as on the local server; an API Gateway authorizer would be a second, divergent check.`
+              ? `${routeKey(route)}: the handler verifies the Clerk session token (@clerk/backend verifyToken) or the API key (its SHA-256 looked up in the keys table) itself, lambdas/api/auth.ts, exactly as on the local server; an API Gateway authorizer would be a second, divergent check.`
               : `${routeKey(route)} is public by design (${route.id === 'StripeWebhook' ? "Stripe's calls, authenticated by the Stripe-Signature check in the handler" : 'the OpenAPI document'}).`,
         },
       ]);
