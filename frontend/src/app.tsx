@@ -7,6 +7,7 @@ import { Shell } from './components/shell.js';
 import { ToastProvider } from './components/toasts.js';
 import { EmptyState } from './components/ui.js';
 import { Link, matchRoute, navigate, useLocation } from './lib/router.js';
+import { ApiKeysPage } from './pages/api-keys-page.js';
 import { CreatePage } from './pages/create-page.js';
 import { CreditsPage } from './pages/credits-page.js';
 import { LibraryPage } from './pages/library-page.js';
@@ -51,6 +52,7 @@ const TITLES: Record<string, string> = {
   video: 'Video',
   credits: 'Credits',
   ops: 'Ops',
+  keys: 'API keys',
   'not-found': 'Not found',
 };
 
@@ -77,6 +79,8 @@ function Routes() {
         <CreditsPage />
       ) : route.name === 'ops' ? (
         <OpsPage />
+      ) : route.name === 'keys' ? (
+        <ApiKeysPage />
       ) : (
         <EmptyState icon="info" title="There is nothing here" action={<Link href="/" className="btn btn-primary">Go to Create</Link>}>
           The page {path} does not exist.

@@ -2,9 +2,12 @@
  * Sign-in: Clerk session JWTs, verified by `@clerk/backend`'s `verifyToken` — networkless with
  * the instance's PEM public key (CLERK_JWT_KEY; the local dev server sets its own), or against
  * the instance's JWKS with the secret key. The same call runs in AWS, locally and in tests.
+ * Or the project's own API keys (`Authorization: Bearer sk_shorts_…`), looked up by their
+ * SHA-256 in the keys table (lambdas/core/api-keys.ts; docs/api.md says why not Clerk's).
  */
 import { verifyToken } from '@clerk/backend';
 import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
+import { hashApiKey, LAST_USED_RESOLUTION_MS, looksLikeApiKey, API_KEY_PATTERN, type ApiKeyScope, type ApiKeyStore } from '../core/api-keys.js';
 import { ProviderUnavailable } from '../core/errors.js';
 import type { ApiEvent } from './http.js';
 import { HttpError } from './http.js';
@@ -15,10 +18,17 @@ import { MissingConfiguration } from '../shared/env.js';
 /** Who is calling. */
 export interface Caller {
   userId: string;
-  /** The Clerk session (`sid`): every accepted token has one. */
-  sessionId: string;
+  /** How: a Clerk session token, or an API key. */
+  via: 'session' | 'apiKey';
+  /** The Clerk session (`sid`): every accepted session token has one. */
+  sessionId?: string;
+  /** The API key's id, when a key signed the request in. */
+  keyId?: string;
+  /** What an API key may do; a session may do everything. */
+  scopes?: readonly ApiKeyScope[];
   /** May use the operator endpoints. */
   admin: boolean;
+  /** The session token's claims (none for an API key). */
   claims: Record<string, unknown>;
 }
 
@@ -53,10 +63,58 @@ const USER_ID = /^[\x21-\x7e]{1,255}$/;
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, {}, { 'www-authenticate': 'Bearer' });
 
-/** Verifies the caller's session token; a missing or bad one is a 401. */
-export async function authenticate(event: ApiEvent, settings: AuthSettings, logger: Pick<Logger, 'info'>): Promise<Caller> {
+/** The token of `Authorization: Bearer …` alone (an API key is never taken from a cookie). */
+function bearerToken(event: ApiEvent): string | undefined {
+  return event.headers?.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+}
+
+/** Where an API key is looked up, and when "now" is (lastUsedAt). */
+export interface KeyLookup {
+  store: () => ApiKeyStore;
+  now?: () => Date;
+}
+
+/** An unknown, revoked or malformed key: one answer for all three, so none can be told from another. */
+const badKey = () => unauthorized('This API key is not valid (unknown or revoked); create a new one on the API keys page.');
+
+/**
+ * A request signed in with an API key. The key is hashed and its record read by the hash: a
+ * lookup, not a comparison of secrets, so there is no comparison whose timing could leak the key
+ * (a constant-time compare would be moot). The admin role comes only from ADMIN_USER_IDS: a key
+ * carries no Clerk metadata.
+ */
+async function authenticateKey(key: string, keys: KeyLookup, adminUserIds: readonly string[], logger: Pick<Logger, 'info' | 'warn'>): Promise<Caller> {
+  if (!API_KEY_PATTERN.test(key)) throw badKey();
+  const keyHash = hashApiKey(key);
+  const record = await keys.store().find(keyHash);
+  if (!record || record.revokedAt || !USER_ID.test(record.userId)) {
+    logger.info('API key refused', { reason: record ? 'revoked' : 'unknown' });
+    throw badKey();
+  }
+  const now = keys.now?.() ?? new Date();
+  const notBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  // lastUsedAt at most once a minute: most requests read only. A failed write never fails the request.
+  if (!record.lastUsedAt || record.lastUsedAt < notBefore.toISOString()) {
+    await keys
+      .store()
+      .touch(keyHash, now, notBefore)
+      .catch((error: unknown) => logger.warn('API key use not recorded', { error: error as Error }));
+  }
+  return { userId: record.userId, via: 'apiKey', keyId: record.keyId, scopes: record.scopes, admin: adminUserIds.includes(record.userId), claims: {} };
+}
+
+/**
+ * Verifies the caller's session token, or (with `keys`) the API key of `Authorization: Bearer
+ * sk_shorts_…`; a missing or bad one is a 401.
+ */
+export async function authenticate(event: ApiEvent, settings: AuthSettings, logger: Pick<Logger, 'info' | 'warn'>, keys?: KeyLookup): Promise<Caller> {
+  const bearer = bearerToken(event);
+  if (bearer && looksLikeApiKey(bearer)) {
+    if (!keys) throw badKey();
+    return authenticateKey(bearer, keys, settings.adminUserIds, logger);
+  }
   const token = sessionToken(event);
-  if (!token) throw unauthorized('Sign in first: send your session token as "Authorization: Bearer <token>".');
+  if (!token) throw unauthorized('Sign in first: send your session token or API key as "Authorization: Bearer <token>".');
   const { secretKey: readSecretKey, adminUserIds, ...config } = settings;
   const secretKey = config.jwtKey ? undefined : await readSecretKey();
   if (!config.jwtKey && !secretKey) {
@@ -83,6 +141,7 @@ export async function authenticate(event: ApiEvent, settings: AuthSettings, logg
   }
   return {
     userId: claims.sub,
+    via: 'session',
     sessionId: claims.sid,
     admin: isAdmin(claims, adminUserIds),
     claims,

@@ -17,6 +17,7 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '../shared/dependencies.js';
 import { MissingConfiguration } from '../shared/env.js';
+import { scopeFor } from '../core/api-keys.js';
 import { authenticate, type Caller } from './auth.js';
 import { cameThroughCloudFront, NOT_THROUGH_CLOUDFRONT } from './origin-verify.js';
 
@@ -253,6 +254,14 @@ export interface RouteOptions {
   maxBodyBytes?: number;
 }
 
+export interface UserRouteOptions extends RouteOptions {
+  /**
+   * Only a signed-in person may call it, never an API key (managing keys, buying credits): a key
+   * is answered 403. Keep in step with the route's `sessionOnly` in routes.ts (the OpenAPI document).
+   */
+  sessionOnly?: boolean;
+}
+
 /** A handler for a route anyone may call (the Stripe webhook, the OpenAPI document). */
 export function publicRoute(deps: Dependencies, run: Route<RouteContext>, options: RouteOptions = {}): (event: ApiEvent) => Promise<ApiResult> {
   const { logger } = deps.observability();
@@ -269,14 +278,28 @@ export function publicRoute(deps: Dependencies, run: Route<RouteContext>, option
   };
 }
 
-/** A handler for a signed-in caller: the Clerk session token is verified before `run` sees the request. */
-export function userRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>, options: RouteOptions = {}): (event: ApiEvent) => Promise<ApiResult> {
+/**
+ * A handler for a signed-in caller: the Clerk session token, or an API key, is verified before
+ * `run` sees the request. A key needs the scope of the method (`read` for GET, else `write`), and
+ * is refused on session-only routes; either is a 403 naming what is missing.
+ */
+export function userRoute(deps: Dependencies, run: Route<RouteContext & { caller: Caller }>, options: UserRouteOptions = {}): (event: ApiEvent) => Promise<ApiResult> {
   const auth = deps.auth();
   const { logger } = deps.observability();
+  const keys = { store: () => deps.apiKeyStore() };
   return publicRoute(
     deps,
     async (ctx) => {
-      const caller = await authenticate(ctx.event, auth, logger);
+      const caller = await authenticate(ctx.event, auth, logger, keys);
+      if (caller.via === 'apiKey') {
+        if (options.sessionOnly) {
+          throw new HttpError(403, 'session_required', 'This route needs a signed-in session (the dashboard); an API key cannot manage API keys or buy credits.');
+        }
+        const scope = scopeFor(ctx.event.requestContext?.http?.method ?? 'POST');
+        if (!caller.scopes?.includes(scope)) {
+          throw new HttpError(403, 'missing_scope', `This API key lacks the "${scope}" scope this request needs.`, { scope });
+        }
+      }
       return run({ ...ctx, caller });
     },
     options,

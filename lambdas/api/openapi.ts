@@ -65,7 +65,10 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
       const schema = response.schema ? components.add(response.schema, 'output') : isError ? errorSchema : undefined;
       responses[status] = { description: response.description, ...(schema ? { content: { 'application/json': { schema } } } : {}) };
     }
-    if (route.auth === 'user') responses['401'] ??= { description: 'No valid session token.', content: { 'application/json': { schema: errorRef } } };
+    if (route.auth === 'user') responses['401'] ??= { description: 'No valid session token or API key.', content: { 'application/json': { schema: errorRef } } };
+    if (route.auth === 'user' && !route.sessionOnly) {
+      responses['403'] ??= { description: 'An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it.', content: { 'application/json': { schema: errorRef } } };
+    }
     if (route.method === 'POST') responses['413'] ??= { description: "The body is over this route's limit (64 KiB; 1 MiB for Stripe events).", content: { 'application/json': { schema: errorRef } } };
     responses['500'] ??= { description: 'Something went wrong on our side.', content: { 'application/json': { schema: errorRef } } };
     responses['429'] ??= {
@@ -76,7 +79,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
       operationId: route.id.charAt(0).toLowerCase() + route.id.slice(1),
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      ...(route.auth === 'user' ? { security: [{ clerkSession: [] }] } : { security: [] }),
+      ...(route.auth === 'user' ? { security: route.sessionOnly ? [{ clerkSession: [] }] : [{ clerkSession: [] }, { apiKey: [] }] } : { security: [] }),
       parameters: [...pathParams, ...queryParameters(route, components), ...headers],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: components.add(route.body, 'input') } } } } : {}),
       responses,
@@ -92,12 +95,17 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
       description: 'Order narrated, captioned short videos, follow their progress, and manage credits.',
     },
     servers: [{ url: serverUrl }],
-    security: [{ clerkSession: [] }],
+    security: [{ clerkSession: [] }, { apiKey: [] }],
     paths,
     components: {
       schemas: components.schemas,
       securitySchemes: {
         clerkSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Clerk session token.' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (`sk_shorts_…`, POST /api/keys). Its `read` scope allows the GET routes, `write` the others; never key management or billing.',
+        },
       },
     },
   };

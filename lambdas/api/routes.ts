@@ -15,7 +15,11 @@ import {
   CreatedVideo,
   CreateVideoBody,
   CreditsView,
+  ApiKeyList,
+  CreateApiKeyBody,
+  CreatedApiKey,
   DeletedView,
+  RevokedApiKey,
   ListQuery,
   McpRequestBody,
   MeView,
@@ -73,8 +77,13 @@ export interface ApiRoute {
   entry: string;
   summary: string;
   description?: string;
-  /** `user`: a Clerk session token is required; `public`: anyone (the webhook checks Stripe's signature). */
+  /** `user`: a Clerk session token or an API key is required; `public`: anyone (the webhook checks Stripe's signature). */
   auth: 'user' | 'public';
+  /**
+   * A user route an API key may not call (key management, buying credits): a key is answered 403.
+   * The handler says the same (`userRoute(…, { sessionOnly: true })`); test/api/keys.test.ts holds them together.
+   */
+  sessionOnly?: true;
   body?: z.ZodType;
   query?: z.ZodType;
   /** Extra request headers worth documenting. */
@@ -316,6 +325,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     entry: 'lambdas/api/create-checkout/handler.ts',
     summary: 'Starts a Stripe Checkout for credits',
     auth: 'user',
+    sessionOnly: true,
     body: CheckoutBody,
     responses: {
       200: { description: 'Send the buyer to `url`.', schema: CheckoutView },
@@ -323,6 +333,57 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
     access: { store: [], secrets: ['STRIPE_SECRET_KEY'], env: ['APP_URL', 'CREDIT_PRICE_CENTS', 'STRIPE_API_BASE'] },
     throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'CreateApiKey',
+    method: 'POST',
+    path: '/api/keys',
+    entry: 'lambdas/api/create-api-key/handler.ts',
+    summary: 'Creates an API key; the key is in this answer only',
+    description:
+      'Send it as `Authorization: Bearer sk_shorts_…` to any route a session may call, but key management and billing. ' +
+      'Only its SHA-256 is stored: lose it and make another. Needs a signed-in session (a key cannot make keys).',
+    auth: 'user',
+    sessionOnly: true,
+    body: CreateApiKeyBody,
+    responses: {
+      201: { description: 'The key (shown once) and its record.', schema: CreatedApiKey },
+      400: { description: 'A bad name or scopes; `fields` names each problem.' },
+      403: { description: 'Called with an API key: this route needs a session.' },
+      409: { description: 'The account holds the most live keys it may (`max`); revoke one first.' },
+    },
+    access: { store: ['apiKeys.create'] },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'ListApiKeys',
+    method: 'GET',
+    path: '/api/keys',
+    entry: 'lambdas/api/list-api-keys/handler.ts',
+    summary: "The caller's live API keys, newest first (never the keys themselves)",
+    description: 'Needs a signed-in session.',
+    auth: 'user',
+    sessionOnly: true,
+    responses: { 200: { description: 'The keys, each with a hint of the key and its last use.', schema: ApiKeyList }, 403: { description: 'Called with an API key.' } },
+    access: { store: ['apiKeys.list'] },
+    throttle: READ_THROTTLE,
+  },
+  {
+    id: 'RevokeApiKey',
+    method: 'DELETE',
+    path: '/api/keys/{id}',
+    entry: 'lambdas/api/revoke-api-key/handler.ts',
+    summary: 'Revokes an API key: the next request with it is a 401',
+    description: 'Needs a signed-in session.',
+    auth: 'user',
+    sessionOnly: true,
+    responses: {
+      200: { description: 'Revoked.', schema: RevokedApiKey },
+      403: { description: 'Called with an API key.' },
+      404: { description: 'No such live key of yours.' },
+    },
+    access: { store: ['apiKeys.revoke'] },
+    throttle: { rate: 10, burst: 20 },
   },
   {
     id: 'StripeWebhook',
@@ -409,6 +470,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     throttle: OPS_THROTTLE,
   },
 ];
+
+/**
+ * The store operations a route's function makes: its own, and for a user route the API key
+ * lookup every request with a key makes (lambdas/api/auth.ts), with its once-a-minute lastUsedAt write.
+ */
+export function storeOperationsOf(route: Pick<ApiRoute, 'auth' | 'access'>): StoreOperation[] {
+  return [...new Set<StoreOperation>([...route.access.store, ...(route.auth === 'user' ? (['apiKeys.authenticate'] as const) : [])])];
+}
 
 /** `GET /api/videos/{id}` as API Gateway writes route keys. */
 export function routeKey(route: { method: string; path: string }): string {

@@ -6,6 +6,7 @@ import { ShortVideoPropsSchema } from '../core/video-props.js';
 import { z } from 'zod';
 import { ASPECTS, CAPTION_STYLES, VideoRequestSchema } from '../core/model.js';
 import { STEPS } from '../core/job.js';
+import { API_KEY_ID_PATTERN, API_KEY_SCOPES } from '../core/api-keys.js';
 
 /** POST /api/videos. Unknown fields are refused, so a typo ("captionstyle") is an error, not a default. */
 export const CreateVideoBody = VideoRequestSchema.strict().meta({ id: 'CreateVideoRequest' });
@@ -182,9 +183,10 @@ export const ErrorView = z
       balance: z.number().optional(),
       needed: z.number().optional(),
       limit: z.enum(['active', 'hour', 'day']).optional().describe('With 429: the limit the order went over.'),
-      max: z.number().int().optional().describe('With 429: that limit.'),
+      max: z.number().int().optional().describe('With 429: that limit; with 409 `key_limit_reached`: the most live API keys an account may hold.'),
       retryAfterSeconds: z.number().int().optional().describe('With 429: as the Retry-After header.'),
       metrics: z.array(z.string()).optional().describe('With 400 from GET /api/metrics: the metrics it knows.'),
+      scope: z.string().optional().describe('With 403 `missing_scope`: the API key scope the request needs.'),
       requestId: z.string().optional(),
     }),
   })
@@ -253,3 +255,45 @@ export const BatchView = z
     replayed: z.boolean().optional().describe('POST: the Idempotency-Key named a batch already made; only its refused items were ordered again.'),
   })
   .meta({ id: 'Batch' });
+/** A key's name: what it is for ("CI", "Zapier"); 1–64 characters, not only spaces. */
+const ApiKeyName = z
+  .string({ error: 'name must be a string' })
+  .min(1, 'name must not be empty')
+  .max(64, 'name must be at most 64 characters')
+  .refine((name) => name.trim().length > 0, 'name must not be only spaces');
+
+const ApiKeyScopes = z
+  .array(z.enum(API_KEY_SCOPES, { error: `scopes may hold only ${API_KEY_SCOPES.map((s) => `"${s}"`).join(' and ')}` }), { error: 'scopes must be a list' })
+  .min(1, 'scopes must name at least one scope')
+  .max(API_KEY_SCOPES.length, `scopes has at most ${API_KEY_SCOPES.length} entries`)
+  .refine((scopes) => new Set(scopes).size === scopes.length, 'scopes must not repeat a scope')
+  .describe('`read`: the GET routes; `write`: ordering, retrying and deleting videos. Default both.');
+
+/** POST /api/keys. */
+export const CreateApiKeyBody = z
+  .object({ name: ApiKeyName, scopes: ApiKeyScopes.optional() })
+  .strict()
+  .meta({ id: 'CreateApiKeyRequest' });
+
+/** An API key's id in a path (`/api/keys/{id}`): `key_` and 16 base64url characters. */
+export const ApiKeyIdSchema = z.string().regex(API_KEY_ID_PATTERN, 'API key ids look like key_ and 16 letters, digits, - or _');
+
+const ApiKeyFields = {
+  id: z.string().describe('The key id: what DELETE /api/keys/{id} takes.'),
+  name: z.string(),
+  scopes: z.array(z.enum(API_KEY_SCOPES)),
+  hint: z.string().describe('`sk_shorts_…` and the last four characters of the key: enough to tell keys apart.'),
+  createdAt: z.string(),
+};
+
+export const ApiKeyView = z
+  .object({ ...ApiKeyFields, lastUsedAt: z.string().optional().describe('The last request with this key, to the minute.') })
+  .meta({ id: 'ApiKey' });
+
+export const ApiKeyList = z.object({ keys: z.array(ApiKeyView), max: z.number().int().describe('Live keys one account may hold.') }).meta({ id: 'ApiKeyList' });
+
+export const CreatedApiKey = z
+  .object({ ...ApiKeyFields, key: z.string().describe('The key itself: shown this once, never again (only its SHA-256 is stored).') })
+  .meta({ id: 'CreatedApiKey' });
+
+export const RevokedApiKey = z.object({ id: z.string(), revoked: z.literal(true) }).meta({ id: 'RevokedApiKey' });

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { creditsFor } from '../core/credits.js';
 import { jobCostUsd, jobProgress, STEP_LABELS, STEPS, type Job } from '../core/job.js';
 import type { BatchRecord, LedgerEntry } from '../core/ports.js';
-import type { BatchView, LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
+import type { ApiKeyRecord } from '../core/api-keys.js';
+import type { ApiKeyView, BatchView, LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
 
 /** Presigned URLs that go with a job's view, made by the handler (the view itself is pure). */
 export interface VideoUrls {
@@ -90,4 +91,16 @@ export function batchView(batch: BatchRecord, videos?: Map<string, Job | undefin
     return { index: item.index, prompt: item.prompt, status: 'accepted' as const, videoId: item.videoId, ...(job ? { video: videoSummary(job) } : {}) };
   });
   return { id: batch.batchId, createdAt: batch.createdAt, updatedAt: batch.updatedAt, items, summary, ...(replayed === undefined ? {} : { replayed }) };
+}
+
+/** An API key as the API shows it: never the key nor its hash. */
+export function apiKeyView(record: ApiKeyRecord): z.infer<typeof ApiKeyView> {
+  return {
+    id: record.keyId,
+    name: record.name,
+    scopes: [...record.scopes],
+    hint: record.hint,
+    createdAt: record.createdAt,
+    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt } : {}),
+  };
 }

@@ -103,6 +103,7 @@ export const ConfigSchema = z.object({
   [ENV.ACCOUNTS_TABLE]: text,
   [ENV.LEDGER_TABLE]: text,
   [ENV.IDEMPOTENCY_TABLE]: text,
+  [ENV.API_KEYS_TABLE]: text,
   [ENV.ASSETS_BUCKET]: text,
   [ENV.JOBS_QUEUE_URL]: text,
   [ENV.JOBS_DLQ_URL]: text,

@@ -24,6 +24,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type Stripe from 'stripe';
 import { CloudWatchAlarmReader } from '../adapters/aws/cloudwatch-alarms.js';
 import { DynamoBatchStore } from '../adapters/aws/dynamo-batch-store.js';
+import { DynamoApiKeyStore } from '../adapters/aws/dynamo-api-key-store.js';
 import { DynamoCreditStore } from '../adapters/aws/dynamo-credit-store.js';
 import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { dynamoTableProbe, renderFunctionProbe, s3BucketProbe, sqsQueueProbe, stateMachineProbe } from '../adapters/aws/health-probes.js';
@@ -32,6 +33,7 @@ import { SfnPipelineStarter } from '../adapters/aws/sfn-pipeline-starter.js';
 import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsQueueDepths } from '../adapters/aws/sqs-queue-depths.js';
 import { ProviderKeys } from '../adapters/providers/provider-keys.js';
+import type { ApiKeyStore } from '../core/api-keys.js';
 import type { UserLimits } from '../core/jobs/limits.js';
 import type { AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
@@ -149,6 +151,8 @@ export class Dependencies {
       }),
   );
   readonly batchStore = memo((): BatchStore => new DynamoBatchStore({ doc: this.documentClient(), tableName: required(this.config, ENV.IDEMPOTENCY_TABLE) }));
+  /** API keys (docs/api.md): every user route looks up the key a request carries. */
+  readonly apiKeyStore = memo((): ApiKeyStore => new DynamoApiKeyStore({ doc: this.documentClient(), tableName: required(this.config, ENV.API_KEYS_TABLE) }));
   readonly jobQueue = memo((): JobQueue => new SqsJobQueue({ client: this.sqsClient(), queueUrl: required(this.config, ENV.JOBS_QUEUE_URL) }));
   /** Step Functions: in AWS the stack's state machine; locally the runtime's, behind the same API. */
   readonly pipelineStarter = memo(

@@ -69,6 +69,8 @@ export const ENV = {
   LEDGER_TABLE: 'LEDGER_TABLE',
   /** Idempotency-Key records and processed Stripe checkouts (key `id`, TTL `expiresAt`). */
   IDEMPOTENCY_TABLE: 'IDEMPOTENCY_TABLE',
+  /** API keys: their hashed records, id pointers and per-user counts (key `id`, TTL `expiresAt`). Every user route reads it. */
+  API_KEYS_TABLE: 'API_KEYS_TABLE',
   /** URL of the SQS queue of job ids waiting for a pipeline. */
   JOBS_QUEUE_URL: 'JOBS_QUEUE_URL',
   /** ARN of the pipeline state machine the dispatcher starts executions of. */

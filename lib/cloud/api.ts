@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { API_ROUTES, routeKey, type ApiRoute } from '../../lambdas/api/routes.js';
+import { API_ROUTES, routeKey, storeOperationsOf, type ApiRoute } from '../../lambdas/api/routes.js';
 import { ORIGIN_VERIFY_HEADER } from '../../lambdas/api/origin-verify.js';
 import { ENV } from '../../lambdas/shared/env.js';
 import type { SecretKey } from '../../lambdas/shared/secret-keys.js';
@@ -77,7 +77,7 @@ export interface ApiProps {
 /**
  * The HTTP API: one Lambda per entry of API_ROUTES (lambdas/api/routes.ts, the table the local
  * server serves), each granted exactly its route's `access`. No API Gateway authorizer: the
- * handlers verify Clerk session tokens themselves, identically to the local server.
+ * handlers verify Clerk session tokens and API keys themselves, identically to the local server.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -124,7 +124,7 @@ export class Api extends Construct {
           id: 'AwsSolutions-APIG4',
           reason:
             route.auth === 'user'
-              ? `${routeKey(route)}: the handler verifies the Clerk session token itself (@clerk/backend verifyToken, lambdas/api/auth.ts), exactly as on the local server; an API Gateway authorizer would be a second, divergent check.`
+              ? `${routeKey(route)}: the handler verifies the Clerk session token (@clerk/backend verifyToken) or the API key (its SHA-256 looked up in the keys table) itself, lambdas/api/auth.ts, exactly as on the local server; an API Gateway authorizer would be a second, divergent check.`
               : `${routeKey(route)} is public by design (${route.id === 'StripeWebhook' ? "Stripe's calls, authenticated by the Stripe-Signature check in the handler" : 'the OpenAPI document'}).`,
         },
       ]);
@@ -163,7 +163,7 @@ export class Api extends Construct {
       logRetention: props.logRetention,
       retainData: props.retainData,
     });
-    fn.bindStore(access.store, props.tables);
+    fn.bindStore(storeOperationsOf(route), props.tables);
     if (access.objects) {
       fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }

@@ -146,6 +146,8 @@ export class PipelineFunction extends Construct {
         new PolicyStatement({
           actions: use.actions.map((action) => `dynamodb:${action}`),
           resources: [use.index ? `${table.tableArn}/index/${use.index}` : table.tableArn],
+          // A use limited to some attributes: the request may name no other (store-operations.ts `attributes`).
+          ...(use.attributes ? { conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...use.attributes] } } } : {}),
         }),
       );
     }

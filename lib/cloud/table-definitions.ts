@@ -100,12 +100,35 @@ export const IDEMPOTENCY_TABLE_DEFINITION = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
+/**
+ * API keys (docs/api.md "API keys"), by `id`: `key#{SHA-256 of the key}` → the key's record (what
+ * a request reads), `keyid#{key id}` → its hash and owner (what revocation reads), `user#{user id}`
+ * → the count of the user's live keys (the cap). `byUser` lists a user's keys, newest first (only
+ * key records carry `userId` and `createdAt`). A revoked key's record expires after 30 days.
+ */
+export const API_KEYS_TABLE_DEFINITION = {
+  logicalName: 'ApiKeysTable',
+  tableNameEnv: ENV.API_KEYS_TABLE,
+  localTableName: 'ai-shorts-api-keys',
+  partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'byUser',
+      partitionKey: { name: 'userId', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+      projection: { type: 'ALL' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
 /** Every table of the app, by logical name. */
 export const TABLES = {
   JobsTable: JOBS_TABLE_DEFINITION,
   AccountsTable: ACCOUNTS_TABLE_DEFINITION,
   LedgerTable: LEDGER_TABLE_DEFINITION,
   IdempotencyTable: IDEMPOTENCY_TABLE_DEFINITION,
+  ApiKeysTable: API_KEYS_TABLE_DEFINITION,
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableLogicalName = keyof typeof TABLES;

@@ -176,6 +176,7 @@ function randomUUIDish(rng: Rng): string {
 const FIELDS: Record<string, string[]> = {
   '/api/videos': ['prompt', 'seconds', 'aspect', 'voice', 'captionStyle'],
   '/api/billing/checkout': ['credits'],
+  '/api/keys': ['name', 'scopes'],
   '/api/dev/session': ['userId', 'admin'],
   '/api/dev/purchase': ['credits'],
   '/api/batches': ['items'],
@@ -188,6 +189,8 @@ function validBody(path: string, rng: Rng): Record<string, unknown> {
     case '/api/billing/checkout':
     case '/api/dev/purchase':
       return { credits: 1 + rng.int(5) };
+    case '/api/keys':
+      return { name: rng.pick(['CI', 'Zapier 🐝', 'k'.repeat(64)]), ...(rng.chance(0.5) ? { scopes: rng.pick([['read'], ['write'], ['read', 'write']]) } : {}) };
     case '/api/dev/session':
       return { userId: `fuzz-${rng.int(5)}`, admin: rng.chance(0.2) };
     case '/api/batches':
@@ -430,7 +433,7 @@ const ROUTES = [
   { method: 'POST', path: '/api/dev/purchase' },
 ];
 const UNKNOWN_PATHS = ['/api', '/api/', '/api/nothing', '/api/videos/{id}/nothing', '/API/videos', '/api//videos', '/api/videos/', '/', '/index.html', '/assets/x.js', '/%ZZ', '/favicon.ico'];
-const AUTH_KINDS = ['user', 'user', 'user', 'user', 'user', 'admin', 'admin', 'none', 'garbage', 'empty', 'basic', 'expired', 'unsigned', 'hmac', 'no-sid', 'org-admin', 'wrong-azp', 'huge', 'sub-huge', 'cookie', 'bearer-only'];
+const AUTH_KINDS = ['user', 'user', 'user', 'user', 'user', 'admin', 'admin', 'none', 'garbage', 'empty', 'basic', 'expired', 'unsigned', 'hmac', 'no-sid', 'org-admin', 'wrong-azp', 'huge', 'sub-huge', 'cookie', 'bearer-only', 'api-key', 'read-key', 'forged-key', 'revoked-key'];
 
 /** The whole run, before anything is sent: the same seed gives the same requests. */
 function plan(seed: number, count: number, users: string[]): Planned[] {
@@ -541,6 +544,14 @@ describe('the API under 1,000+ hostile requests', () => {
     const now = Math.floor(Date.now() / 1000);
     const session = (sub: string) => tokens.sessionClaims(sub);
     const { sid: _sid, ...sidless } = session(userId);
+    // API keys of the user: one with both scopes, a read-only one, and one revoked.
+    const makeKey = async (body: Record<string, unknown>) => {
+      const created = await user.call('POST', '/api/keys', body);
+      expect(created.status).toBe(201);
+      return created.body as { id: string; key: string };
+    };
+    const [apiKey, readKey, revokedKey] = [await makeKey({ name: 'fuzz' }), await makeKey({ name: 'fuzz read', scopes: ['read'] }), await makeKey({ name: 'fuzz revoked' })];
+    expect((await user.call('DELETE', `/api/keys/${revokedKey.id}`)).status).toBe(200);
     const authorization: Record<string, Record<string, string>> = {
       user: { authorization: `Bearer ${user.token}` },
       admin: { authorization: `Bearer ${tokens.sign(session(ADMIN))}` },
@@ -558,6 +569,10 @@ describe('the API under 1,000+ hostile requests', () => {
       'sub-huge': { authorization: `Bearer ${tokens.sign({ ...session('u'.repeat(5000)) })}` },
       cookie: { cookie: `theme=dark; __session=${user.token}; __session=garbage` },
       'bearer-only': { authorization: 'Bearer ' },
+      'api-key': { authorization: `Bearer ${apiKey.key}` },
+      'read-key': { authorization: `Bearer ${readKey.key}` },
+      'forged-key': { authorization: `Bearer sk_shorts_${'A'.repeat(43)}` },
+      'revoked-key': { authorization: `Bearer ${revokedKey.key}` },
     };
     const planned = plan(SEED, REQUESTS, users).filter((p) => ONLY === undefined || p.n === ONLY);
     const resolve = (p: Planned): RawRequest => ({

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LambdaInternals } from '@remotion/lambda';
 import { getRolePolicy } from '@remotion/lambda/policies';
 import { tableUses, type StoreOperation, type StoreTable } from '../../lambdas/adapters/aws/store-operations.js';
-import { API_ROUTES, routeKey } from '../../lambdas/api/routes.js';
+import { API_ROUTES, routeKey, storeOperationsOf } from '../../lambdas/api/routes.js';
 import { MCP_TOOLS } from '../../lambdas/mcp/server.js';
 import { stepAccess } from '../../lib/cloud/step-access.js';
 import { QUEUE_FUNCTIONS } from '../../lambdas/queue/registry.js';
@@ -39,11 +39,13 @@ import {
 } from './template-tools.js';
 
 /** Short names of the tables in the grants below. */
-const TABLE_NAMES: Record<StoreTable, string> = { JobsTable: 'jobs', AccountsTable: 'accounts', LedgerTable: 'ledger', IdempotencyTable: 'idempotency' };
+const TABLE_NAMES: Record<StoreTable, string> = { JobsTable: 'jobs', AccountsTable: 'accounts', LedgerTable: 'ledger', IdempotencyTable: 'idempotency', ApiKeysTable: 'apikeys' };
 
 /** The DynamoDB grants the code's store operations call for (lambdas/adapters/aws/store-operations.ts). */
 function store(operations: readonly StoreOperation[]): string[] {
-  return tableUses(operations).flatMap((use) => use.actions.map((action) => `dynamodb:${action} ${TABLE_NAMES[use.table]}${use.index ? `/index/${use.index}` : ''}`));
+  return tableUses(operations).flatMap((use) =>
+    use.actions.map((action) => `dynamodb:${action} ${TABLE_NAMES[use.table]}${use.index ? `/index/${use.index}` : ''}${use.attributes ? ` only ${use.attributes.join(',')}` : ''}`),
+  );
 }
 
 let synth: Synthesized;
@@ -356,6 +358,7 @@ function grantNames(): Map<string, string> {
     [logicalId(stack.data.tables.AccountsTable), 'accounts'],
     [logicalId(stack.data.tables.LedgerTable), 'ledger'],
     [logicalId(stack.data.tables.IdempotencyTable), 'idempotency'],
+    [logicalId(stack.data.tables.ApiKeysTable), 'apikeys'],
     [logicalId(stack.assets.bucket), 'assets'],
     ...SECRET_KEYS.map((key): [string, string] => [logicalId(stack.secrets.of(key)), `secret:${key}`]),
     [logicalId(stack.jobQueue.queue), 'queue'],
@@ -459,6 +462,9 @@ describe('the HTTP API', () => {
       // The MCP server: what its tools' routes (CreateVideo, ListVideos, GetVideo, GetCredits, ListVoices) hold together, no more.
       Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
       CreateCheckout: [...user, ...readsSecret('STRIPE_SECRET_KEY')],
+      CreateApiKey: [...user],
+      ListApiKeys: [...user],
+      RevokeApiKey: [...user],
       StripeWebhook: [...ORIGIN, ...readsSecret('STRIPE_WEBHOOK_SECRET')],
       OpenApi: [...ORIGIN],
       GetHealth: [...user, ...health],
@@ -473,7 +479,7 @@ describe('the HTTP API', () => {
     };
     expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
     for (const route of deployed) {
-      const wanted = [...new Set([...LAMBDA_BASE, ...store(route.access.store), ...expected[route.id]!])].sort();
+      const wanted = [...new Set([...LAMBDA_BASE, ...store(storeOperationsOf(route)), ...expected[route.id]!])].sort();
       expect(grantsOf(synth.stack.api.functions[route.id]!), route.id).toEqual(wanted);
     }
   });
@@ -581,18 +587,40 @@ describe('the job queue', () => {
 });
 
 describe('least privilege', () => {
-  /** The routes that only read: their roles may hold no table write. */
-  const READ_ONLY_ROUTES = ['ListVideos', 'GetVideo', 'GetBatch', 'GetVideoFile', 'GetMetrics', 'GetQueueStatus', 'GetAlerts', 'GetHealth', 'OpenApi'];
+  /** The routes that only read: their roles may hold no table write, but the one below. */
+  const READ_ONLY_ROUTES = ['ListVideos', 'GetVideo', 'GetBatch', 'GetVideoFile', 'GetMetrics', 'GetQueueStatus', 'GetAlerts', 'GetHealth', 'OpenApi', 'ListVoices', 'ListApiKeys'];
   const DYNAMODB_READS = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|DescribeTable|ConditionCheckItem) /;
+  /**
+   * The one write a read-only route may make: an API key's lastUsedAt (at most once a minute per
+   * key, lambdas/api/auth.ts), an UpdateItem the IAM condition on `dynamodb:Attributes` limits to
+   * the key's `id` and `lastUsedAt` — it can change no key's owner, scopes or revocation, and
+   * touch no other table. The local gate evaluates that condition (test/api/keys.test.ts).
+   */
+  const LAST_USED_WRITE = 'dynamodb:UpdateItem apikeys only id,lastUsedAt';
   const WRITES = /^[a-z0-9-]+:(Put|Update|Delete|BatchWrite|Send|Start|Stop|Create|TransactWrite|Invoke)/;
 
-  it('gives the read-only routes read actions only, on every table and every other service', () => {
+  it('gives the read-only routes read actions only, on every table and every other service (but the lastUsedAt write)', () => {
     for (const id of READ_ONLY_ROUTES) {
-      const granted = grantsOf(synth.stack.api.functions[id]!);
+      const granted = grantsOf(synth.stack.api.functions[id]!).filter((g) => g !== LAST_USED_WRITE);
       const dynamo = granted.filter((g) => g.startsWith('dynamodb:'));
       expect(dynamo.filter((g) => !DYNAMODB_READS.test(g)), id).toEqual([]);
       // Its own log stream is the one thing such a function writes.
       expect(granted.filter((g) => WRITES.test(g) && !g.endsWith(' own-logs') && !g.startsWith('xray:')), id).toEqual([]);
+    }
+  });
+
+  it('lets every user route read API keys and write only their lastUsedAt; public routes and other functions nothing of the keys table', () => {
+    const keyGrants = (granted: string[]) => granted.filter((g) => / apikeys( |\/|$)/.test(g));
+    for (const route of deployed()) {
+      const granted = keyGrants(grantsOf(synth.stack.api.functions[route.id]!));
+      if (route.auth === 'public') expect(granted, route.id).toEqual([]);
+      else expect(granted, route.id).toEqual(expect.arrayContaining(['dynamodb:GetItem apikeys', LAST_USED_WRITE]));
+      // Only the key routes may write a key record unrestricted.
+      const unrestricted = granted.filter((g) => WRITES.test(g) && g !== LAST_USED_WRITE);
+      if (!['CreateApiKey', 'RevokeApiKey'].includes(route.id)) expect(unrestricted, route.id).toEqual([]);
+    }
+    for (const fn of [...Object.values(synth.stack.pipeline.functions), synth.stack.jobQueue.dispatcher, synth.stack.jobQueue.sweeper]) {
+      expect(keyGrants(grantsOf(fn)), logicalId(fn.role)).toEqual([]);
     }
   });
 

@@ -75,8 +75,14 @@ export function statementsByRole(template: CfnTemplate): Map<string, Statement[]
 export function grants(statements: Statement[], names?: (logicalId: string, attribute?: string) => string): string[] {
   return statements
     .filter((s) => s.Effect === 'Allow')
-    .flatMap((s) => asList(s.Action).flatMap((action) => asList(s.Resource as Json | Json[]).map((resource) => `${action} ${render(resource, names)}`)))
+    .flatMap((s) => asList(s.Action).flatMap((action) => asList(s.Resource as Json | Json[]).map((resource) => `${action} ${render(resource, names)}${onlyAttributes(s)}`)))
     .sort();
+}
+
+/** A statement limited to some DynamoDB attributes (`ForAllValues:StringEquals` on `dynamodb:Attributes`), as ` only a,b`. */
+function onlyAttributes(statement: Statement): string {
+  const attributes = (statement.Condition as { 'ForAllValues:StringEquals'?: { 'dynamodb:Attributes'?: string[] } } | undefined)?.['ForAllValues:StringEquals']?.['dynamodb:Attributes'];
+  return attributes ? ` only ${attributes.join(',')}` : '';
 }
 
 /** The path of a file asset staged in the cloud assembly, by its hash (from the stack's asset manifest). */

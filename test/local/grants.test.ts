@@ -91,6 +91,11 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
   { fn: /^DispatchJobs$/, grant: /^sqs:SendMessage on /, reason: 'sends a job back when every pipeline is busy (the local poller receives only when there is room)' },
   { fn: /^SweepJobs$/, grant: /^states:StopExecution on /, reason: 'stops an execution stuck for STUCK_JOB_MINUTES (45): tested with a stand-in starter in test/api/failures.test.ts' },
   {
+    fn: /./,
+    grant: /^dynamodb:(GetItem|UpdateItem) on .*:table\/ai-shorts-api-keys$/,
+    reason: 'every user route reads the API key a request carries and writes its lastUsedAt (at most once a minute): used here on a few routes, on the rest in test/api/keys.test.ts',
+  },
+  {
     fn: /^(CreateVideo|RetryVideo)$/,
     grant: /^dynamodb:(ConditionCheckItem on .*:table\/ai-shorts-jobs|GetItem on .*:table\/ai-shorts-idempotency)$/,
     reason: 'at the limit of videos in progress, the places of videos that ended are read and freed (test/api/limits.test.ts, test/integration/stores.test.ts)',
@@ -175,6 +180,16 @@ describe('the whole app under the stack contract', () => {
     expect(swept.failed).toContain(broken.body.id);
     for (const id of [lost.body.id, interrupted.body.id]) ok(await user.call('DELETE', `/api/videos/${id}`));
     server.setDispatching(true);
+
+    // API keys: made, listed, used (read and write), revoked.
+    const created = await user.call('POST', '/api/keys', { name: 'grants' });
+    ok(created, 201);
+    ok(await user.call('GET', '/api/keys'));
+    const withKey = new ApiClient(server.url, created.body.key);
+    ok(await withKey.call('GET', '/api/credits'));
+    ok(await withKey.call('GET', `/api/videos/${refused.body.id}`));
+    ok(await user.call('DELETE', `/api/keys/${created.body.id}`));
+    expect((await withKey.call('GET', '/api/me')).status).toBe(401);
 
     // The operators' views and the public document.
     ok(await admin.call('GET', '/api/health'));

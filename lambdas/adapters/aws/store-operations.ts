@@ -7,7 +7,7 @@
  */
 
 /** The stack's tables, by logical name (lib/cloud/table-definitions.ts). */
-export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable';
+export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable' | 'ApiKeysTable';
 
 export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query';
 
@@ -16,7 +16,18 @@ export interface TableUse {
   /** A global secondary index (Query only). */
   index?: string;
   actions: readonly DynamoAction[];
+  /**
+   * Only these attributes may be named (the IAM condition `ForAllValues:StringEquals` on
+   * `dynamodb:Attributes`): a write that can touch nothing else, such as an API key's lastUsedAt.
+   */
+  attributes?: readonly string[];
 }
+
+/** ApiKeysTable's index of a user's keys, newest first (DynamoApiKeyStore.list). */
+export const API_KEYS_BY_USER_INDEX = 'byUser';
+
+/** The attributes an API key's lastUsedAt write names (DynamoApiKeyStore.touch); its grant allows no other. */
+export const TOUCH_ATTRIBUTES = ['id', 'lastUsedAt'] as const;
 
 export const STORE_OPERATIONS = {
   /** DynamoJobStore.get */
@@ -85,6 +96,21 @@ export const STORE_OPERATIONS = {
   'batches.get': [{ table: 'IdempotencyTable', actions: ['GetItem'] }],
   /** DynamoBatchStore.save: the record put, new or over the version it read. */
   'batches.save': [{ table: 'IdempotencyTable', actions: ['PutItem'] }],
+  /** DynamoApiKeyStore.create: the user's count of live keys (the cap), the key's record and its id's pointer, in one transaction. */
+  'apiKeys.create': [{ table: 'ApiKeysTable', actions: ['PutItem', 'UpdateItem'] }],
+  /** DynamoApiKeyStore.list */
+  'apiKeys.list': [{ table: 'ApiKeysTable', index: API_KEYS_BY_USER_INDEX, actions: ['Query'] }],
+  /** DynamoApiKeyStore.revoke: the key id's pointer read, the record marked revoked and the count lowered in one transaction. */
+  'apiKeys.revoke': [{ table: 'ApiKeysTable', actions: ['GetItem', 'UpdateItem'] }],
+  /**
+   * DynamoApiKeyStore.find and touch: every user route reads the key a request carries, and
+   * writes its lastUsedAt at most once a minute — an UpdateItem allowed to name `id` and
+   * `lastUsedAt` only, so a read-only route can change nothing else (docs/security.md).
+   */
+  'apiKeys.authenticate': [
+    { table: 'ApiKeysTable', actions: ['GetItem'] },
+    { table: 'ApiKeysTable', actions: ['UpdateItem'], attributes: TOUCH_ATTRIBUTES },
+  ],
 } as const satisfies Record<string, readonly TableUse[]>;
 
 export type StoreOperation = keyof typeof STORE_OPERATIONS;
@@ -98,6 +124,7 @@ export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[]
   for (const operation of operations) {
     if (operation.startsWith('credits.')) for (const table of CREDIT_STORE_TABLES) named.add(table);
     else if (operation.startsWith('batches.')) named.add('IdempotencyTable');
+    else if (operation.startsWith('apiKeys.')) named.add('ApiKeysTable');
     else named.add('JobsTable');
   }
   return [...named];
@@ -105,11 +132,17 @@ export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[]
 
 /** The actions on each table and index that these operations make, merged. */
 export function tableUses(operations: readonly StoreOperation[]): TableUse[] {
-  const merged = new Map<string, { table: StoreTable; index?: string; actions: Set<DynamoAction> }>();
+  const merged = new Map<string, { table: StoreTable; index?: string; attributes?: readonly string[]; actions: Set<DynamoAction> }>();
   for (const operation of operations) {
     for (const use of STORE_OPERATIONS[operation] as readonly TableUse[]) {
-      const key = `${use.table}/${use.index ?? ''}`;
-      const entry = merged.get(key) ?? { table: use.table, ...(use.index ? { index: use.index } : {}), actions: new Set<DynamoAction>() };
+      // A use limited to some attributes stays its own grant (its own statement and condition).
+      const key = `${use.table}/${use.index ?? ''}/${use.attributes?.join(',') ?? ''}`;
+      const entry = merged.get(key) ?? {
+        table: use.table,
+        ...(use.index ? { index: use.index } : {}),
+        ...(use.attributes ? { attributes: use.attributes } : {}),
+        actions: new Set<DynamoAction>(),
+      };
       for (const action of use.actions) entry.actions.add(action);
       merged.set(key, entry);
     }

@@ -205,6 +205,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's live API keys, newest first (never the keys themselves)
+         * @description Needs a signed-in session.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Creates an API key; the key is in this answer only
+         * @description Send it as `Authorization: Bearer sk_shorts_…` to any route a session may call, but key management and billing. Only its SHA-256 is stored: lose it and make another. Needs a signed-in session (a key cannot make keys).
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes an API key: the next request with it is a 401
+         * @description Needs a signed-in session.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/webhook": {
         parameters: {
             query?: never;
@@ -338,12 +382,14 @@ export interface components {
                  * @enum {string}
                  */
                 limit?: "active" | "hour" | "day";
-                /** @description With 429: that limit. */
+                /** @description With 429: that limit; with 409 `key_limit_reached`: the most live API keys an account may hold. */
                 max?: number;
                 /** @description With 429: as the Retry-After header. */
                 retryAfterSeconds?: number;
                 /** @description With 400 from GET /api/metrics: the metrics it knows. */
                 metrics?: string[];
+                /** @description With 403 `missing_scope`: the API key scope the request needs. */
+                scope?: string;
                 requestId?: string;
             };
         };
@@ -604,6 +650,43 @@ export interface components {
         CheckoutRequest: {
             credits: number;
         };
+        CreatedApiKey: {
+            /** @description The key id: what DELETE /api/keys/{id} takes. */
+            id: string;
+            name: string;
+            scopes: ("read" | "write")[];
+            /** @description `sk_shorts_…` and the last four characters of the key: enough to tell keys apart. */
+            hint: string;
+            createdAt: string;
+            /** @description The key itself: shown this once, never again (only its SHA-256 is stored). */
+            key: string;
+        };
+        CreateApiKeyRequest: {
+            name: string;
+            /** @description `read`: the GET routes; `write`: ordering, retrying and deleting videos. Default both. */
+            scopes?: ("read" | "write")[];
+        };
+        ApiKeyList: {
+            keys: components["schemas"]["ApiKey"][];
+            /** @description Live keys one account may hold. */
+            max: number;
+        };
+        ApiKey: {
+            /** @description The key id: what DELETE /api/keys/{id} takes. */
+            id: string;
+            name: string;
+            scopes: ("read" | "write")[];
+            /** @description `sk_shorts_…` and the last four characters of the key: enough to tell keys apart. */
+            hint: string;
+            createdAt: string;
+            /** @description The last request with this key, to the minute. */
+            lastUsedAt?: string;
+        };
+        RevokedApiKey: {
+            id: string;
+            /** @constant */
+            revoked: true;
+        };
         WebhookResult: {
             /** @constant */
             received: true;
@@ -755,8 +838,17 @@ export interface operations {
                     "application/json": components["schemas"]["VideoList"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -818,7 +910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -829,6 +921,15 @@ export interface operations {
             };
             /** @description Not enough credits; `balance` and `needed` say how many. */
             402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -894,8 +995,17 @@ export interface operations {
                     "application/json": components["schemas"]["VideoDetail"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -952,8 +1062,17 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1017,8 +1136,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1093,7 +1221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1104,6 +1232,15 @@ export interface operations {
             };
             /** @description Not enough credits. */
             402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1192,8 +1329,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1250,8 +1396,17 @@ export interface operations {
                     "application/json": components["schemas"]["Batch"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1306,8 +1461,17 @@ export interface operations {
                     "application/json": components["schemas"]["Voices"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1356,8 +1520,17 @@ export interface operations {
                     "application/json": components["schemas"]["Credits"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1403,8 +1576,17 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1471,8 +1653,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1549,7 +1740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checkout"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1587,6 +1778,216 @@ export interface operations {
             };
             /** @description Payments are not configured. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, each with a hint of the key and its last use. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 50 a second (bursts of 100) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key (shown once) and its record. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description A bad name or scopes; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key: this route needs a session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The account holds the most live keys it may (`max`); revoke one first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedApiKey"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such live key of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 10 a second (bursts of 20) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1711,7 +2112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,7 +2192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1847,7 +2248,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueueStatus"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1903,7 +2304,7 @@ export interface operations {
                     "application/json": components["schemas"]["Alerts"];
                 };
             };
-            /** @description No valid session token. */
+            /** @description No valid session token or API key. */
             401: {
                 headers: {
                     [name: string]: unknown;

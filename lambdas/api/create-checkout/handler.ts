@@ -25,6 +25,7 @@ function stripeIdempotencyKey(userId: string, key: string): string {
 /**
  * POST /api/billing/checkout: a Stripe Checkout Session for `credits` credits. The session carries
  * the buyer and the credits in its metadata; the webhook credits them when Stripe says it is paid.
+ * Session only: spending money is a person's act, never an API key's.
  */
 export const handler = userRoute(deps, async ({ event, caller }) => {
   const { credits } = parseBody(event, CheckoutBody);
@@ -68,4 +69,4 @@ export const handler = userRoute(deps, async ({ event, caller }) => {
     }
     throw error;
   }
-});
+}, { sessionOnly: true });
