@@ -19,6 +19,10 @@ export const METRIC = {
   jobsFailed: 'JobsFailed',
   /** Jobs the sweeper failed: stuck, lost or timed out. */
   jobsFailedBySweeper: 'JobsFailedBySweeper',
+  /** Webhook events a job's end could not send to the webhooks queue (the job is not failed for it). */
+  webhookEventsNotSent: 'WebhookEventsNotSent',
+  /** Webhook deliveries marked failed after their last attempt. */
+  webhookDeliveriesFailed: 'WebhookDeliveriesFailed',
   /** ms from the pipeline's start to the job's end (successful jobs). */
   jobDuration: 'JobDuration',
   jobCostUsd: 'JobCostUsd',
