@@ -100,12 +100,28 @@ export const IDEMPOTENCY_TABLE_DEFINITION = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
+/**
+ * Completion webhooks (docs/api.md "Webhooks"), one partition per user: endpoints
+ * (`endpoint#{id}`, with their signing secrets), the user's signing secret for videos' own URLs
+ * (`signing-secret`) and deliveries (`delivery#{endpointId}#{deliveryId}`, expiring after 30 days).
+ */
+export const WEBHOOKS_TABLE_DEFINITION = {
+  logicalName: 'WebhooksTable',
+  tableNameEnv: ENV.WEBHOOKS_TABLE,
+  localTableName: 'ai-shorts-webhooks',
+  partitionKey: { name: 'userId', type: 'S' },
+  sortKey: { name: 'itemKey', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
 /** Every table of the app, by logical name. */
 export const TABLES = {
   JobsTable: JOBS_TABLE_DEFINITION,
   AccountsTable: ACCOUNTS_TABLE_DEFINITION,
   LedgerTable: LEDGER_TABLE_DEFINITION,
   IdempotencyTable: IDEMPOTENCY_TABLE_DEFINITION,
+  WebhooksTable: WEBHOOKS_TABLE_DEFINITION,
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableLogicalName = keyof typeof TABLES;

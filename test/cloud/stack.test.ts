@@ -38,7 +38,7 @@ import {
 } from './template-tools.js';
 
 /** Short names of the tables in the grants below. */
-const TABLE_NAMES: Record<StoreTable, string> = { JobsTable: 'jobs', AccountsTable: 'accounts', LedgerTable: 'ledger', IdempotencyTable: 'idempotency' };
+const TABLE_NAMES: Record<StoreTable, string> = { JobsTable: 'jobs', AccountsTable: 'accounts', LedgerTable: 'ledger', IdempotencyTable: 'idempotency', WebhooksTable: 'webhooks' };
 
 /** The DynamoDB grants the code's store operations call for (lambdas/adapters/aws/store-operations.ts). */
 function store(operations: readonly StoreOperation[]): string[] {

@@ -7,7 +7,7 @@
  */
 
 /** The stack's tables, by logical name (lib/cloud/table-definitions.ts). */
-export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable';
+export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable' | 'WebhooksTable';
 
 export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query';
 
@@ -81,6 +81,12 @@ export const STORE_OPERATIONS = {
     { table: 'LedgerTable', actions: ['PutItem'] },
     { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
   ],
+  /** DynamoWebhookStore reads: a user's endpoints and an endpoint's deliveries (Query), one item (GetItem). */
+  'webhooks.read': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query'] }],
+  /** DynamoWebhookStore.addEndpoint (counts first), deleteEndpoint, rotateSecret, userSigningSecret, reopen (a resend). */
+  'webhooks.manage': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'UpdateItem'] }],
+  /** The deliverer: endpoints read, deliveries created once (PutItem), claimed and recorded (UpdateItem), the signing secret made on first use. */
+  'webhooks.deliver': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }],
 } as const satisfies Record<string, readonly TableUse[]>;
 
 export type StoreOperation = keyof typeof STORE_OPERATIONS;
@@ -93,6 +99,7 @@ export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[]
   const named = new Set<StoreTable>();
   for (const operation of operations) {
     if (operation.startsWith('credits.')) for (const table of CREDIT_STORE_TABLES) named.add(table);
+    else if (operation.startsWith('webhooks.')) named.add('WebhooksTable');
     else named.add('JobsTable');
   }
   return [...named];

@@ -3,6 +3,7 @@ import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock } from '../../sha
 import { ENV } from '../../shared/env.js';
 import { json, parseBody, parseHeader, userRoute } from '../http.js';
 import { CreateVideoBody, IdempotencyKeySchema } from '../schemas.js';
+import { checkRequestedTarget } from '../webhook-target.js';
 
 const deps = fromEnvironment();
 const { logger } = deps.observability();
@@ -15,6 +16,8 @@ const limits = deps.userLimits();
 export const handler = userRoute(deps, async ({ event, caller }) => {
   const request = parseBody(event, CreateVideoBody);
   const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
+  // Checked before anything is debited; checked again at each delivery.
+  if (request.webhookUrl) await checkRequestedTarget(request.webhookUrl, 'webhookUrl', deps.webhookPolicy());
   const { job, replayed } = await createVideo(
     { userId: caller.userId, request, ...(idempotencyKey ? { idempotencyKey } : {}) },
     {
