@@ -12,6 +12,7 @@ import { CreditsPage } from './pages/credits-page.js';
 import { LibraryPage } from './pages/library-page.js';
 import { OpsPage } from './pages/ops-page.js';
 import { VideoPage } from './pages/video-page.js';
+import { WebhooksPage } from './pages/webhooks-page.js';
 
 function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -51,6 +52,7 @@ const TITLES: Record<string, string> = {
   video: 'Video',
   credits: 'Credits',
   ops: 'Ops',
+  webhooks: 'Webhooks',
   'not-found': 'Not found',
 };
 
@@ -77,6 +79,8 @@ function Routes() {
         <CreditsPage />
       ) : route.name === 'ops' ? (
         <OpsPage />
+      ) : route.name === 'webhooks' ? (
+        <WebhooksPage />
       ) : (
         <EmptyState icon="info" title="There is nothing here" action={<Link href="/" className="btn btn-primary">Go to Create</Link>}>
           The page {path} does not exist.

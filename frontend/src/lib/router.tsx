@@ -39,6 +39,7 @@ export type Route =
   | { name: 'video'; id: string }
   | { name: 'credits' }
   | { name: 'ops' }
+  | { name: 'webhooks' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -48,6 +49,7 @@ export function matchRoute(path: string): Route {
   if (video?.[1]) return { name: 'video', id: decodeURIComponent(video[1]) };
   if (path === '/credits') return { name: 'credits' };
   if (path === '/ops') return { name: 'ops' };
+  if (path === '/webhooks') return { name: 'webhooks' };
   return { name: 'not-found' };
 }
 
