@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderRejected } from '../../lambdas/core/errors.js';
 import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient } from './api-client.js';
 import { deliveries, Receiver, register, until, verified } from './webhook-receiver.js';
 
@@ -27,6 +28,8 @@ describe('failures, retries, resend and SSRF', () => {
       inMemory: true,
       quiet: true,
       maxRunningPipelines: 2,
+      // The SSRF and hostile-input cases send requests back to back: their subject is the answers, not the throttle.
+      alterTemplate: withEveryRouteThrottle({ rate: 1000, burst: 1000 }),
       // The schedule in seconds: attempts at once, 1 s and 1 s later, then failed.
       settings: { ...process.env, WEBHOOK_RETRY_SECONDS: '1,1' },
       runner: {
