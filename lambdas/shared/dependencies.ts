@@ -40,7 +40,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { UserLimits } from '../core/jobs/limits.js';
 import type { AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
-import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/ops/metric-names.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE, WEBHOOK_METRIC } from '../core/ops/metric-names.js';
 import type { AlarmReader, OpsDeps, QueueDepthReader } from '../core/ops/ops-service.js';
 import type {
   BlobStore,
@@ -173,7 +173,7 @@ export class Dependencies {
           await this.webhookQueue().send({ kind: 'event', type, jobId });
         } catch (error) {
           logger.error('webhook event not sent', { jobId, type, error: error as Error });
-          metrics.addMetric(METRIC.webhookEventsNotSent, MetricUnit.Count, 1);
+          metrics.addMetric(WEBHOOK_METRIC.eventsNotSent, MetricUnit.Count, 1);
         }
       }
     };

@@ -19,12 +19,16 @@ export const METRIC = {
   jobsFailed: 'JobsFailed',
   /** Jobs the sweeper failed: stuck, lost or timed out. */
   jobsFailedBySweeper: 'JobsFailedBySweeper',
-  /** Webhook events a job's end could not send to the webhooks queue (the job is not failed for it). */
-  webhookEventsNotSent: 'WebhookEventsNotSent',
-  /** Webhook deliveries marked failed after their last attempt. */
-  webhookDeliveriesFailed: 'WebhookDeliveriesFailed',
   /** ms from the pipeline's start to the job's end (successful jobs). */
   jobDuration: 'JobDuration',
   jobCostUsd: 'JobCostUsd',
   renderFps: 'RenderFps',
+} as const;
+
+/** Completion webhooks' metrics (not yet on the operations dashboard). */
+export const WEBHOOK_METRIC = {
+  /** Webhook events a job's end could not send to the webhooks queue (the job is not failed for it). */
+  eventsNotSent: 'WebhookEventsNotSent',
+  /** Webhook deliveries marked failed after their last attempt. */
+  deliveriesFailed: 'WebhookDeliveriesFailed',
 } as const;

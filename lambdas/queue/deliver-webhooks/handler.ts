@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { webhookPoster } from '../../adapters/providers/webhook-poster.js';
 import { handleAttempt, handleEvent, parseWebhookMessage, type DeliveryDeps } from '../../core/webhooks/delivery.js';
 import { newWebhookSecret } from '../../core/webhooks/model.js';
-import { METRIC } from '../../core/ops/metric-names.js';
+import { WEBHOOK_METRIC } from '../../core/ops/metric-names.js';
 import { fromEnvironment, systemClock } from '../../shared/dependencies.js';
 import { ENV } from '../../shared/env.js';
 
@@ -41,7 +41,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
           const outcome = await handleAttempt(message, deliveryDeps);
           if (outcome === 'failed') {
             logger.warn('webhook delivery failed', { endpointId: message.endpointId, deliveryId: message.deliveryId });
-            metrics.addMetric(METRIC.webhookDeliveriesFailed, MetricUnit.Count, 1);
+            metrics.addMetric(WEBHOOK_METRIC.deliveriesFailed, MetricUnit.Count, 1);
           }
         }
       } catch (error) {
