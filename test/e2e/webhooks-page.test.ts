@@ -86,7 +86,7 @@ describe('the Webhooks page', () => {
 
     // The receiver fails the first attempt; the retry (1 s later, the shortened schedule) succeeds.
     receiver.answer('/hook', 500);
-    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hook`);
+    await page.getByRole('textbox', { name: /^URL/ }).fill(`${receiver.url}/hook`);
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await eventually(() => page.getByTestId('webhook-secret-value').textContent()).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const secret = (await page.getByTestId('webhook-secret-value').textContent())!;
@@ -95,7 +95,7 @@ describe('the Webhooks page', () => {
     await screenshots('02-added');
 
     // A refused target: the API's 400 is shown beside the form.
-    await page.getByLabel('URL', { exact: true }).fill('https://169.254.169.254/latest/meta-data/');
+    await page.getByRole('textbox', { name: /^URL/ }).fill('https://169.254.169.254/latest/meta-data/');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await eventually(() => page.getByTestId('webhook-add-error').textContent()).toContain('link-local');
 

@@ -54,7 +54,7 @@ function AddEndpoint({ onCreated, full }: { onCreated: (secret: string) => void;
     onSuccess: (created) => {
       setUrl('');
       onCreated(created.secret);
-      void client.invalidateQueries({ queryKey: KEY });
+      void client.invalidateQueries({ queryKey: KEY, exact: true });
     },
   });
   const submit = (event: FormEvent) => {
@@ -194,8 +194,11 @@ function EndpointCard({ endpoint, onSecret }: { endpoint: WebhookEndpoint; onSec
     mutationFn: () => webhooksApi.remove(api, endpoint.id),
     onSuccess: () => {
       setAsking(undefined);
+      setOpen(false);
+      // Its log is gone with it: not asked for again.
+      client.removeQueries({ queryKey: deliveriesKey(endpoint.id) });
       toast('Endpoint deleted');
-      void client.invalidateQueries({ queryKey: KEY });
+      void client.invalidateQueries({ queryKey: KEY, exact: true });
     },
     onError: (error) => toast(errorMessage(error)),
   });
