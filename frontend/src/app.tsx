@@ -13,6 +13,7 @@ import { CreditsPage } from './pages/credits-page.js';
 import { LibraryPage } from './pages/library-page.js';
 import { OpsPage } from './pages/ops-page.js';
 import { VideoPage } from './pages/video-page.js';
+import { WebhooksPage } from './pages/webhooks-page.js';
 
 function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -53,6 +54,7 @@ const TITLES: Record<string, string> = {
   credits: 'Credits',
   ops: 'Ops',
   keys: 'API keys',
+  webhooks: 'Webhooks',
   'not-found': 'Not found',
 };
 
@@ -81,6 +83,8 @@ function Routes() {
         <OpsPage />
       ) : route.name === 'keys' ? (
         <ApiKeysPage />
+      ) : route.name === 'webhooks' ? (
+        <WebhooksPage />
       ) : (
         <EmptyState icon="info" title="There is nothing here" action={<Link href="/" className="btn btn-primary">Go to Create</Link>}>
           The page {path} does not exist.

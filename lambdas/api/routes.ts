@@ -29,6 +29,15 @@ import {
   VoicesView,
   WebhookView,
 } from './schemas.js';
+import {
+  CreatedWebhookView,
+  CreateWebhookBody,
+  DeletedWebhookView,
+  WebhookDeliveryList,
+  WebhookDeliveryView,
+  WebhookEndpointList,
+  WebhookSecretView,
+} from './webhook-schemas.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -43,6 +52,8 @@ export interface RouteAccess {
   objects?: { read: readonly string[]; delete?: readonly string[] };
   /** Sends job ids to the jobs queue. */
   queue?: boolean;
+  /** Sends attempts to the webhooks queue (WEBHOOK_QUEUE_URL, sqs:SendMessage). */
+  webhookQueue?: boolean;
   /**
    * Keys it reads, each from its own secret (or the env, locally): GetSecretValue on exactly those.
    * Every route also reads ORIGIN_VERIFY, and user routes CLERK_SECRET_KEY without CLERK_JWT_KEY (lib/cloud/api.ts).
@@ -468,6 +479,94 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: { description: 'The active alerts, critical first.', schema: AlertsView }, 403: { description: 'Not an admin.' } },
     access: { store: ['jobs.get', 'jobs.listByStatus'], ops: ['health', 'queueStats', 'alarms'], env: ALERT_ENV },
     throttle: OPS_THROTTLE,
+  },
+  // --- Completion webhooks (docs/api.md "Webhooks").
+  {
+    id: 'CreateWebhook',
+    method: 'POST',
+    path: '/api/webhooks',
+    entry: 'lambdas/api/create-webhook/handler.ts',
+    summary: 'Registers a webhook endpoint for video.succeeded / video.failed; its signing secret is shown only in this answer',
+    auth: 'user',
+    body: CreateWebhookBody,
+    responses: {
+      201: { description: 'Registered; `secret` (whsec_…) verifies its deliveries.', schema: CreatedWebhookView },
+      400: { description: 'Bad body, or `url` is not https:// to a public address (it is resolved and checked).' },
+      409: { description: 'The user has the most endpoints allowed (10).' },
+    },
+    access: { store: ['webhooks.manage'] },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'ListWebhooks',
+    method: 'GET',
+    path: '/api/webhooks',
+    entry: 'lambdas/api/list-webhooks/handler.ts',
+    summary: "The caller's webhook endpoints (without secrets)",
+    auth: 'user',
+    responses: { 200: { description: 'The endpoints.', schema: WebhookEndpointList } },
+    access: { store: ['webhooks.read'] },
+    throttle: READ_THROTTLE,
+  },
+  {
+    id: 'DeleteWebhook',
+    method: 'DELETE',
+    path: '/api/webhooks/{id}',
+    entry: 'lambdas/api/delete-webhook/handler.ts',
+    summary: 'Deletes a webhook endpoint',
+    auth: 'user',
+    responses: { 200: { description: 'Deleted.', schema: DeletedWebhookView }, 404: { description: 'No such webhook of yours.' } },
+    access: { store: ['webhooks.manage'] },
+    throttle: { rate: 10, burst: 20 },
+  },
+  {
+    id: 'RotateWebhookSecret',
+    method: 'POST',
+    path: '/api/webhooks/{id}/rotate',
+    entry: 'lambdas/api/rotate-webhook-secret/handler.ts',
+    summary: 'A new signing secret for an endpoint (shown once); the old one also signs for 24 hours',
+    auth: 'user',
+    responses: { 200: { description: 'The new secret.', schema: WebhookSecretView }, 404: { description: 'No such webhook of yours.' } },
+    access: { store: ['webhooks.manage'] },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'ListWebhookDeliveries',
+    method: 'GET',
+    path: '/api/webhooks/{id}/deliveries',
+    entry: 'lambdas/api/list-webhook-deliveries/handler.ts',
+    summary: "An endpoint's last 50 deliveries: event, webhook-id, state, attempts (time, status code, error), next attempt",
+    description: '`video-url` as the id lists the deliveries to videos\' own `webhookUrl`.',
+    auth: 'user',
+    responses: { 200: { description: 'The deliveries, newest first.', schema: WebhookDeliveryList }, 404: { description: 'No such webhook of yours.' } },
+    access: { store: ['webhooks.read'] },
+    throttle: READ_THROTTLE,
+  },
+  {
+    id: 'ResendWebhookDelivery',
+    method: 'POST',
+    path: '/api/webhooks/{id}/deliveries/{deliveryId}/resend',
+    entry: 'lambdas/api/resend-webhook-delivery/handler.ts',
+    summary: 'Sends a delivery again now: one attempt, the same payload and webhook-id',
+    auth: 'user',
+    responses: {
+      202: { description: 'The attempt is queued.', schema: WebhookDeliveryView },
+      404: { description: 'No such delivery of yours.' },
+      409: { description: 'The delivery is still being tried.' },
+    },
+    access: { store: ['webhooks.manage'], webhookQueue: true },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'GetWebhookSecret',
+    method: 'POST',
+    path: '/api/webhook-secret',
+    entry: 'lambdas/api/get-webhook-secret/handler.ts',
+    summary: "The secret that signs deliveries to videos' own webhookUrl (made on first call, the same afterwards)",
+    auth: 'user',
+    responses: { 200: { description: 'The secret.', schema: WebhookSecretView } },
+    access: { store: ['webhooks.manage'] },
+    throttle: WRITE_THROTTLE,
   },
 ];
 

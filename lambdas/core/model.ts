@@ -36,6 +36,12 @@ export const VideoRequestSchema = z.object({
   captionStyle: z
     .enum(CAPTION_STYLES, { error: `captionStyle must be one of ${CAPTION_STYLES.join(', ')}` })
     .default('bold'),
+  /**
+   * Where to send this video's `video.succeeded` / `video.failed` webhook besides the registered
+   * endpoints, signed with the user's signing secret (docs/api.md "Webhooks"). Its address is
+   * checked by the API (SSRF) and again at each delivery.
+   */
+  webhookUrl: z.string({ error: 'webhookUrl must be a string' }).max(2048, 'webhookUrl must be at most 2048 characters').optional(),
 });
 export type VideoRequestInput = z.input<typeof VideoRequestSchema>;
 export type VideoRequest = z.output<typeof VideoRequestSchema>;

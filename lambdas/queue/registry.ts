@@ -25,4 +25,12 @@ export const QUEUE_FUNCTIONS: QueueFunctionSpec[] = [
     memoryMb: 256,
     description: 'Re-queues lost jobs, re-drives interrupted runs, fails and refunds stuck ones.',
   },
+  {
+    id: 'DeliverWebhooks',
+    entry: 'lambdas/queue/deliver-webhooks/handler.ts',
+    // Each attempt waits at most 10 s for its receiver; a batch's attempts run side by side.
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    description: "Delivers signed video.succeeded / video.failed webhooks to the user's endpoints, retrying by the schedule.",
+  },
 ];

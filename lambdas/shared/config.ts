@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_RUNNING_PER_USER, DEFAULT_USER_LIMITS } from '../core/jobs/limits.js';
 import { DEFAULT_THRESHOLDS } from '../core/ops/alerts.js';
 import { DEFAULT_RENDER_METHOD, RENDER_METHODS } from '../core/render-method.js';
+import { parseRetrySchedule } from '../core/webhooks/model.js';
 import { ENV, MissingConfiguration } from './env.js';
 
 /** Providers each service can use. A cloud provider without its configuration is a clear error, never a fallback. */
@@ -174,6 +175,25 @@ export const ConfigSchema = z.object({
   [ENV.MAX_ACTIVE_JOBS_PER_USER]: wholeNumber(ENV.MAX_ACTIVE_JOBS_PER_USER, DEFAULT_USER_LIMITS.activeJobs, 1),
   [ENV.MAX_JOBS_PER_USER_PER_HOUR]: wholeNumber(ENV.MAX_JOBS_PER_USER_PER_HOUR, DEFAULT_USER_LIMITS.jobsPerHour, 1),
   [ENV.MAX_JOBS_PER_USER_PER_DAY]: wholeNumber(ENV.MAX_JOBS_PER_USER_PER_DAY, DEFAULT_USER_LIMITS.jobsPerDay, 1),
+
+  // Completion webhooks.
+  [ENV.WEBHOOKS_TABLE]: text,
+  [ENV.WEBHOOK_QUEUE_URL]: text,
+  [ENV.WEBHOOK_RETRY_SECONDS]: z.preprocess(
+    blank,
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        try {
+          return parseRetrySchedule(raw);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ),
+  [ENV.WEBHOOK_ALLOW_LOOPBACK_HTTP]: z.preprocess(blank, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
 
   // Monitoring.
   [ENV.ALERT_WINDOW_MINUTES]: number(ENV.ALERT_WINDOW_MINUTES, DEFAULT_THRESHOLDS.windowMinutes),

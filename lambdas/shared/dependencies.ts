@@ -34,10 +34,16 @@ import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsQueueDepths } from '../adapters/aws/sqs-queue-depths.js';
 import { ProviderKeys } from '../adapters/providers/provider-keys.js';
 import type { ApiKeyStore } from '../core/api-keys.js';
+import { DynamoWebhookStore } from '../adapters/aws/dynamo-webhook-store.js';
+import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue.js';
+import type { WebhookQueue, WebhookStore } from '../core/webhooks/delivery.js';
+import type { WebhookEventType } from '../core/webhooks/model.js';
+import type { TargetPolicy } from '../core/webhooks/ssrf.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { UserLimits } from '../core/jobs/limits.js';
 import type { AlertThresholds } from '../core/ops/alerts.js';
 import type { HealthProbe } from '../core/ops/health.js';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../core/ops/metric-names.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE, WEBHOOK_METRIC } from '../core/ops/metric-names.js';
 import type { AlarmReader, OpsDeps, QueueDepthReader } from '../core/ops/ops-service.js';
 import type {
   BlobStore,
@@ -154,6 +160,32 @@ export class Dependencies {
   /** API keys (docs/api.md): every user route looks up the key a request carries. */
   readonly apiKeyStore = memo((): ApiKeyStore => new DynamoApiKeyStore({ doc: this.documentClient(), tableName: required(this.config, ENV.API_KEYS_TABLE) }));
   readonly jobQueue = memo((): JobQueue => new SqsJobQueue({ client: this.sqsClient(), queueUrl: required(this.config, ENV.JOBS_QUEUE_URL) }));
+  // --- Completion webhooks (docs/api.md "Webhooks").
+  readonly webhookStore = memo((): WebhookStore => new DynamoWebhookStore({ doc: this.documentClient(), tableName: required(this.config, ENV.WEBHOOKS_TABLE) }));
+  readonly webhookQueue = memo((): WebhookQueue => new SqsWebhookQueue({ client: this.sqsClient(), queueUrl: required(this.config, ENV.WEBHOOK_QUEUE_URL) }));
+  /** Where webhooks may go: https to public addresses; http to loopback only where the local runtime allows it. */
+  webhookPolicy(): TargetPolicy {
+    return { allowLoopbackHttp: this.config[ENV.WEBHOOK_ALLOW_LOOPBACK_HTTP] };
+  }
+  /**
+   * Tells the webhooks queue that a job ended. Never throws: a job's end is not undone because
+   * its webhook could not be sent; the failure is logged and counted (WebhookEventsNotSent).
+   */
+  readonly webhookEvents = memo(() => {
+    const { logger, metrics } = this.observability();
+    return async (type: WebhookEventType, jobIds: readonly string[]): Promise<void> => {
+      if (jobIds.length === 0) return;
+      for (const jobId of jobIds) {
+        try {
+          await this.webhookQueue().send({ kind: 'event', type, jobId });
+        } catch (error) {
+          logger.error('webhook event not sent', { jobId, type, error: error as Error });
+          metrics.addMetric(WEBHOOK_METRIC.eventsNotSent, MetricUnit.Count, 1);
+        }
+      }
+    };
+  });
+
   /** Step Functions: in AWS the stack's state machine; locally the runtime's, behind the same API. */
   readonly pipelineStarter = memo(
     (): PipelineStarter => new SfnPipelineStarter({ client: this.sfnClient(), stateMachineArn: required(this.config, ENV.STATE_MACHINE_ARN) }),

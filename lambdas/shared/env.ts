@@ -116,6 +116,19 @@ export const ENV = {
   /** Videos one user may order (or retry) per UTC day; more is 429 until midnight UTC. */
   MAX_JOBS_PER_USER_PER_DAY: 'MAX_JOBS_PER_USER_PER_DAY',
 
+  // --- Completion webhooks (docs/api.md "Webhooks") ---
+  /** Webhook endpoints, signing secrets and deliveries (key `userId` + `itemKey`, TTL `expiresAt`). */
+  WEBHOOKS_TABLE: 'WEBHOOKS_TABLE',
+  /** URL of the SQS queue of webhook events and delayed attempts (its DLQ takes poison messages). */
+  WEBHOOK_QUEUE_URL: 'WEBHOOK_QUEUE_URL',
+  /** Seconds between scheduled delivery attempts, comma-separated (default Standard Webhooks' 5,300,1800,7200,18000,36000,36000). */
+  WEBHOOK_RETRY_SECONDS: 'WEBHOOK_RETRY_SECONDS',
+  /**
+   * `true`: webhooks may go to http:// on loopback (127.0.0.0/8, ::1). Given only by the local
+   * runtime (lib/local/runtime.ts), never by the stack: in AWS only https:// to public addresses.
+   */
+  WEBHOOK_ALLOW_LOOPBACK_HTTP: 'WEBHOOK_ALLOW_LOOPBACK_HTTP',
+
   // --- Monitoring, alerts and operations (docs/ops.md) ---
   /** URL of the jobs queue's dead-letter queue (its depth is reported and alerted on). */
   JOBS_DLQ_URL: 'JOBS_DLQ_URL',

@@ -16,6 +16,7 @@ import { remotionSiteSource } from './remotion-site.js';
 import { EdgeProtection } from './edge.js';
 import { KeySecrets } from './secrets.js';
 import { Web } from './web.js';
+import { Webhooks } from './webhooks.js';
 
 export interface AiShortsStackProps extends StackProps {
   config: AppConfig;
@@ -40,6 +41,8 @@ export class AiShortsStack extends Stack {
   readonly jobQueue: JobQueue;
   /** The HTTP API (one Lambda per route of lambdas/api/routes.ts). */
   readonly api: Api;
+  /** Completion webhooks: the events queue, its DLQ and the deliverer. */
+  readonly webhooks: Webhooks;
   /** The operations dashboard and the alarms paging its SNS topic (docs/ops.md). */
   readonly observability: Observability;
 
@@ -57,6 +60,7 @@ export class AiShortsStack extends Stack {
       retainData,
     });
     this.secrets = new KeySecrets(this, 'Secrets', { namePrefix: config.secretNamePrefix, retainData, originVerifyGeneration: config.originVerifyGeneration });
+    this.webhooks = new Webhooks(this, 'Webhooks', { tables: this.data.tables, assets: this.assets.bucket, logRetention, retainData });
     this.render = new Render(this, 'Render', {
       site: props.remotionSite ?? remotionSiteSource(),
       output: { bucket: this.assets.bucket, prefix: VIDEO_PREFIX },
@@ -70,6 +74,7 @@ export class AiShortsStack extends Stack {
       secrets: this.secrets,
       render: this.render,
       providers: config.providers,
+      webhookQueue: this.webhooks.queue,
       logRetention,
       retainData,
     });
@@ -84,6 +89,7 @@ export class AiShortsStack extends Stack {
       maxRunningPipelines: config.api.maxRunningPipelines,
       dispatchRetrySeconds: config.api.dispatchRetrySeconds,
       maxRunningPerUser: config.api.maxRunningPerUser,
+      webhookQueue: this.webhooks.queue,
       logRetention,
       retainData,
     });
@@ -92,6 +98,7 @@ export class AiShortsStack extends Stack {
       assets: this.assets.bucket,
       queue: this.jobQueue.queue,
       deadLetterQueue: this.jobQueue.deadLetterQueue,
+      webhookQueue: this.webhooks.queue,
       stateMachine: this.pipeline.stateMachine,
       render: this.render,
       renderProvider: config.providers[ENV.RENDER],
@@ -108,7 +115,7 @@ export class AiShortsStack extends Stack {
     const lambdas = (fns: Record<string, { function: IFunction }>) => Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.function]));
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.pipeline.stateMachine,
-      functions: { ...lambdas(this.pipeline.functions), DispatchJobs: this.jobQueue.dispatcher.function, SweepJobs: this.jobQueue.sweeper.function },
+      functions: { ...lambdas(this.pipeline.functions), DispatchJobs: this.jobQueue.dispatcher.function, SweepJobs: this.jobQueue.sweeper.function, DeliverWebhooks: this.webhooks.deliverer.function },
       queue: this.jobQueue.queue,
       deadLetterQueue: this.jobQueue.deadLetterQueue,
       api: { httpApi: this.api.httpApi, functions: lambdas(this.api.functions) },

@@ -58,6 +58,8 @@ export interface ApiProps {
   queue: IQueue;
   /** The jobs queue's DLQ (operator routes read its depth). */
   deadLetterQueue: IQueue;
+  /** The webhooks queue (a resend sends its attempt there). */
+  webhookQueue: IQueue;
   /** The pipeline (the health probe describes it). */
   stateMachine: IStateMachine;
   /** Remotion Lambda (the health probe looks its function up) and the render provider (SHORTS_RENDER). */
@@ -168,6 +170,7 @@ export class Api extends Construct {
       fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }
     if (access.queue) fn.bindQueueSend(props.queue);
+    if (access.webhookQueue) fn.bindWebhookQueueSend(props.webhookQueue);
     // The keys the route reads, Clerk's secret key when there is no PEM key to verify tokens
     // with, and the origin-verify value every route checks.
     const keys = new Set<SecretKey>([...(access.secrets ?? []), 'ORIGIN_VERIFY']);

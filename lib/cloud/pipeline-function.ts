@@ -215,6 +215,13 @@ export class PipelineFunction extends Construct {
     return this;
   }
 
+  /** The webhooks queue's URL in the env (`WEBHOOK_QUEUE_URL`) and sqs:SendMessage on that queue only. */
+  bindWebhookQueueSend(queue: IQueue): this {
+    this.addEnvironment(ENV.WEBHOOK_QUEUE_URL, queue.queueUrl);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    return this;
+  }
+
   /**
    * Remotion Lambda's coordinates in the env and invoke on the render function (start, progress:
    * @remotion/lambda-client asks the function itself). `start` may also upload input props too

@@ -5,6 +5,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { NagSuppressions } from 'cdk-nag';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STEP_FUNCTIONS } from '../../lambdas/steps/registry.js';
 import { PIPELINE_ASL } from '../local/state-machine-runner.js';
@@ -21,6 +22,8 @@ export interface PipelineProps {
   secrets: KeySecrets;
   render: RenderTarget;
   providers: Record<ProviderVariable, string>;
+  /** The webhooks queue: the steps that end a job send their event to it. */
+  webhookQueue: IQueue;
   logRetention: RetentionDays;
   retainData: boolean;
 }
@@ -85,6 +88,7 @@ export class Pipeline extends Construct {
     if (access.provider) fn.addEnvironment(access.provider, props.providers[access.provider]);
     for (const key of access.secrets ?? []) fn.bindSecret(key, props.secrets.of(key));
     if (access.render) fn.bindRenderer(props.render, access.render);
+    if (access.webhookEvents) fn.bindWebhookQueueSend(props.webhookQueue);
     return fn;
   }
 }

@@ -5,7 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -32,6 +32,8 @@ export interface JobQueueProps {
   dispatchRetrySeconds: number;
   /** MAX_RUNNING_PER_USER: pipelines one user's jobs may hold at once. */
   maxRunningPerUser: number;
+  /** The webhooks queue: the sweeper sends video.failed for the jobs it fails. */
+  webhookQueue: IQueue;
   logRetention: RetentionDays;
   retainData: boolean;
 }
@@ -102,6 +104,7 @@ export class JobQueue extends Construct {
     this.sweeper = fn(sweepSpec)
       .bindStore(['jobs.get', 'jobs.update', 'jobs.listByStatus', 'credits.refund'], props.tables)
       .bindQueueSend(this.queue)
+      .bindWebhookQueueSend(props.webhookQueue)
       .addEnvironment(ENV.STATE_MACHINE_ARN, props.stateMachine.stateMachineArn);
     const executions = executionArnPattern(this, props.stateMachine);
     this.sweeper.role.addToPrincipalPolicy(

@@ -19,6 +19,8 @@ export interface StepAccess {
   provider?: ProviderVariable;
   /** The keys it reads, each from its own secret (the vendor's API key). */
   secrets?: readonly SecretKey[];
+  /** Tells the webhooks queue that the job ended (sqs:SendMessage on it, WEBHOOK_QUEUE_URL). */
+  webhookEvents?: boolean;
   /** Drives Remotion Lambda: `start` may upload large input props, `check` only reads progress. */
   render?: 'start' | 'check';
 }
@@ -42,9 +44,9 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // renderer is built with the assets bucket's name (where the MP4 goes), but reads nothing there.
   CheckRender: { store: JOBS, assets: { read: [], write: [] }, provider: ENV.RENDER, render: 'check' },
   // Checks the rendered MP4 exists.
-  FinalizeJob: { store: JOBS, assets: { read: [VIDEO_PREFIX], write: [] } },
+  FinalizeJob: { store: JOBS, assets: { read: [VIDEO_PREFIX], write: [] }, webhookEvents: true },
   // Marks the job failed and refunds its credits once (one transaction on jobs, accounts, ledger).
-  FailJob: { store: [...JOBS, 'credits.refund'] },
+  FailJob: { store: [...JOBS, 'credits.refund'], webhookEvents: true },
 };
 
 /** The access entry of a step; a step without one is a synth error, never a silent default. */

@@ -122,6 +122,21 @@ export const API_KEYS_TABLE_DEFINITION = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
+/**
+ * Completion webhooks (docs/api.md "Webhooks"), one partition per user: endpoints
+ * (`endpoint#{id}`, with their signing secrets), the user's signing secret for videos' own URLs
+ * (`signing-secret`) and deliveries (`delivery#{endpointId}#{deliveryId}`, expiring after 30 days).
+ */
+export const WEBHOOKS_TABLE_DEFINITION = {
+  logicalName: 'WebhooksTable',
+  tableNameEnv: ENV.WEBHOOKS_TABLE,
+  localTableName: 'ai-shorts-webhooks',
+  partitionKey: { name: 'userId', type: 'S' },
+  sortKey: { name: 'itemKey', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
 /** Every table of the app, by logical name. */
 export const TABLES = {
   JobsTable: JOBS_TABLE_DEFINITION,
@@ -129,6 +144,7 @@ export const TABLES = {
   LedgerTable: LEDGER_TABLE_DEFINITION,
   IdempotencyTable: IDEMPOTENCY_TABLE_DEFINITION,
   ApiKeysTable: API_KEYS_TABLE_DEFINITION,
+  WebhooksTable: WEBHOOKS_TABLE_DEFINITION,
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableLogicalName = keyof typeof TABLES;

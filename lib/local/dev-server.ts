@@ -210,6 +210,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       }),
     );
     cleanups.push(() => poller.stop());
+    // The webhooks queue's event source: the deliverer, with its role, always on.
+    const webhookPoller: QueuePoller = host.within('DeliverWebhooks', () =>
+      startQueuePoller({
+        client: new SQSClient({}),
+        queueUrl: contract.queues.webhooks.url,
+        queueArn: contract.queues.webhooks.arn,
+        handler: (event: SQSEvent) => host.invoke('DeliverWebhooks', event) as Promise<SQSBatchResponse>,
+        capacity: async () => 10,
+        idleMs: 500,
+        onError: (error) => options.onError?.('webhooks', error),
+      }),
+    );
+    cleanups.push(() => webhookPoller.stop());
     // Executions die with the process; the next start re-drives their jobs.
     cleanups.push(() => runtime.runner.abortAll());
 

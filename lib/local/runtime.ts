@@ -68,6 +68,8 @@ export const DEPLOYMENT_CHOICES = [
   ENV.MAX_ACTIVE_JOBS_PER_USER,
   ENV.MAX_JOBS_PER_USER_PER_HOUR,
   ENV.MAX_JOBS_PER_USER_PER_DAY,
+  // The webhook retry schedule (tests shorten it to seconds).
+  ENV.WEBHOOK_RETRY_SECONDS,
 ] as const;
 
 /**
@@ -428,6 +430,9 @@ export function functionEnvironment(fn: FunctionContract, inputs: EnvironmentInp
     const value = settings[name];
     if (value) env[name] = value;
   }
+  // Webhooks to a receiver on this machine (http://127.0.0.1:…) are allowed locally unless the
+  // settings say `false`; the stack never sets this, so in AWS they are refused (docs/security.md).
+  env[ENV.WEBHOOK_ALLOW_LOOPBACK_HTTP] = settings[ENV.WEBHOOK_ALLOW_LOOPBACK_HTTP] === 'false' ? 'false' : 'true';
 
   // What the Lambda runtime sets for every function.
   Object.assign(env, {

@@ -1,6 +1,6 @@
 /**
- * An SQS-compatible server on 127.0.0.1 (fauxqs, embedded) with the jobs queue and its
- * dead-letter queue, as the CDK stack declares them. With a data directory its messages are
+ * An SQS-compatible server on 127.0.0.1 (fauxqs, embedded) with the jobs queue, the webhooks
+ * queue and their dead-letter queues, as the CDK stack declares them. With a data directory its messages are
  * kept on disk (SQLite), so a job queued before a restart is still queued after it.
  *
  * fauxqs runs in a worker thread of this process, not on the main thread beside the API: it
@@ -15,6 +15,9 @@ import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from './s3
 
 export const LOCAL_JOBS_QUEUE = 'ai-shorts-jobs';
 export const LOCAL_JOBS_DLQ = 'ai-shorts-jobs-dlq';
+/** The webhooks queue (events and delayed attempts) and its DLQ (lib/cloud/webhooks.ts). */
+export const LOCAL_WEBHOOKS_QUEUE = 'ai-shorts-webhooks';
+export const LOCAL_WEBHOOKS_DLQ = 'ai-shorts-webhooks-dlq';
 /** A message received this many times without being handled goes to the DLQ. */
 export const MAX_RECEIVES = 5;
 /** Seconds a received message stays hidden while the dispatcher works on it. */
@@ -121,17 +124,22 @@ export async function startSqsServer(options: { dataDir?: string } = {}): Promis
   });
   try {
     // CreateQueue with the same attributes is idempotent: a kept queue (and its messages) is reused.
-    const dlq = await client.send(new CreateQueueCommand({ QueueName: LOCAL_JOBS_DLQ, Attributes: { MessageRetentionPeriod: '1209600' } }));
-    const dlqArn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: onEndpoint(dlq.QueueUrl!, endpoint), AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
-    const queue = await client.send(
-      new CreateQueueCommand({
-        QueueName: LOCAL_JOBS_QUEUE,
-        Attributes: {
-          VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVES }),
-        },
-      }),
-    );
+    const withDlq = async (name: string, dlqName: string) => {
+      const dlq = await client.send(new CreateQueueCommand({ QueueName: dlqName, Attributes: { MessageRetentionPeriod: '1209600' } }));
+      const dlqArn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: onEndpoint(dlq.QueueUrl!, endpoint), AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+      const queue = await client.send(
+        new CreateQueueCommand({
+          QueueName: name,
+          Attributes: {
+            VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVES }),
+          },
+        }),
+      );
+      return { queue, dlq };
+    };
+    const { queue, dlq } = await withDlq(LOCAL_JOBS_QUEUE, LOCAL_JOBS_DLQ);
+    await withDlq(LOCAL_WEBHOOKS_QUEUE, LOCAL_WEBHOOKS_DLQ);
     let stopped: Promise<void> | undefined;
     return {
       endpoint,

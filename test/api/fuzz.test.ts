@@ -174,7 +174,8 @@ function randomUUIDish(rng: Rng): string {
 }
 
 const FIELDS: Record<string, string[]> = {
-  '/api/videos': ['prompt', 'seconds', 'aspect', 'voice', 'captionStyle'],
+  '/api/videos': ['prompt', 'seconds', 'aspect', 'voice', 'captionStyle', 'webhookUrl'],
+  '/api/webhooks': ['url', 'events'],
   '/api/billing/checkout': ['credits'],
   '/api/keys': ['name', 'scopes'],
   '/api/dev/session': ['userId', 'admin'],
@@ -195,6 +196,8 @@ function validBody(path: string, rng: Rng): Record<string, unknown> {
       return { userId: `fuzz-${rng.int(5)}`, admin: rng.chance(0.2) };
     case '/api/batches':
       return { items: Array.from({ length: 1 + rng.int(3) }, () => validBody('/api/videos', rng)) };
+    case '/api/webhooks':
+      return { url: rng.pick(['http://127.0.0.1:9/hook', 'https://169.254.169.254/', 'http://[::1]:9/']), ...(rng.chance(0.5) ? { events: ['video.failed'] } : {}) };
     default:
       return {};
   }
@@ -443,7 +446,7 @@ function plan(seed: number, count: number, users: string[]): Planned[] {
     const unknown = rng.chance(0.08);
     const route = unknown ? { method: rng.pick(['GET', 'POST', 'DELETE']), path: rng.pick(UNKNOWN_PATHS) } : rng.pick(ROUTES);
     const method = rng.chance(0.88) ? route.method : rng.pick(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD']);
-    let path = route.path.replace('{id}', () => idSegment(rng));
+    let path = route.path.replace('{id}', () => idSegment(rng)).replace('{deliveryId}', () => idSegment(rng));
     if (rng.chance(0.05)) path = rng.pick([path.replace('/api/', '/api//'), `${path}/`, `${path}/.`, `${path}%2F`, path.replace('/api', '/api/./')]);
     const queryRoute = ['/api/videos', '/api/credits', '/api/metrics'].includes(route.path) && method === 'GET';
     if (queryRoute ? rng.chance(0.8) : rng.chance(0.1)) path += queryString(rng, route.path, users);

@@ -39,7 +39,14 @@ import {
 } from './template-tools.js';
 
 /** Short names of the tables in the grants below. */
-const TABLE_NAMES: Record<StoreTable, string> = { JobsTable: 'jobs', AccountsTable: 'accounts', LedgerTable: 'ledger', IdempotencyTable: 'idempotency', ApiKeysTable: 'apikeys' };
+const TABLE_NAMES: Record<StoreTable, string> = {
+  JobsTable: 'jobs',
+  AccountsTable: 'accounts',
+  LedgerTable: 'ledger',
+  IdempotencyTable: 'idempotency',
+  ApiKeysTable: 'apikeys',
+  WebhooksTable: 'webhooks',
+};
 
 /** The DynamoDB grants the code's store operations call for (lambdas/adapters/aws/store-operations.ts). */
 function store(operations: readonly StoreOperation[]): string[] {
@@ -123,6 +130,7 @@ describe('the step functions', () => {
     const assets = `<${logicalId(synth.stack.assets.bucket)}>`;
     const secret = (key: SecretKey) => ({ [SECRET_ARN_VARIABLES[key]]: `<${logicalId(synth.stack.secrets.of(key))}>` });
     const base = { NODE_OPTIONS: '--enable-source-maps', [ENV.JOBS_TABLE]: table };
+    const webhookQueue = `<${logicalId(synth.stack.webhooks.queue)}>`;
     const remotion = {
       [ENV.REMOTION_FUNCTION_NAME]: synth.stack.render.functionName,
       [ENV.REMOTION_SERVE_URL]: `https://<${logicalId(synth.stack.render.siteDistribution)}.DomainName>/sites/ai-shorts/index.html`,
@@ -138,10 +146,11 @@ describe('the step functions', () => {
       ComputeDuration: base,
       StartRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       CheckRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
-      FinalizeJob: { ...base, [ENV.ASSETS_BUCKET]: assets },
+      FinalizeJob: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.WEBHOOK_QUEUE_URL]: webhookQueue },
       // The refund transaction: DynamoCreditStore reads all four table names.
       FailJob: {
         ...base,
+        [ENV.WEBHOOK_QUEUE_URL]: webhookQueue,
         [ENV.ACCOUNTS_TABLE]: `<${logicalId(synth.stack.data.tables.AccountsTable)}>`,
         [ENV.LEDGER_TABLE]: `<${logicalId(synth.stack.data.tables.LedgerTable)}>`,
         [ENV.IDEMPOTENCY_TABLE]: `<${logicalId(synth.stack.data.tables.IdempotencyTable)}>`,
@@ -204,6 +213,7 @@ describe('IAM', () => {
       [logicalId(synth.stack.data.tables.IdempotencyTable), 'idempotency'],
       [logicalId(synth.stack.assets.bucket), 'assets'],
       [logicalId(synth.stack.render.bucket), 'render'],
+      [logicalId(synth.stack.webhooks.queue), 'webhooks-queue'],
       ...SECRET_KEYS.map((key): [string, string] => [logicalId(synth.stack.secrets.of(key)), `secret:${key}`]),
     ]);
     const renderFunction = `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${synth.stack.render.functionName}`;
@@ -225,8 +235,9 @@ describe('IAM', () => {
       // The preview plan is kept beside the video: videos/{jobId}/preview.json.
       StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/'], ['videos/'])],
       CheckRender: [invoke],
-      FinalizeJob: [...assets(['videos/'], [])],
-      FailJob: [],
+      // Finalize Job and Fail Job send the job's end to the webhooks queue, and may do nothing else with it.
+      FinalizeJob: [...assets(['videos/'], []), 'sqs:SendMessage webhooks-queue'],
+      FailJob: ['sqs:SendMessage webhooks-queue'],
     };
     const byRole = statementsByRole(template);
     for (const spec of STEP_FUNCTIONS) {
@@ -363,6 +374,9 @@ function grantNames(): Map<string, string> {
     ...SECRET_KEYS.map((key): [string, string] => [logicalId(stack.secrets.of(key)), `secret:${key}`]),
     [logicalId(stack.jobQueue.queue), 'queue'],
     [logicalId(stack.jobQueue.deadLetterQueue), 'dlq'],
+    [logicalId(stack.data.tables.WebhooksTable), 'webhooks'],
+    [logicalId(stack.webhooks.queue), 'webhooks-queue'],
+    [logicalId(stack.webhooks.deadLetterQueue), 'webhooks-dlq'],
     [logicalId(stack.pipeline.stateMachine), 'machine'],
   ]);
 }
@@ -476,6 +490,13 @@ describe('the HTTP API', () => {
         'sqs:GetQueueAttributes dlq',
         `cloudwatch:DescribeAlarms arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:${synth.stack.stackName}-*`,
       ],
+      CreateWebhook: [...user],
+      ListWebhooks: [...user],
+      DeleteWebhook: [...user],
+      RotateWebhookSecret: [...user],
+      ListWebhookDeliveries: [...user],
+      ResendWebhookDelivery: [...user, 'sqs:SendMessage webhooks-queue'],
+      GetWebhookSecret: [...user],
     };
     expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
     for (const route of deployed) {
@@ -555,7 +576,9 @@ describe('the job queue', () => {
       Architectures: ['arm64'],
       Timeout: spec('DispatchJobs').timeoutSeconds,
     });
-    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties!);
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => r.Properties!)
+      .filter((m) => render(m.EventSourceArn!) === `<${logicalId(synth.stack.jobQueue.queue)}.Arn>`);
     expect(mappings).toHaveLength(1);
     expect(render(mappings[0]!.FunctionName!)).toBe(`<${logicalId(dispatcher.function)}>`);
     expect(render(mappings[0]!.EventSourceArn!)).toBe(`<${logicalId(synth.stack.jobQueue.queue)}.Arn>`);
@@ -579,6 +602,7 @@ describe('the job queue', () => {
         ...LAMBDA_BASE,
         ...store(['jobs.get', 'jobs.update', 'jobs.listByStatus', 'credits.refund']),
         'sqs:SendMessage queue',
+        'sqs:SendMessage webhooks-queue',
         `states:DescribeExecution ${executions}`,
         `states:StopExecution ${executions}`,
       ].sort(),
@@ -586,9 +610,91 @@ describe('the job queue', () => {
   });
 });
 
+describe('the webhooks queue', () => {
+  const spec = QUEUE_FUNCTIONS.find((fn) => fn.id === 'DeliverWebhooks')!;
+  const receive = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) => `${a} webhooks-queue`);
+
+  it('is encrypted and TLS-only, with a dead-letter queue after 5 receives and a visibility timeout of 6 × the deliverer timeout', () => {
+    const queue = resource(logicalId(synth.stack.webhooks.queue)).Properties!;
+    expect(queue).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 6 * spec.timeoutSeconds });
+    expect(resource(logicalId(synth.stack.webhooks.deadLetterQueue)).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(synth.stack.webhooks.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 });
+    for (const q of [synth.stack.webhooks.queue, synth.stack.webhooks.deadLetterQueue]) {
+      const policy = resourcesOfType(template, 'AWS::SQS::QueuePolicy').find(([, p]) => asList(p.Properties!.Queues as Json[]).some((ref) => render(ref) === `<${logicalId(q)}>`));
+      const statements = (policy![1].Properties!.PolicyDocument as { Statement: { Effect: string; Condition?: Json }[] }).Statement;
+      expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport')), logicalId(q)).toBe(true);
+    }
+  });
+
+  it('feeds the deliverer (batches of 10, partial failures), which gets exactly what it touches and the retry schedule', () => {
+    const deliverer = synth.stack.webhooks.deliverer;
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => r.Properties!)
+      .filter((m) => render(m.FunctionName!) === `<${logicalId(deliverer.function)}>`);
+    expect(mappings).toHaveLength(1);
+    expect(render(mappings[0]!.EventSourceArn!)).toBe(`<${logicalId(synth.stack.webhooks.queue)}.Arn>`);
+    expect(mappings[0]).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(grantsOf(deliverer)).toEqual(
+      [...LAMBDA_BASE, ...store(['jobs.get', 'webhooks.deliver']), 's3:ListBucket assets', 's3:GetObject assets/videos/*', 'sqs:SendMessage webhooks-queue', ...receive].sort(),
+    );
+    const variables = (resource(logicalId(deliverer.function)).Properties!.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(render(variables[ENV.WEBHOOK_RETRY_SECONDS]!)).toBe('5,300,1800,7200,18000,36000,36000');
+  });
+
+  it('never allows loopback http: no function of the stack is given WEBHOOK_ALLOW_LOOPBACK_HTTP (only the local runtime gives it)', () => {
+    for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties!.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {};
+      expect(Object.keys(variables), id).not.toContain(ENV.WEBHOOK_ALLOW_LOOPBACK_HTTP);
+    }
+  });
+
+  it('lets only the job ends (Finalize Job, Fail Job, the sweeper), the resend route and the deliverer send to it', () => {
+    const senders = new Set([
+      logicalId(synth.stack.pipeline.functions.FinalizeJob!.role),
+      logicalId(synth.stack.pipeline.functions.FailJob!.role),
+      logicalId(synth.stack.jobQueue.sweeper.role),
+      logicalId(synth.stack.api.functions.ResendWebhookDelivery!.role),
+      logicalId(synth.stack.webhooks.deliverer.role),
+    ]);
+    const queue = `<${logicalId(synth.stack.webhooks.queue)}.Arn>`;
+    for (const [role, statements] of statementsByRole(template)) {
+      const sends = statements.some((st) => asList(st.Action).includes('sqs:SendMessage') && asList(st.Resource as Json | Json[]).some((r) => render(r) === queue));
+      expect(sends, role).toBe(senders.has(role));
+    }
+  });
+
+  it('lets only the webhook routes and the deliverer touch the webhooks table, where the signing secrets are', () => {
+    const readers = new Set([
+      ...['CreateWebhook', 'ListWebhooks', 'DeleteWebhook', 'RotateWebhookSecret', 'ListWebhookDeliveries', 'ResendWebhookDelivery', 'GetWebhookSecret'].map((id) =>
+        logicalId(synth.stack.api.functions[id]!.role),
+      ),
+      logicalId(synth.stack.webhooks.deliverer.role),
+    ]);
+    const table = logicalId(synth.stack.data.tables.WebhooksTable);
+    for (const [role, statements] of statementsByRole(template)) {
+      const touches = statements.some((st) => asList(st.Resource as Json | Json[]).some((r) => render(r).startsWith(`<${table}.Arn>`)));
+      expect(touches, role).toBe(readers.has(role));
+    }
+  });
+});
+
 describe('least privilege', () => {
   /** The routes that only read: their roles may hold no table write, but the one below. */
-  const READ_ONLY_ROUTES = ['ListVideos', 'GetVideo', 'GetBatch', 'GetVideoFile', 'GetMetrics', 'GetQueueStatus', 'GetAlerts', 'GetHealth', 'OpenApi', 'ListVoices', 'ListApiKeys'];
+  const READ_ONLY_ROUTES = [
+    'ListVideos',
+    'GetVideo',
+    'GetBatch',
+    'GetVideoFile',
+    'GetMetrics',
+    'GetQueueStatus',
+    'GetAlerts',
+    'GetHealth',
+    'OpenApi',
+    'ListVoices',
+    'ListApiKeys',
+    'ListWebhooks',
+    'ListWebhookDeliveries',
+  ];
   const DYNAMODB_READS = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|DescribeTable|ConditionCheckItem) /;
   /**
    * The one write a read-only route may make: an API key's lastUsedAt (at most once a minute per

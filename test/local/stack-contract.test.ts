@@ -236,7 +236,7 @@ describe('the data and messaging resources', () => {
 
     // Assess
     expect(Object.keys(buckets).sort()).toEqual(Object.values(contract.buckets).map((b) => b.name).sort());
-    expect(Object.keys(queues).sort()).toEqual([contract.queues.deadLetters.arn, contract.queues.jobs.arn].sort());
+    expect(Object.keys(queues).sort()).toEqual([contract.queues.deadLetters.arn, contract.queues.jobs.arn, contract.queues.webhooks.arn, contract.queues.webhookDeadLetters.arn].sort());
     expect(intrinsicsIn({ buckets, queues })).toEqual([]);
     // enforceSSL: every bucket and queue denies requests that are not over TLS.
     for (const [name, policy] of Object.entries(buckets)) {

@@ -26,6 +26,7 @@ export function Shell({ route, children }: { route: Route['name']; children: Rea
     { href: '/videos', label: 'Library', icon: 'grid', route: 'library' },
     { href: '/credits', label: 'Credits', icon: 'coins', route: 'credits' },
     { href: '/keys', label: 'API keys', icon: 'key', route: 'keys' },
+    { href: '/webhooks', label: 'Webhooks', icon: 'external', route: 'webhooks' },
     ...(admin ? [{ href: '/ops', label: 'Ops', icon: 'activity', route: 'ops' } satisfies NavItem] : []),
   ];
   const active = route === 'video' ? 'library' : route;

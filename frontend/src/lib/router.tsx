@@ -40,6 +40,7 @@ export type Route =
   | { name: 'credits' }
   | { name: 'ops' }
   | { name: 'keys' }
+  | { name: 'webhooks' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -50,6 +51,7 @@ export function matchRoute(path: string): Route {
   if (path === '/credits') return { name: 'credits' };
   if (path === '/ops') return { name: 'ops' };
   if (path === '/keys') return { name: 'keys' };
+  if (path === '/webhooks') return { name: 'webhooks' };
   return { name: 'not-found' };
 }
 

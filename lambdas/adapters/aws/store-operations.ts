@@ -7,7 +7,7 @@
  */
 
 /** The stack's tables, by logical name (lib/cloud/table-definitions.ts). */
-export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable' | 'ApiKeysTable';
+export type StoreTable = 'JobsTable' | 'AccountsTable' | 'LedgerTable' | 'IdempotencyTable' | 'ApiKeysTable' | 'WebhooksTable';
 
 export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query';
 
@@ -111,6 +111,12 @@ export const STORE_OPERATIONS = {
     { table: 'ApiKeysTable', actions: ['GetItem'] },
     { table: 'ApiKeysTable', actions: ['UpdateItem'], attributes: TOUCH_ATTRIBUTES },
   ],
+  /** DynamoWebhookStore reads: a user's endpoints and an endpoint's deliveries (Query), one item (GetItem). */
+  'webhooks.read': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query'] }],
+  /** DynamoWebhookStore.addEndpoint (counts first), deleteEndpoint, rotateSecret, userSigningSecret, reopen (a resend). */
+  'webhooks.manage': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'UpdateItem'] }],
+  /** The deliverer: endpoints read, deliveries created once (PutItem), claimed and recorded (UpdateItem), the signing secret made on first use. */
+  'webhooks.deliver': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }],
 } as const satisfies Record<string, readonly TableUse[]>;
 
 export type StoreOperation = keyof typeof STORE_OPERATIONS;
@@ -125,6 +131,7 @@ export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[]
     if (operation.startsWith('credits.')) for (const table of CREDIT_STORE_TABLES) named.add(table);
     else if (operation.startsWith('batches.')) named.add('IdempotencyTable');
     else if (operation.startsWith('apiKeys.')) named.add('ApiKeysTable');
+    else if (operation.startsWith('webhooks.')) named.add('WebhooksTable');
     else named.add('JobsTable');
   }
   return [...named];

@@ -3,6 +3,7 @@ import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock } from '../../sha
 import { ENV } from '../../shared/env.js';
 import { errorResult, json, parseBody, parseHeader, userRoute } from '../http.js';
 import { CreateBatchBody, IdempotencyKeySchema } from '../schemas.js';
+import { checkRequestedTarget } from '../webhook-target.js';
 import { batchView } from '../views.js';
 
 const deps = fromEnvironment();
@@ -21,6 +22,10 @@ const limits = deps.userLimits();
 export const handler = userRoute(deps, async ({ event, caller, requestId }) => {
   const { items } = parseBody(event, CreateBatchBody);
   const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
+  // A video's own webhook URL is checked as POST /api/videos checks it, before anything is ordered.
+  for (const [index, item] of items.entries()) {
+    if (item.webhookUrl) await checkRequestedTarget(item.webhookUrl, `items.${index}.webhookUrl`, deps.webhookPolicy());
+  }
   const { batch, replayed } = await orderBatch(
     { userId: caller.userId, requests: items, ...(idempotencyKey ? { idempotencyKey } : {}) },
     {

@@ -3,6 +3,7 @@ import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock, type Dependencie
 import { ENV } from '../../shared/env.js';
 import { json, parseBody, parseHeader, userRoute, type RouteHandler } from '../http.js';
 import { CreateVideoBody, IdempotencyKeySchema } from '../schemas.js';
+import { checkRequestedTarget } from '../webhook-target.js';
 
 /**
  * POST /api/videos: check the voice, then debit, record and queue a video (202) within the user's
@@ -19,6 +20,8 @@ export async function createVideoHandler(deps: Dependencies): Promise<RouteHandl
   return userRoute(deps, async ({ event, caller }) => {
     const request = parseBody(event, CreateVideoBody);
     const idempotencyKey = parseHeader(event, 'Idempotency-Key', IdempotencyKeySchema);
+    // Checked before anything is debited; checked again at each delivery.
+    if (request.webhookUrl) await checkRequestedTarget(request.webhookUrl, 'webhookUrl', deps.webhookPolicy());
     const { job, replayed } = await createVideo(
       { userId: caller.userId, request, ...(idempotencyKey ? { idempotencyKey } : {}) },
       {

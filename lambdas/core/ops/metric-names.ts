@@ -24,3 +24,11 @@ export const METRIC = {
   jobCostUsd: 'JobCostUsd',
   renderFps: 'RenderFps',
 } as const;
+
+/** Completion webhooks' metrics (not yet on the operations dashboard). */
+export const WEBHOOK_METRIC = {
+  /** Webhook events a job's end could not send to the webhooks queue (the job is not failed for it). */
+  eventsNotSent: 'WebhookEventsNotSent',
+  /** Webhook deliveries marked failed after their last attempt. */
+  deliveriesFailed: 'WebhookDeliveriesFailed',
+} as const;

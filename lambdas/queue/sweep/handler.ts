@@ -22,6 +22,7 @@ export const handler = async (event: SweepEvent = {}): Promise<SweepReport> => {
   const report = await sweepJobs(sweepDeps, deps.sweepConfig(event.recovery ? { runningGraceSeconds: 0, queuedRedriveSeconds: 0 } : {}));
   const acted = report.requeued.length + report.redriven.length + report.failed.length + report.refunded.length;
   if (acted > 0) logger.info('sweep', { ...report });
+  await deps.webhookEvents()('video.failed', report.failed);
   // Zero included: the stuck-jobs alarm sees a steady series rather than missing data.
   metrics.addMetric(METRIC.jobsFailedBySweeper, MetricUnit.Count, report.failed.length);
   metrics.publishStoredMetrics();

@@ -45,6 +45,8 @@ export const handler = async (event: FailJobEvent) => {
     },
   });
   if (result.refunded) logger.info('job refunded', { jobId: event.jobId });
+  // Sent on every run of Fail Job: the delivery is made once per job end (its id is the job's attempt and outcome).
+  await deps.webhookEvents()('video.failed', [event.jobId]);
   metrics.addMetric(METRIC.jobsFailed, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
   return result;

@@ -36,7 +36,12 @@ export const DEFAULT_BUCKET_NAMES: Readonly<Record<BucketKey, string>> = {
   accessLogs: 'ai-shorts-local-logs',
 };
 
-export const LOCAL_QUEUE_NAMES: Readonly<Record<QueueKey, string>> = { jobs: 'ai-shorts-jobs', deadLetters: 'ai-shorts-jobs-dlq' };
+export const LOCAL_QUEUE_NAMES: Readonly<Record<QueueKey, string>> = {
+  jobs: 'ai-shorts-jobs',
+  deadLetters: 'ai-shorts-jobs-dlq',
+  webhooks: 'ai-shorts-webhooks',
+  webhookDeadLetters: 'ai-shorts-webhooks-dlq',
+};
 export const LOCAL_STATE_MACHINE_NAME = 'ai-shorts-pipeline';
 export const LOCAL_STATE_MACHINE_ROLE_NAME = 'ai-shorts-pipeline-role';
 export const LOCAL_RENDER_ROLE_NAME = 'ai-shorts-render-role';

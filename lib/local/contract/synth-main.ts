@@ -77,7 +77,11 @@ function main(): void {
     for (const route of cloudRoutes()) {
       add(route.id, stack.api.functions[route.id]!, { kind: 'route', entry: route.entry, route: { method: route.method, path: route.path } });
     }
-    const queueFunctions: Record<string, PipelineFunction> = { DispatchJobs: stack.jobQueue.dispatcher, SweepJobs: stack.jobQueue.sweeper };
+    const queueFunctions: Record<string, PipelineFunction> = {
+      DispatchJobs: stack.jobQueue.dispatcher,
+      SweepJobs: stack.jobQueue.sweeper,
+      DeliverWebhooks: stack.webhooks.deliverer,
+    };
     for (const spec of QUEUE_FUNCTIONS) {
       const fn = queueFunctions[spec.id];
       if (!fn) throw new Error(`lambdas/queue/registry.ts lists ${spec.id}, which lib/cloud/queue.ts does not build.`);
@@ -96,7 +100,12 @@ function main(): void {
         web: logicalId(stack.web.bucket),
         accessLogs: logicalId(accessLogs.bucket),
       },
-      queues: { jobs: logicalId(stack.jobQueue.queue), deadLetters: logicalId(stack.jobQueue.deadLetterQueue) },
+      queues: {
+        jobs: logicalId(stack.jobQueue.queue),
+        deadLetters: logicalId(stack.jobQueue.deadLetterQueue),
+        webhooks: logicalId(stack.webhooks.queue),
+        webhookDeadLetters: logicalId(stack.webhooks.deadLetterQueue),
+      },
       stateMachine: { logicalId: logicalId(machine), roleLogicalId: logicalId(machine.role) },
       secrets: Object.fromEntries(SECRET_KEYS.map((key) => [key, logicalId(stack.secrets.of(key))])),
       api: { stageLogicalId: logicalId(stack.api.stage) },

@@ -63,7 +63,7 @@ export interface ContractIndex {
   /** Table logical name (JobsTable…) → logical id. */
   tables: Record<string, string>;
   buckets: { assets: string; render: string; web: string; accessLogs: string };
-  queues: { jobs: string; deadLetters: string };
+  queues: { jobs: string; deadLetters: string; webhooks: string; webhookDeadLetters: string };
   stateMachine: { logicalId: string; roleLogicalId: string };
   /** Key (GROQ_API_KEY … ORIGIN_VERIFY) → the logical id of its secret. */
   secrets: Record<string, string>;
@@ -139,7 +139,7 @@ export interface TableContract {
 }
 
 export type BucketKey = 'assets' | 'render' | 'web' | 'accessLogs';
-export type QueueKey = 'jobs' | 'deadLetters';
+export type QueueKey = 'jobs' | 'deadLetters' | 'webhooks' | 'webhookDeadLetters';
 /** A key the stack keeps a secret for (lambdas/shared/secret-keys.ts). */
 export type SecretKey = string;
 
