@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { creditsFor } from '../../lambdas/core/credits.js';
 import { MAX_BATCH_ITEMS } from '../../lambdas/core/jobs/batches.js';
 import type { BatchLine } from '../../lambdas/core/batch-file.js';
+import { ApiError, createShortsClient, unwrap, type Schemas } from '../../lambdas/api/client/shorts-client.js';
 
 export interface BatchOutcome {
   line: number;
@@ -34,31 +35,12 @@ export interface BatchRunOptions {
   pollMs?: number;
 }
 
-interface ItemView {
-  index: number;
-  status: 'accepted' | 'refused';
-  videoId?: string;
-  error?: { status: number; code: string; message: string; limit?: string };
-  video?: { status: string; currentStep?: string; error?: { message: string } };
-}
+type ItemView = Schemas['BatchItem'];
 
 type ItemState =
   | { kind: 'pending'; waiting?: string }
   | { kind: 'accepted'; videoId: string; seen: string }
   | { kind: 'done'; outcome: BatchOutcome };
-
-class ApiFailure extends Error {
-  constructor(method: string, path: string, status: number, body: string) {
-    let message = body.slice(0, 300);
-    try {
-      message = (JSON.parse(body) as { error?: { message?: string }; message?: string }).error?.message ?? message;
-    } catch {
-      // not JSON: the text as it came
-    }
-    super(`${method} ${path} answered ${status}: ${message}`);
-    this.name = 'ApiFailure';
-  }
-}
 
 /** A file name for line `n`: its number and the prompt's first words, safe on any file system. */
 export function outputName(n: number, total: number, prompt: string): string {
@@ -75,21 +57,8 @@ export function outputName(n: number, total: number, prompt: string): string {
 export async function runBatch(options: BatchRunOptions): Promise<BatchOutcome[]> {
   const { api, lines, report } = options;
   const pollMs = options.pollMs ?? 2000;
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${api.url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: { authorization: `Bearer ${api.token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return response;
-  };
-  const jsonOf = async <T>(method: string, path: string, expected: number, body?: unknown, headers?: Record<string, string>): Promise<T> => {
-    const response = await call(method, path, body, headers);
-    const text = await response.text();
-    if (response.status !== expected) throw new ApiFailure(method, path, response.status, text);
-    return JSON.parse(text) as T;
-  };
+  // The typed client (docs/api.md "Typed client"): a route or field the API does not have fails tsc.
+  const client = createShortsClient({ baseUrl: api.url, token: api.token });
 
   const total = lines.length;
   const label = (i: number) => `[${String(i + 1).padStart(String(total).length)}/${total}]`;
@@ -112,9 +81,11 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchOutcome[]
       let creditsNeeded = 0;
       for (const chunk of chunks) {
         if (!chunk.lines.some((_, j) => states[chunk.first + j]!.kind === 'pending')) continue;
-        const answer = await jsonOf<{ id: string; items: ItemView[] }>('POST', '/api/batches', 202, { items: chunk.lines.map((l) => l.request) }, { 'idempotency-key': chunk.key });
+        const answer = await unwrap(
+          client.POST('/api/batches', { body: { items: chunk.lines.map((l) => l.request) }, headers: { 'Idempotency-Key': chunk.key } }),
+        );
         chunk.batchId = answer.id;
-        for (const item of answer.items) {
+        for (const item of answer.items as ItemView[]) {
           const i = chunk.first + item.index;
           const state = states[i]!;
           if (state.kind !== 'pending') continue;
@@ -150,7 +121,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchOutcome[]
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     for (const chunk of chunks) {
       if (!chunk.batchId || !chunk.lines.some((_, j) => states[chunk.first + j]!.kind === 'accepted')) continue;
-      const batch = await jsonOf<{ items: ItemView[] }>('GET', `/api/batches/${chunk.batchId}`, 200);
+      const batch = await unwrap(client.GET('/api/batches/{id}', { params: { path: { id: chunk.batchId } } }));
       for (const item of batch.items) {
         const i = chunk.first + item.index;
         const state = states[i]!;
@@ -183,12 +154,11 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchOutcome[]
   }
   return states.map((s) => (s as Extract<ItemState, { kind: 'done' }>).outcome);
 
-  /** The MP4 through GET /api/videos/{id}/file (a redirect to a presigned URL), written whole or not at all. */
+  /** The MP4 at the video's presigned URL (GET /api/videos/{id}), written whole or not at all. */
   async function download(videoId: string, file: string): Promise<number | undefined> {
-    const redirect = await call('GET', `/api/videos/${videoId}/file`);
-    const location = redirect.headers.get('location');
-    if (redirect.status !== 302 || !location) throw new ApiFailure('GET', `/api/videos/${videoId}/file`, redirect.status, await redirect.text());
-    const response = await fetch(location);
+    const detail = await unwrap(client.GET('/api/videos/{id}', { params: { path: { id: videoId } } }));
+    if (!detail.videoUrl) throw new ApiError(409, `Video ${videoId} has finished but has no file.`);
+    const response = await fetch(detail.videoUrl);
     if (!response.ok) throw new Error(`Downloading video ${videoId} failed with ${response.status}.`);
     const partial = `${file}.${process.pid}.partial`;
     try {
@@ -198,7 +168,6 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchOutcome[]
       await rm(partial, { force: true });
       throw error;
     }
-    const detail = await jsonOf<{ durationMs?: number }>('GET', `/api/videos/${videoId}`, 200);
     return detail.durationMs;
   }
 }

@@ -3,29 +3,18 @@
  * transaction; the answer says which were started and which were refused and why (docs/api.md).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { unwrap, type Schemas } from '../../../lambdas/api/client/shorts-client.js';
 import type { VideoRequest } from '../../../lambdas/core/model.js';
 import { keys, useApi } from './hooks.js';
 
-export interface BatchItemResult {
-  index: number;
-  prompt: string;
-  status: 'accepted' | 'refused';
-  videoId?: string;
-  error?: { status: number; code: string; message: string };
-}
-
-export interface BatchResult {
-  id: string;
-  items: BatchItemResult[];
-  summary: { accepted: number; refused: number };
-}
+export type BatchResult = Schemas['Batch'];
 
 export function useCreateBatch() {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ items, idempotencyKey }: { items: VideoRequest[]; idempotencyKey: string }) =>
-      api.request<BatchResult>('POST', '/api/batches', { body: { items }, headers: { 'Idempotency-Key': idempotencyKey } }),
+      unwrap(api.client.POST('/api/batches', { body: { items }, headers: { 'Idempotency-Key': idempotencyKey } })),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: keys.credits });
       void client.invalidateQueries({ queryKey: keys.videos });

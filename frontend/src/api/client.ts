@@ -29,7 +29,8 @@ export type TokenSource = () => Promise<string | null>;
 export const OPS_METRICS = ['jobs_created', 'jobs_succeeded', 'jobs_failed', 'success_rate', 'step_duration_p50', 'step_duration_p95'] as const satisfies readonly MetricName[];
 
 export class Api {
-  private readonly client: ShortsClient;
+  /** The typed client (openapi-fetch over the generated types): every documented call goes through it. */
+  readonly client: ShortsClient;
 
   constructor(
     private readonly getToken: TokenSource,

@@ -1,10 +1,11 @@
 /** Small SVG charts for the ops page: no chart library, scale with their container. */
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { MetricSeries } from '../api/types.js';
 
 const COLORS = ['#8b5cf6', '#34d399', '#f87171', '#60a5fa', '#fbbf24', '#ec4899'];
 
-const W = 640;
+/** The drawing's width before the chart is measured, and its height (the CSS height of `.chart svg`). */
+const DEFAULT_W = 640;
 const H = 220;
 const PAD = { top: 12, right: 12, bottom: 28, left: 44 };
 
@@ -41,9 +42,30 @@ export function Legend({ items }: { items: { label: string; color: string }[] })
   );
 }
 
+/**
+ * The element's width in CSS pixels, kept up to date: the chart is drawn at its real size, so
+ * its text and dots are never stretched (a fixed viewBox scaled with preserveAspectRatio="none"
+ * stretched the labels of wide charts).
+ */
+function useWidth<T extends Element>(): [React.RefObject<T | null>, number] {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(DEFAULT_W);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.max(160, Math.round(element.getBoundingClientRect().width)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
 /** One or more series over time, as lines, with a table alternative for screen readers. */
 export function LineChart({ series, label, max: fixedMax }: { series: MetricSeries[]; label: string; max?: number }) {
   const gradientId = useId();
+  const [figure, W] = useWidth<HTMLElement>();
   const all = series.flatMap((s) => s.points);
   const times = [...new Set(all.map((p) => p.t))].sort();
   const t0 = Date.parse(times[0] ?? '');
@@ -51,13 +73,14 @@ export function LineChart({ series, label, max: fixedMax }: { series: MetricSeri
   const span = Math.max(1, t1 - t0);
   const max = fixedMax ?? niceMax(Math.max(0, ...all.map((p) => p.value)));
   const unit = series[0]?.unit;
-  const x = (t: string) => PAD.left + ((Date.parse(t) - t0) / span) * (W - PAD.left - PAD.right);
+  // A single point sits in the middle, not against the axis.
+  const x = (t: string) => PAD.left + (times.length <= 1 ? 0.5 : (Date.parse(t) - t0) / span) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const xTicks = times.length <= 1 ? times : [times[0]!, times[Math.floor(times.length / 2)]!, times[times.length - 1]!];
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
+    <figure className="chart" ref={figure}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
         <defs>
           <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
             <stop offset="0" stopColor={COLORS[0]} stopOpacity="0.35" />
@@ -73,7 +96,7 @@ export function LineChart({ series, label, max: fixedMax }: { series: MetricSeri
           </g>
         ))}
         {xTicks.map((t, i) => (
-          <text key={t} x={x(t)} y={H - 8} textAnchor={i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle'} className="chart-tick">
+          <text key={t} x={x(t)} y={H - 8} textAnchor={xTicks.length === 1 ? 'middle' : i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle'} className="chart-tick">
             {timeLabel(t, span)}
           </text>
         ))}
