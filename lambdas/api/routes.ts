@@ -494,7 +494,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: { description: 'Bad body, or `url` is not https:// to a public address (it is resolved and checked).' },
       409: { description: 'The user has the most endpoints allowed (10).' },
     },
-    access: { store: ['webhooks.manage'] },
+    access: { store: ['webhooks.addEndpoint'] },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -505,7 +505,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "The caller's webhook endpoints (without secrets)",
     auth: 'user',
     responses: { 200: { description: 'The endpoints.', schema: WebhookEndpointList } },
-    access: { store: ['webhooks.read'] },
+    access: { store: ['webhooks.listEndpoints'] },
     throttle: READ_THROTTLE,
   },
   {
@@ -516,7 +516,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Deletes a webhook endpoint',
     auth: 'user',
     responses: { 200: { description: 'Deleted.', schema: DeletedWebhookView }, 404: { description: 'No such webhook of yours.' } },
-    access: { store: ['webhooks.manage'] },
+    access: { store: ['webhooks.deleteEndpoint'] },
     throttle: { rate: 10, burst: 20 },
   },
   {
@@ -527,7 +527,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'A new signing secret for an endpoint (shown once); the old one also signs for 24 hours',
     auth: 'user',
     responses: { 200: { description: 'The new secret.', schema: WebhookSecretView }, 404: { description: 'No such webhook of yours.' } },
-    access: { store: ['webhooks.manage'] },
+    access: { store: ['webhooks.rotateSecret'] },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -554,7 +554,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       404: { description: 'No such delivery of yours.' },
       409: { description: 'The delivery is still being tried.' },
     },
-    access: { store: ['webhooks.manage'], webhookQueue: true },
+    access: { store: ['webhooks.resend'], webhookQueue: true },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -565,7 +565,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "The secret that signs deliveries to videos' own webhookUrl (made on first call, the same afterwards)",
     auth: 'user',
     responses: { 200: { description: 'The secret.', schema: WebhookSecretView } },
-    access: { store: ['webhooks.manage'] },
+    access: { store: ['webhooks.signingSecret'] },
     throttle: WRITE_THROTTLE,
   },
 ];

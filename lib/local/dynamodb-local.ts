@@ -128,6 +128,9 @@ function probeClient(endpoint: string): DynamoDBClient {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    // A probe that hangs (something else holds the port and never answers) must not stop the
+    // start loop from seeing that java exited.
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
   });
 }
 

@@ -18,6 +18,9 @@ import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import type { AccessReport } from '../../lib/local/iam/access-log.js';
 import { chargeRefundedEvent, checkoutCompletedEvent, disputeCreatedEvent, localStripeId } from '../../lib/local/stripe-events.js';
 import { ApiClient, postStripeEvent } from '../api/api-client.js';
+import { Receiver, until } from '../api/webhook-receiver.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startStripeStub, STRIPE_STUB_KEY, type StripeStub } from '../api/stripe-stub.js';
 
 let server: DevServer;
@@ -30,9 +33,12 @@ const WEBHOOK_SECRET = 'whsec_test_grants';
 /** A prompt whose pictures the image "provider" refuses (a stand-in, in Generate Image's own environment). */
 const REFUSED = 'refused-scene';
 
+let receiver: Receiver;
+
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-grants-'));
   stripe = await startStripeStub();
+  receiver = await new Receiver().start();
   server = await startDevServer({
     port: 0,
     dataDir,
@@ -40,7 +46,8 @@ beforeAll(async () => {
     quiet: true,
     maxRunningPipelines: 1,
     sweepIntervalMs: 3_600_000,
-    settings: { ...process.env, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    // Webhook retries a second apart (a deployment setting), so a failed delivery is tried again within the run.
+    settings: { ...process.env, STRIPE_SECRET_KEY: STRIPE_STUB_KEY, STRIPE_API_BASE: stripe.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, WEBHOOK_RETRY_SECONDS: '1,1,1' },
     runner: {
       handlers: {
         'Generate Image': async (input: { scene?: { imagePrompt?: string }; jobId: string }, ctx) => {
@@ -60,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await stripe?.stop();
+  await receiver?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -87,7 +95,7 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
   { fn: /^StartRender$/, grant: /^s3:PutObject on arn:aws:s3:::[^/]+-render\/input-props\/\*$/, reason: 'input props too large to send inline are uploaded to Remotion’s bucket' },
   { fn: /^GetHealth|GetAlerts$/, grant: /^lambda:GetFunction on .*:function:remotion-render-/, reason: 'the render health check with SHORTS_RENDER=lambda' },
   { fn: /./, grant: /^s3:ListBucket on arn:aws:s3:::[^/]+$/, reason: 'a missing key answers 404 (not 403) only with ListBucket: the "is it there?" checks depend on it' },
-  { fn: /^DispatchJobs$/, grant: /^sqs:(ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on /, reason: 'Lambda’s SQS event source polls the queue with the dispatcher’s role (the local poller only receives and deletes)' },
+  { fn: /^(DispatchJobs|DeliverWebhooks)$/, grant: /^sqs:(ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on /, reason: 'Lambda’s SQS event source polls the queue with the function’s role (the local poller only receives and deletes)' },
   { fn: /^DispatchJobs$/, grant: /^sqs:SendMessage on /, reason: 'sends a job back when every pipeline is busy (the local poller receives only when there is room)' },
   { fn: /^SweepJobs$/, grant: /^states:StopExecution on /, reason: 'stops an execution stuck for STUCK_JOB_MINUTES (45): tested with a stand-in starter in test/api/failures.test.ts' },
   {
@@ -99,6 +107,16 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
     fn: /^(CreateVideo|RetryVideo)$/,
     grant: /^dynamodb:(ConditionCheckItem on .*:table\/ai-shorts-jobs|GetItem on .*:table\/ai-shorts-idempotency)$/,
     reason: 'at the limit of videos in progress, the places of videos that ended are read and freed (test/api/limits.test.ts, test/integration/stores.test.ts)',
+  },
+  {
+    fn: /^Mcp$/,
+    grant: /^s3:GetObject on arn:aws:s3:::[^/]+\/(videos|assets\/images|assets\/voice)\/\*$/,
+    reason: 'get_video and list_videos presign a finished video’s URLs as their routes do (no call until fetched; test/api/mcp.test.ts downloads one)',
+  },
+  {
+    fn: /^(CreateBatch|Mcp)$/,
+    grant: /^dynamodb:(ConditionCheckItem|GetItem) on .*:table\/ai-shorts-(jobs|idempotency)$/,
+    reason: 'as CreateVideo: places of ended videos freed at the limit; an item’s Idempotency-Key replayed reads its job (test/api/batches.test.ts, test/api/mcp.test.ts)',
   },
 ];
 
@@ -113,6 +131,11 @@ describe('the whole app under the stack contract', () => {
       for (const url of urls) expect((await fetch(url)).status, url).toBe(200);
       return urls.length;
     };
+
+    // A webhook endpoint: the first delivery is answered 500, so the deliverer sends it again.
+    receiver.answer('/hook', 500);
+    const hook = await user.call('POST', '/api/webhooks', { url: `${receiver.url}/hook` });
+    ok(hook, 201);
 
     // A video, made through the API, the queue, the dispatcher and the pipeline; a new user's first call.
     const key = randomUUID();
@@ -130,6 +153,14 @@ describe('the whole app under the stack contract', () => {
     const file = await user.call('GET', `/api/videos/${made.body.id}/file`);
     ok(file, 302);
     expect((await fetch(file.headers.get('location')!)).status).toBe(200);
+
+    // Its webhook: the delivery failed once and was sent again; the receiver fetches the MP4 (the URL the deliverer presigned).
+    // The first video's end: answered 500 at first, so delivered at least twice.
+    const succeeded = () => receiver.at('/hook').filter((r) => (JSON.parse(r.body) as { type: string }).type === 'video.succeeded');
+    const deliveredOk = await until('video.succeeded delivered again after a 500', () => succeeded().length >= 2 && succeeded(), 120_000);
+    const payload = JSON.parse(deliveredOk[1]!.body) as { data: { url?: string } };
+    expect(payload.data.url).toMatch(/^http/);
+    expect((await fetch(payload.data.url!)).status).toBe(200);
 
     // New users' accounts, opened by each route that reads one.
     ok(await (await ApiClient.signIn(server.url, `me-${randomUUID()}`)).call('GET', '/api/me'));
@@ -158,11 +189,12 @@ describe('the whole app under the stack contract', () => {
     server.setDispatching(false);
     const queued = await user.createVideo({ prompt: 'Cancelled before it starts', seconds: 10, aspect: '1:1' });
     ok(await user.call('DELETE', `/api/videos/${queued.body.id}`));
-    // A batch, read back; its video cancelled.
-    const batch = await user.call('POST', '/api/batches', { items: [{ prompt: 'A batch of one', seconds: 10, aspect: '1:1' }] }, { 'idempotency-key': randomUUID() });
+    // A batch (a new user's first order: the account is opened), read back; its video cancelled.
+    const batcher = await ApiClient.signIn(server.url, `batcher-${randomUUID()}`);
+    const batch = await batcher.call('POST', '/api/batches', { items: [{ prompt: 'A batch of one', seconds: 10, aspect: '1:1' }] }, { 'idempotency-key': randomUUID() });
     ok(batch, 202);
-    ok(await user.call('GET', `/api/batches/${batch.body.id}`));
-    ok(await user.call('DELETE', `/api/videos/${batch.body.items[0].videoId}`));
+    ok(await batcher.call('GET', `/api/batches/${batch.body.id}`));
+    ok(await batcher.call('DELETE', `/api/videos/${batch.body.items[0].videoId}`));
     ok(await user.call('DELETE', `/api/videos/${made.body.id}`));
     const unrefunded = await user.createVideo({ prompt: 'Failed before its refund', seconds: 10, aspect: '1:1' });
     expect(await server.runtime.jobs.transition(unrefunded.body.id, { status: 'QUEUED' }, { set: { status: 'FAILED' } })).toBe(true);
@@ -179,6 +211,38 @@ describe('the whole app under the stack contract', () => {
     expect(swept.redriven).toContain(interrupted.body.id);
     expect(swept.failed).toContain(broken.body.id);
     for (const id of [lost.body.id, interrupted.body.id]) ok(await user.call('DELETE', `/api/videos/${id}`));
+    server.setDispatching(true);
+
+    // Webhooks: the log, a resend, a rotation, the signing secret, a delete.
+    ok(await user.call('GET', '/api/webhooks'));
+    const log = await user.call('GET', `/api/webhooks/${hook.body.id}/deliveries`);
+    ok(log);
+    await until('the delivery recorded as succeeded', async () => {
+      const now = await user.call('GET', `/api/webhooks/${hook.body.id}/deliveries`);
+      return now.body.deliveries.some((d: { state: string }) => d.state === 'succeeded');
+    });
+    ok(await user.call('POST', `/api/webhooks/${hook.body.id}/deliveries/${log.body.deliveries[0].id}/resend`), 202);
+    ok(await user.call('POST', `/api/webhooks/${hook.body.id}/rotate`));
+    ok(await user.call('POST', '/api/webhook-secret'));
+    ok(await user.call('DELETE', `/api/webhooks/${hook.body.id}`));
+
+    // The MCP server: its tools run the routes' handlers with the MCP function's own grants.
+    server.setDispatching(false);
+    const mcp = new Client({ name: 'grants-test', version: '1.0.0' });
+    const mcpUser = await ApiClient.signIn(server.url, `mcp-${randomUUID()}`);
+    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${mcpUser.token}` } } }));
+    const tool = async (name: string, args: Record<string, unknown> = {}) => {
+      const result = await mcp.callTool({ name, arguments: args });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      return result.structuredContent as Record<string, any>;
+    };
+    await tool('get_credits');
+    await tool('list_voices');
+    const ordered = await tool('create_video', { prompt: 'Ordered by an agent', seconds: 10, aspect: '1:1', idempotencyKey: randomUUID() });
+    await tool('get_video', { id: ordered.id });
+    await tool('list_videos');
+    await mcp.close();
+    ok(await mcpUser.call('DELETE', `/api/videos/${ordered.id}`));
     server.setDispatching(true);
 
     // API keys: made, listed, used (read and write), revoked.

@@ -111,10 +111,20 @@ export const STORE_OPERATIONS = {
     { table: 'ApiKeysTable', actions: ['GetItem'] },
     { table: 'ApiKeysTable', actions: ['UpdateItem'], attributes: TOUCH_ATTRIBUTES },
   ],
-  /** DynamoWebhookStore reads: a user's endpoints and an endpoint's deliveries (Query), one item (GetItem). */
+  /** DynamoWebhookStore: an endpoint (GetItem) and its deliveries (Query), for the delivery log. */
   'webhooks.read': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query'] }],
-  /** DynamoWebhookStore.addEndpoint (counts first), deleteEndpoint, rotateSecret, userSigningSecret, reopen (a resend). */
-  'webhooks.manage': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'UpdateItem'] }],
+  /** DynamoWebhookStore.listEndpoints */
+  'webhooks.listEndpoints': [{ table: 'WebhooksTable', actions: ['Query'] }],
+  /** DynamoWebhookStore.addEndpoint: the user's endpoints counted (Query), the new one put. */
+  'webhooks.addEndpoint': [{ table: 'WebhooksTable', actions: ['Query', 'PutItem'] }],
+  /** DynamoWebhookStore.deleteEndpoint */
+  'webhooks.deleteEndpoint': [{ table: 'WebhooksTable', actions: ['DeleteItem'] }],
+  /** DynamoWebhookStore.rotateSecret: a conditional update of the endpoint. */
+  'webhooks.rotateSecret': [{ table: 'WebhooksTable', actions: ['UpdateItem'] }],
+  /** DynamoWebhookStore.userSigningSecret: read, or made once (a conditional put). */
+  'webhooks.signingSecret': [{ table: 'WebhooksTable', actions: ['GetItem', 'PutItem'] }],
+  /** DynamoWebhookStore.reopen (a resend): the delivery read and reopened. */
+  'webhooks.resend': [{ table: 'WebhooksTable', actions: ['GetItem', 'UpdateItem'] }],
   /** The deliverer: endpoints read, deliveries created once (PutItem), claimed and recorded (UpdateItem), the signing secret made on first use. */
   'webhooks.deliver': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }],
 } as const satisfies Record<string, readonly TableUse[]>;

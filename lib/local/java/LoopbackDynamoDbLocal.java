@@ -14,7 +14,19 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class LoopbackDynamoDbLocal {
   private LoopbackDynamoDbLocal() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      start(args);
+    } catch (Throwable error) {
+      // Jetty's threads outlive a failed start (a port taken between our probe and this bind):
+      // without an exit the JVM would linger, and the starter would wait for an answer instead
+      // of trying another port (lib/local/dynamodb-local.ts).
+      error.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void start(String[] args) throws Exception {
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
     Field field = DynamoDBProxyServer.class.getDeclaredField("server");
     field.setAccessible(true);
