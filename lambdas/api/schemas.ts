@@ -57,7 +57,7 @@ export const CheckoutBody = z
   .strict()
   .meta({ id: 'CheckoutRequest' });
 
-const JobStatusSchema = z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
+const JobStatusSchema = z.enum(['QUEUED', 'RUNNING', 'REVIEW', 'SUCCEEDED', 'FAILED', 'EXPIRED']);
 const StepNameSchema = z.enum(STEPS);
 
 export const JobErrorSchema = z.object({

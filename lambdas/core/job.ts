@@ -28,7 +28,22 @@ const STEP_WEIGHTS: Record<StepName, number> = {
 };
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
-export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/**
+ * REVIEW: a `review` job's script, pictures, voice and captions exist and wait for the user's edits
+ * and POST /render. EXPIRED: it waited in REVIEW longer than REVIEW_TTL_HOURS (its credits stay spent).
+ */
+export type JobStatus = 'QUEUED' | 'RUNNING' | 'REVIEW' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
+
+/** What an attempt's pipeline does once captions and timing exist: stop for review, or render. */
+export type JobPhase = 'review' | 'render';
+
+/** One rendered file of a job; a job rendered again after review keeps its earlier files. */
+export interface VideoVersion {
+  version: number;
+  outputKey: string;
+  durationMs?: number;
+  finishedAt: string;
+}
 
 export interface StepState {
   status: StepStatus;
@@ -40,6 +55,8 @@ export interface StepState {
   /** Work units done / total (images drawn, render progress in per mille). */
   done?: number;
   total?: number;
+  /** Work units this attempt reused instead of making again (content-addressed pictures, voice segments). */
+  reused?: number;
   error?: string;
 }
 
@@ -92,6 +109,18 @@ export interface Job {
   idempotencyKey?: string;
   /** The first scene's picture: the video's thumbnail in lists (recorded when the render starts). */
   thumbnailKey?: string;
+  /** What the current attempt does after captions and timing (absent: `review` if request.review and never rendered, else `render`). */
+  phase?: JobPhase;
+  /** The storyboard's revision: +1 per accepted edit (PATCH, regenerate, upload). */
+  revision?: number;
+  /** Regenerations (edits that make a picture or voice again) made so far; the first INCLUDED_REGENERATIONS are in the video's price. */
+  regenerations?: number;
+  /** When a job in REVIEW expires (set by Hold for Review). */
+  reviewExpiresAt?: string;
+  /** The render the current/next render attempt makes: 1 for the first, +1 per render after a reopen. */
+  version?: number;
+  /** Earlier renders kept after a reopen (the current one is `outputKey`). */
+  versions?: VideoVersion[];
 }
 
 /** Fields a step may set on the job itself (not its step entry). */
@@ -111,6 +140,7 @@ export type JobPatch = Partial<
     | 'script'
     | 'queuedAt'
     | 'thumbnailKey'
+    | 'reviewExpiresAt'
   >
 >;
 

@@ -42,14 +42,31 @@ export const VideoRequestSchema = z.object({
    * checked by the API (SSRF) and again at each delivery.
    */
   webhookUrl: z.string({ error: 'webhookUrl must be a string' }).max(2048, 'webhookUrl must be at most 2048 characters').optional(),
+  /**
+   * Stop for review once the script, pictures, voice and captions exist (status REVIEW): the user
+   * edits the storyboard and starts the render with POST /api/videos/{id}/render (docs/api.md "Review").
+   */
+  review: z.boolean({ error: 'review must be true or false' }).optional(),
 });
 export type VideoRequestInput = z.input<typeof VideoRequestSchema>;
 export type VideoRequest = z.output<typeof VideoRequestSchema>;
 
-/** One scene of a script: what is said over it and what its picture shows. */
+export const MIN_DURATION_HINT_SECONDS = 1;
+export const MAX_DURATION_HINT_SECONDS = 20;
+
+/**
+ * One scene of a script: what is said over it and what its picture shows. `seed`, `imageKey` and
+ * `durationHint` come only from the user's edits in review (Parse Script drops them from a draft).
+ */
 export const SceneSchema = z.object({
   narration: z.string().trim().min(1, 'scene narration is empty').max(600),
   imagePrompt: z.string().trim().min(1, 'scene imagePrompt is empty').max(1000),
+  /** The picture's seed; absent: derived from the prompt and the scene's place. "Regenerate" sets a new one. */
+  seed: z.number().int().min(0).max(2147483647).optional(),
+  /** A picture the user uploaded for this scene, under `videos/{jobId}/uploads/`; used instead of drawing one. */
+  imageKey: z.string().min(1).max(300).optional(),
+  /** The scene lasts at least this many seconds: silence follows its narration until then. */
+  durationHint: z.number().min(MIN_DURATION_HINT_SECONDS).max(MAX_DURATION_HINT_SECONDS).optional(),
 });
 export type Scene = z.infer<typeof SceneSchema>;
 

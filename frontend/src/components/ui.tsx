@@ -7,8 +7,10 @@ import { Icon, type IconName } from './icons.js';
 const STATUS: Record<JobStatus, { label: string; tone: string }> = {
   QUEUED: { label: 'Queued', tone: 'neutral' },
   RUNNING: { label: 'Making', tone: 'info' },
+  REVIEW: { label: 'Ready to review', tone: 'warning' },
   SUCCEEDED: { label: 'Ready', tone: 'success' },
   FAILED: { label: 'Failed', tone: 'danger' },
+  EXPIRED: { label: 'Expired', tone: 'neutral' },
 };
 
 export function StatusChip({ status, className = '' }: { status: JobStatus; className?: string }) {

@@ -505,7 +505,7 @@ export interface components {
         CreatedVideo: {
             id: string;
             /** @enum {string} */
-            status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
+            status: "QUEUED" | "RUNNING" | "REVIEW" | "SUCCEEDED" | "FAILED" | "EXPIRED";
             credits: number;
             /** @description True when the Idempotency-Key was seen before: this is the job it made. */
             replayed: boolean;
@@ -526,6 +526,7 @@ export interface components {
              */
             captionStyle?: "bold" | "karaoke" | "minimal";
             webhookUrl?: string;
+            review?: boolean;
         };
         VideoList: {
             videos: components["schemas"]["VideoSummary"][];
@@ -534,7 +535,7 @@ export interface components {
         VideoSummary: {
             id: string;
             /** @enum {string} */
-            status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
+            status: "QUEUED" | "RUNNING" | "REVIEW" | "SUCCEEDED" | "FAILED" | "EXPIRED";
             prompt: string;
             title?: string;
             seconds: number;
@@ -564,7 +565,7 @@ export interface components {
         VideoDetail: {
             id: string;
             /** @enum {string} */
-            status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
+            status: "QUEUED" | "RUNNING" | "REVIEW" | "SUCCEEDED" | "FAILED" | "EXPIRED";
             prompt: string;
             title?: string;
             seconds: number;

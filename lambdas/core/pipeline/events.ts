@@ -8,6 +8,10 @@ import type { CaptionPage } from '../video-props.js';
 export interface ExecutionInput {
   jobId: string;
   request: VideoRequest;
+  /** `review`: stop at Hold for Review after Compute Duration; `render` (or absent): render. Set by the dispatcher from the job. */
+  phase?: 'review' | 'render';
+  /** Which render of the job this is (1 for the first); names the output file. */
+  version?: number;
 }
 
 export interface Draft {
