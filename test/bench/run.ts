@@ -8,6 +8,7 @@
  *   orchestration  the real ASL runner and job store with no-op steps: ms per job
  *   memory         peak PSS of `shorts generate` and everything it starts
  *   api            create + status under a fixed request rate (needs `shorts dev`)
+ *   cloud          a model of a 60 s short on AWS as the stack deploys it: seconds and dollars (test/bench/cloud-model.ts)
  *
  * Options: --only render,e2e,…  --runs N (renders, default 2)  --jobs N (default 30)
  *          --rate R (default 200/s)  --api-seconds S (default 10)
@@ -33,9 +34,10 @@ import { loadAverage, sampleCpu, samplePss } from './process-tree.js';
 import { BASELINE_COMMIT, loadBaselineRenderer } from './baseline.js';
 import { RENDER_METHODS, type RenderMethod } from '../../lambdas/core/render-method.js';
 import { renderWithFfmpeg } from './render-ffmpeg.js';
+import { cloudModel, describeCloudModel } from './cloud-model.js';
 import { currentRenderer, remotionWorkDir, renderWithRemotion, warmBundle, type RendererFactory } from './render-remotion.js';
 
-const SECTIONS = ['render', 'e2e', 'orchestration', 'memory', 'api'] as const;
+const SECTIONS = ['render', 'e2e', 'orchestration', 'memory', 'api', 'cloud'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const TARGETS = {
@@ -291,6 +293,17 @@ async function main() {
         ]);
       }
     }
+  }
+
+  if (only.has('cloud')) {
+    const model = cloudModel();
+    for (const line of describeCloudModel(model)) log(line);
+    rows.push([
+      `cloud model, a ${model.assumptions.videoSeconds} s short`,
+      `${s(model.seconds * 1000)} · $${model.usd.toFixed(2)} a video`,
+      '',
+      `modelled, not measured: ${model.renderFunctions} render functions of ${model.framesPerLambda} frames`,
+    ]);
   }
 
   log(`\n  load average at end: ${(await loadAverage()).toFixed(2)}\n`);
