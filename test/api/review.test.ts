@@ -262,7 +262,7 @@ describe('review before render', () => {
       const ticket = await user.call('POST', `/api/videos/${id}/scenes/2/upload`, { contentType, size: bytes.byteLength });
       expect(ticket.status).toBe(200);
       expect(ticket.body).toMatchObject({ method: 'PUT', headers: { 'content-type': contentType } });
-      const put = await fetch(ticket.body.url, { method: 'PUT', headers: ticket.body.headers, body: bytes });
+      const put = await fetch(ticket.body.url, { method: 'PUT', headers: ticket.body.headers, body: Buffer.from(bytes) });
       expect(put.status).toBe(200);
       return ticket.body.uploadId as string;
     };
