@@ -497,6 +497,14 @@ describe('the HTTP API', () => {
       ListWebhookDeliveries: [...user],
       ResendWebhookDelivery: [...user, 'sqs:SendMessage webhooks-queue'],
       GetWebhookSecret: [...user],
+      // Review before render: edits queue the job again; the upload presigns a PUT under videos/; the checked picture is read there.
+      PatchScene: [...user, 'sqs:SendMessage queue'],
+      PatchStoryboard: [...user, 'sqs:SendMessage queue'],
+      RegenerateScene: [...user, 'sqs:SendMessage queue'],
+      UploadScenePicture: [...user, 's3:PutObject assets/videos/*'],
+      SetScenePicture: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
+      RenderVideo: [...user, 'sqs:SendMessage queue'],
+      ReopenVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
     };
     expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
     for (const route of deployed) {
