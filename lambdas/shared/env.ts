@@ -105,6 +105,8 @@ export const ENV = {
   MAX_QUEUED_HOURS: 'MAX_QUEUED_HOURS',
   /** Minutes a RUNNING job may go without any update before it is stopped, failed and refunded. */
   STUCK_JOB_MINUTES: 'STUCK_JOB_MINUTES',
+  /** Hours a job may wait in REVIEW before the sweeper marks it EXPIRED (default 168, a week). */
+  REVIEW_TTL_HOURS: 'REVIEW_TTL_HOURS',
   /** Seconds before a job that found every pipeline busy is looked at again. */
   DISPATCH_RETRY_SECONDS: 'DISPATCH_RETRY_SECONDS',
   /** Pipelines one user's jobs may hold at once; their other jobs wait while other users' start. */
