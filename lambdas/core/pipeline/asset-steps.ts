@@ -95,17 +95,27 @@ async function writeTake(blobs: BlobStore, base: string, audio: Uint8Array, cont
   return stored;
 }
 
-/** Runs `work` over the items, at most `limit` at once, answers in order. */
+/**
+ * Runs `work` over the items, at most `limit` at once, answers in order. After a failure no new
+ * item starts; the ones in flight finish (their takes are stored, so a retry reuses them), then
+ * the first error is thrown.
+ */
 async function inBatches<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
+  const errors: unknown[] = [];
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && errors.length === 0) {
       const i = next++;
-      results[i] = await work(items[i]!, i);
+      try {
+        results[i] = await work(items[i]!, i);
+      } catch (error) {
+        errors.push(error);
+      }
     }
   });
   await Promise.all(lanes);
+  if (errors.length > 0) throw errors[0];
   return results;
 }
 
