@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyKeyReused, InsufficientCredits, JobStateConflict, ProviderUnavailable } from '../../core/errors.js';
 import { isUserCausedFailure, ledgerEntryId, notRefundedNotice, USER_CAUSED_REFUNDS_PER_DAY } from '../../core/credits.js';
-import { pendingSteps, type Job } from '../../core/job.js';
+import { pendingSteps, type Job, type JobStatus } from '../../core/job.js';
 import { creditsToTakeBack } from '../../core/billing.js';
 import { dayBucket, hourBucket, limitExceeded, type Bucket, type UserLimits } from '../../core/jobs/limits.js';
 import type { Account, Clock, CreditStore, LedgerEntry, Page, Payment, Reversal } from '../../core/ports.js';
@@ -78,6 +78,9 @@ function reversalEntry(userId: string, now: Date, record: PaymentRecord, taken: 
 }
 
 /** Fields a job drops when it runs again: they described the attempt that failed. */
+/** Jobs in these statuses hold no place among their user's videos in progress (freed lazily, at the limit). */
+const PLACE_FREE_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'REVIEW', 'EXPIRED'];
+
 const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps', 'forfeited'] as const;
 
 /**
@@ -723,7 +726,8 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   /**
-   * Frees the places held by jobs that have ended (SUCCEEDED, FAILED) or are gone, in one
+   * Frees the places held by jobs that have ended (SUCCEEDED, FAILED), wait for their user
+   * (REVIEW, EXPIRED: never "in progress") or are gone, in one
    * transaction that checks each is still so — a retry queuing one again meanwhile cancels it.
    * True when there was something to free (the caller tries its order again).
    */
@@ -733,16 +737,16 @@ export class DynamoCreditStore implements CreditStore {
     const ended: string[] = [];
     for (const jobId of held) {
       const job = await this.getJob(jobId);
-      if (!job || job.status === 'SUCCEEDED' || job.status === 'FAILED') ended.push(jobId);
+      if (!job || PLACE_FREE_STATUSES.includes(job.status)) ended.push(jobId);
     }
     if (ended.length === 0) return false;
     const checks: TransactItem[] = ended.map((jobId) => ({
       ConditionCheck: {
         TableName: this.tables.jobs,
         Key: { jobId },
-        ConditionExpression: 'attribute_not_exists(jobId) OR #status IN (:succeeded, :failed)',
+        ConditionExpression: 'attribute_not_exists(jobId) OR #status IN (:succeeded, :failed, :review, :expired)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':failed': 'FAILED' },
+        ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':failed': 'FAILED', ':review': 'REVIEW', ':expired': 'EXPIRED' },
       },
     }));
     await this.transact([...checks, this.freePlaces(userId, ended, this.clock.now())], `free the ended places of ${userId}`);
