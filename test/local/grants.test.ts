@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProceduralImageGenerator } from '../../lambdas/adapters/offline/procedural-image-generator.js';
 import { ProviderRejected } from '../../lambdas/core/errors.js';
+import { requeueForReview } from '../../lambdas/core/jobs/review.js';
 import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import type { AccessReport } from '../../lib/local/iam/access-log.js';
@@ -162,6 +163,25 @@ describe('the whole app under the stack contract', () => {
     const payload = JSON.parse(deliveredOk[1]!.body) as { data: { url?: string } };
     expect(payload.data.url).toMatch(/^http/);
     expect((await fetch(payload.data.url!)).status).toBe(200);
+
+    // Review before render: a review video stops in REVIEW (Hold for Review); an edit that gives scene 1 an uploaded
+    // picture runs it again (Generate Image reads the upload); the sweeper expires it once its review time has passed.
+    const review = await user.createVideo({ prompt: 'Why the moon has phases', seconds: 10, aspect: '1:1', review: true });
+    ok(review, 202);
+    const held = await settled(user, review.body.id, (v) => v.status === 'REVIEW' || v.status === 'FAILED');
+    expect(held.status, JSON.stringify(held.error)).toBe('REVIEW');
+    const inReview = (await server.runtime.jobs.get(review.body.id))!;
+    const upload = `videos/${inReview.jobId}/uploads/grants.png`;
+    await server.runtime.blobs.put(upload, await server.runtime.blobs.get(inReview.thumbnailKey!), 'image/png');
+    const storyboard = structuredClone(inReview.script!);
+    storyboard.scenes[0]!.imageKey = upload;
+    const edit = requeueForReview(inReview, storyboard, new Date());
+    expect(await server.runtime.jobs.transition(inReview.jobId, edit.expected, edit.change)).toBe(true);
+    await server.queue.enqueue(inReview.jobId);
+    await settled(user, review.body.id, (v) => (v.status === 'REVIEW' && v.attempt === 1) || v.status === 'FAILED');
+    expect((await server.runtime.jobs.get(review.body.id))!).toMatchObject({ status: 'REVIEW', thumbnailKey: upload });
+    await server.runtime.jobs.update(review.body.id, { reviewExpiresAt: new Date(Date.now() - 1000).toISOString() });
+    expect((await server.sweep()).expired).toContain(review.body.id);
 
     // New users' accounts, opened by each route that reads one.
     ok(await (await ApiClient.signIn(server.url, `me-${randomUUID()}`)).call('GET', '/api/me'));
