@@ -322,7 +322,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: SetPictureBody,
     headers: CHANGE_KEY,
     responses: { ...EDIT_RESPONSES, 400: { description: 'A bad body, or the upload is missing, not the declared picture type, too big or too small; `fields` names `uploadId` and says why.' } },
-    access: { store: ['jobs.get', 'credits.applyReviewChange'], objects: { read: ['videos/'] }, queue: true, env: REVIEW_ENV },
+    access: { store: ['jobs.get', 'credits.requeueReview'], objects: { read: ['videos/'] }, queue: true, env: REVIEW_ENV },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -339,7 +339,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: { description: '`video_busy`: the video is not in REVIEW (a second render, a change being prepared).' },
       422: { description: 'The Idempotency-Key was used for a different request.' },
     },
-    access: { store: ['jobs.get', 'credits.applyReviewChange'], queue: true, env: REVIEW_ENV },
+    access: { store: ['jobs.get', 'credits.requeueReview'], queue: true, env: REVIEW_ENV },
     throttle: WRITE_THROTTLE,
   },
   {

@@ -292,6 +292,7 @@ describe('the whole app under the stack contract', () => {
     };
     const hold = async (id: string, from: 'QUEUED' | 'REVIEW' = 'QUEUED') =>
       expect(await server.runtime.jobs.transition(id, { status: from }, { set: { status: 'REVIEW', script, regenerations: 3, reviewExpiresAt: new Date(Date.now() + 3_600_000).toISOString() } })).toBe(true);
+    ok(await reviewer.call('POST', '/api/dev/purchase', { credits: 5 })); // the changes past the included ones below are paid
     const reviewed = await reviewer.createVideo({ prompt: 'Reviewed before it renders', seconds: 10, aspect: '1:1', review: true });
     ok(reviewed, 202);
     await hold(reviewed.body.id);
@@ -300,17 +301,23 @@ describe('the whole app under the stack contract', () => {
     ok(await reviewer.call('PATCH', `/api/videos/${reviewed.body.id}/scenes/1`, { narration: 'Rivers carry salt.' }, { 'idempotency-key': editKey }), 202);
     ok(await reviewer.call('PATCH', `/api/videos/${reviewed.body.id}/scenes/1`, { narration: 'Rivers carry salt.' }, { 'idempotency-key': editKey }), 202); // replayed
     await hold(reviewed.body.id);
-    ok(await reviewer.call('PATCH', `/api/videos/${reviewed.body.id}/storyboard`, { title: 'Sea salt' }), 202);
+    // Each change below sent twice with its key: the second is a replay (the key's record read).
+    const twice = async (method: string, route: string, body?: unknown) => {
+      const headers = { 'idempotency-key': randomUUID() };
+      ok(await reviewer.call(method, `/api/videos/${reviewed.body.id}${route}`, body, headers), 202);
+      ok(await reviewer.call(method, `/api/videos/${reviewed.body.id}${route}`, body, headers), 202);
+    };
+    await twice('PATCH', '/storyboard', { title: 'Sea salt', hook: 'Why salty?' });
     await hold(reviewed.body.id);
-    ok(await reviewer.call('POST', `/api/videos/${reviewed.body.id}/scenes/2/regenerate`), 202);
+    await twice('POST', '/scenes/2/regenerate');
     await hold(reviewed.body.id);
     const picture = (await new ProceduralImageGenerator().generate({ prompt: 'a card', style: 'flat', aspect: '1:1', width: 300, height: 300, seed: 1 })).bytes;
     const ticket = await reviewer.call('POST', `/api/videos/${reviewed.body.id}/scenes/2/upload`, { contentType: 'image/png', size: picture.byteLength });
     ok(ticket);
     expect((await fetch(ticket.body.url, { method: 'PUT', headers: ticket.body.headers, body: Buffer.from(picture) })).status).toBe(200);
-    ok(await reviewer.call('POST', `/api/videos/${reviewed.body.id}/scenes/2/image`, { uploadId: ticket.body.uploadId }), 202);
+    await twice('POST', '/scenes/2/image', { uploadId: ticket.body.uploadId });
     await hold(reviewed.body.id);
-    ok(await reviewer.call('POST', `/api/videos/${reviewed.body.id}/render`), 202);
+    await twice('POST', '/render');
     // A finished one reopened: its render kept as version 1, fetched; then deleted while in review.
     const outputKey = `videos/${reviewed.body.id}/salt.mp4`;
     await server.runtime.blobs.put(outputKey, new Uint8Array([0, 0, 0, 24]), 'video/mp4');

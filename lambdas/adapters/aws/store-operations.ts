@@ -84,6 +84,14 @@ export const STORE_OPERATIONS = {
     { table: 'LedgerTable', actions: ['PutItem'] },
     { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
   ],
+  /**
+   * DynamoCreditStore.applyReviewChange with no charge (a render, a checked upload, which count no
+   * regeneration): the job changed and queued again, the Idempotency-Key recorded or replayed.
+   */
+  'credits.requeueReview': [
+    { table: 'JobsTable', actions: ['GetItem', 'UpdateItem'] },
+    { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
+  ],
   /** DynamoCreditStore.cancelQueued: the queued job deleted, its credits back, its place freed. */
   'credits.cancelQueued': [
     { table: 'JobsTable', actions: ['DeleteItem'] },
