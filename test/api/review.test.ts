@@ -300,6 +300,10 @@ describe('review before render', () => {
     const ticket = await user.call('POST', `/api/videos/${id}/scenes/2/upload`, { contentType: 'image/png', size: 5 });
     const forged = await fetch(ticket.body.url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: 'hello' });
     expect(forged.status).toBe(403);
+    // A browser may send it: the store answers the dashboard's CORS preflight for PUT.
+    const preflight = await fetch(ticket.body.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
     // Never uploaded
     expect((await user.call('POST', `/api/videos/${id}/scenes/2/image`, { uploadId: randomUUID() })).status).toBe(400);
     // A good one
