@@ -95,6 +95,8 @@ describe('review before render', () => {
   it('a review job shows its storyboard and the regenerations it includes', async () => {
     // Prepare
     const user = await newUser('viewer');
+    const ordered = await user.createVideo({ ...SHORT, prompt: 'Ordered for review' });
+    expect((await server.runtime.jobs.get(ordered.body.id))!).toMatchObject({ status: 'QUEUED', phase: 'review', request: { review: true } });
     const id = await reviewJob(user);
 
     // Act

@@ -55,6 +55,8 @@ export async function createVideo(
     attempt: 0,
     redrives: 0,
     queuedAt: now.toISOString(),
+    // Review before render: the first run stops at Hold for Review (docs/api.md "Review before render").
+    ...(request.review ? { phase: 'review' as const } : {}),
     ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
   };
   const result = await deps.credits.createJob({
