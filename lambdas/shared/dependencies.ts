@@ -143,7 +143,15 @@ export class Dependencies {
 
   // --- Stores and queues.
   readonly jobStore = memo((): JobStore & JobIndex => new DynamoJobStore({ doc: this.documentClient(), tableName: required(this.config, ENV.JOBS_TABLE) }));
-  readonly blobStore = memo((): BlobStore => new S3BlobStore({ client: this.s3Client(), bucket: required(this.config, ENV.ASSETS_BUCKET) }));
+  readonly blobStore = memo(
+    (): BlobStore =>
+      new S3BlobStore({
+        client: this.s3Client(),
+        bucket: required(this.config, ENV.ASSETS_BUCKET),
+        // Uploads' presigned PUTs: no checksum of an empty body signed into the URL (S3BlobStore's constructor).
+        presignClient: new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      }),
+  );
   readonly creditStore = memo(
     (): CreditStore =>
       new DynamoCreditStore({

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type IBucket, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Key prefixes the pipeline writes (lambdas/core/pipeline): content-addressed inputs and finished videos. */
@@ -40,6 +40,9 @@ export class Assets extends Construct {
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 's3/assets/',
       lifecycleRules,
+      // A user's scene picture is PUT from the dashboard to a presigned URL (POST /api/videos/{id}/scenes/{n}/upload):
+      // the URL is the credential (one key, its type and size signed, 15 minutes), so any origin may send it.
+      cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3000 }],
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
   }

@@ -25,6 +25,9 @@ export interface StepAccess {
   render?: 'start' | 'check';
 }
 
+/** Scene pictures users uploaded, under each job's folder: `videos/{jobId}/uploads/…`. */
+const UPLOADS_PREFIX = `${VIDEO_PREFIX}*/uploads/`;
+
 /** What stepHandler does with the job: read it, record the step's progress. */
 const JOBS = ['jobs.get', 'jobs.update'] as const satisfies readonly StoreOperation[];
 
@@ -33,13 +36,16 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   GenerateScript: { store: JOBS, provider: ENV.LLM, secrets: [ENV.GROQ_API_KEY] },
   ParseScript: { store: JOBS },
   // Content-addressed: look for the asset first (read), store it if missing (write).
-  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, secrets: [ENV.REPLICATE_API_TOKEN] },
+  // A scene may use a picture the user uploaded to videos/{jobId}/uploads/ (read only, never drawn over).
+  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX, UPLOADS_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, secrets: [ENV.REPLICATE_API_TOKEN] },
   GenerateVoice: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, secrets: [ENV.ELEVENLABS_API_KEY] },
   BuildCaptions: { store: JOBS },
   ComputeDuration: { store: JOBS },
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
   // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
   StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
+  // Writes the same preview plan as Start Render (no presigning: it only names the asset keys) and moves the job to REVIEW (a conditional update).
+  HoldForReview: { store: ['jobs.update'], assets: { read: [], write: [VIDEO_PREFIX] } },
   // Asks the render function for its progress (Remotion Lambda reads its own progress files). The
   // renderer is built with the assets bucket's name (where the MP4 goes), but reads nothing there.
   CheckRender: { store: JOBS, assets: { read: [], write: [] }, provider: ENV.RENDER, render: 'check' },

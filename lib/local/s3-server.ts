@@ -37,7 +37,7 @@ export interface S3ServerOptions {
   buckets: readonly string[];
   /** Default 0: any free port. */
   port?: number;
-  /** Origins allowed to GET objects from a browser (the SPA, Chromium while rendering). Default `*`. */
+  /** Origins allowed to GET objects (the SPA, Chromium while rendering) and PUT uploads from a browser. Default `*`. */
   corsAllowedOrigins?: readonly string[];
   /** Log every request to the console. Default false. */
   verbose?: boolean;
@@ -91,7 +91,8 @@ function corsXml(origins: readonly string[]): string {
   const allowed = origins.map((o) => `<AllowedOrigin>${o}</AllowedOrigin>`).join('');
   return (
     '<CORSConfiguration><CORSRule>' +
-    `${allowed}<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>` +
+    // PUT: a user's scene picture, uploaded from the dashboard to its presigned URL.
+    `${allowed}<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedMethod>PUT</AllowedMethod>` +
     '<AllowedHeader>*</AllowedHeader><MaxAgeSeconds>3000</MaxAgeSeconds>' +
     '</CORSRule></CORSConfiguration>'
   );

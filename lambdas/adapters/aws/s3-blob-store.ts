@@ -34,10 +34,16 @@ function httpStatus(error: unknown): number | undefined {
 /** {@link BlobStore} over one S3 bucket. The client comes configured (endpoint, region) from the caller. */
 export class S3BlobStore implements BlobStore {
   private readonly client: S3Client;
+  private readonly presignClient: S3Client;
   private readonly bucket: string;
 
-  constructor(options: { client: S3Client; bucket: string }) {
+  /**
+   * `presignClient` presigns PUTs (default `client`): it must compute checksums only when
+   * required, else the SDK signs a CRC32 of the empty body into the URL and S3 refuses the upload.
+   */
+  constructor(options: { client: S3Client; bucket: string; presignClient?: S3Client }) {
     this.client = options.client;
+    this.presignClient = options.presignClient ?? options.client;
     this.bucket = options.bucket;
   }
 
@@ -81,6 +87,20 @@ export class S3BlobStore implements BlobStore {
       new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(disposition ? { ResponseContentDisposition: disposition } : {}) }),
       { expiresIn: expiresInSeconds },
     );
+  }
+
+  async presignPut(
+    key: string,
+    options: { contentType: string; contentLength: number; expiresInSeconds: number },
+  ): Promise<{ url: string; headers: Record<string, string> }> {
+    // Content-Type and Content-Length are request headers of the PUT, so SigV4 signs them: an
+    // upload of another type or size does not match the signature and S3 refuses it.
+    const url = await getSignedUrl(
+      this.presignClient,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType, ContentLength: options.contentLength }),
+      { expiresIn: options.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+    return { url, headers: { 'content-type': options.contentType } };
   }
 
   /** Deletes every object whose key starts with `prefix`; returns how many. */
