@@ -331,6 +331,29 @@ function SceneCard({
       onDragOver={drag.onDragOver}
       onDrop={drag.onDrop}
     >
+      <div className="scene-head">
+        {!locked ? (
+          <span className="scene-handle" draggable onDragStart={drag.onDragStart} onDragEnd={drag.onDragEnd} title="Drag to reorder" aria-hidden>
+            <Icon name="grip" size={16} />
+          </span>
+        ) : null}
+        <span className="scene-number">Scene {n}</span>
+        {scene.from !== undefined && scene.from !== n ? <span className="muted small scene-was">was {scene.from}</span> : null}
+        {scene.from === undefined ? <span className="chip chip-new small">New</span> : null}
+        {!locked ? (
+          <span className="scene-tools">
+            <button type="button" className="icon-btn" aria-label={`Move scene ${n} up`} title="Move up" disabled={index === 0} onClick={() => onMove(-1)}>
+              <Icon name="arrowUp" size={16} />
+            </button>
+            <button type="button" className="icon-btn" aria-label={`Move scene ${n} down`} title="Move down" disabled={index === total - 1} onClick={() => onMove(1)}>
+              <Icon name="arrowDown" size={16} />
+            </button>
+            <button type="button" className="icon-btn icon-btn-danger" aria-label={`Delete scene ${n}`} title={total <= MIN_SCENES ? `A video needs at least ${MIN_SCENES} scenes` : 'Delete'} disabled={total <= MIN_SCENES} onClick={onRemove}>
+              <Icon name="trash" size={16} />
+            </button>
+          </span>
+        ) : null}
+      </div>
       <div className="scene-picture">
         {image ? <img src={image} alt={`Scene ${n}: ${scene.imagePrompt}`} loading="lazy" /> : <span className="scene-picture-empty"><Icon name="image" size={26} /><span className="small">{scene.from === undefined ? 'Drawn when you update the preview' : 'No picture yet'}</span></span>}
         {server?.picture === 'uploaded' ? <span className="scene-badge">Your picture</span> : null}
@@ -341,29 +364,6 @@ function SceneCard({
         ) : null}
       </div>
       <div className="scene-body">
-        <div className="scene-head">
-          {!locked ? (
-            <span className="scene-handle" draggable onDragStart={drag.onDragStart} onDragEnd={drag.onDragEnd} title="Drag to reorder" aria-hidden>
-              <Icon name="grip" size={16} />
-            </span>
-          ) : null}
-          <span className="scene-number">Scene {n}</span>
-          {scene.from !== undefined && scene.from !== n ? <span className="muted small">was {scene.from}</span> : null}
-          {scene.from === undefined ? <span className="chip chip-new small">New</span> : null}
-          {!locked ? (
-            <span className="scene-tools">
-              <button type="button" className="icon-btn" aria-label={`Move scene ${n} up`} title="Move up" disabled={index === 0} onClick={() => onMove(-1)}>
-                <Icon name="arrowUp" size={16} />
-              </button>
-              <button type="button" className="icon-btn" aria-label={`Move scene ${n} down`} title="Move down" disabled={index === total - 1} onClick={() => onMove(1)}>
-                <Icon name="arrowDown" size={16} />
-              </button>
-              <button type="button" className="icon-btn icon-btn-danger" aria-label={`Delete scene ${n}`} title={total <= MIN_SCENES ? `A video needs at least ${MIN_SCENES} scenes` : 'Delete'} disabled={total <= MIN_SCENES} onClick={onRemove}>
-                <Icon name="trash" size={16} />
-              </button>
-            </span>
-          ) : null}
-        </div>
         <label className="field" htmlFor={`${id}-narration`}>
           <span className="field-label">Narration</span>
         </label>
@@ -390,47 +390,47 @@ function SceneCard({
           aria-label={`Picture description, scene ${n}`}
           onChange={(e) => onEdit({ imagePrompt: e.target.value })}
         />
-        <div className="scene-foot">
-          <label className="scene-hint small">
-            <span className="muted">At least</span>
+      </div>
+      <div className="scene-foot">
+        <label className="scene-hint small">
+          <span className="muted">At least</span>
+          <input
+            type="number"
+            className="input input-sm"
+            min={1}
+            max={20}
+            step={0.5}
+            placeholder="auto"
+            value={scene.durationHint ?? ''}
+            disabled={locked}
+            aria-label={`Minimum seconds, scene ${n}`}
+            onChange={(e) => onEdit({ durationHint: e.target.value === '' ? null : Math.min(20, Math.max(1, Number(e.target.value))) })}
+          />
+          <span className="muted">s</span>
+        </label>
+        {scene.from !== undefined && !locked ? (
+          <span className="scene-actions">
+            <button type="button" className="btn btn-ghost btn-sm" disabled={!canRegenerate} title={canRegenerate ? 'Draw a new picture' : 'Update or discard your changes first'} onClick={onRegenerate}>
+              <Icon name="retry" size={15} /> Regenerate
+            </button>
+            <button type="button" className="btn btn-ghost btn-sm" disabled={!canRegenerate} title={canRegenerate ? 'Use your own picture' : 'Update or discard your changes first'} onClick={() => fileInput.current?.click()}>
+              <Icon name="image" size={15} /> Upload
+            </button>
             <input
-              type="number"
-              className="input input-sm"
-              min={1}
-              max={20}
-              step={0.5}
-              placeholder="auto"
-              value={scene.durationHint ?? ''}
-              disabled={locked}
-              aria-label={`Minimum seconds, scene ${n}`}
-              onChange={(e) => onEdit({ durationHint: e.target.value === '' ? null : Math.min(20, Math.max(1, Number(e.target.value))) })}
+              ref={fileInput}
+              type="file"
+              accept={UPLOAD_TYPES.join(',')}
+              className="visually-hidden"
+              tabIndex={-1}
+              aria-label={`Upload a picture for scene ${n}`}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) onUpload(file);
+              }}
             />
-            <span className="muted">s</span>
-          </label>
-          {scene.from !== undefined && !locked ? (
-            <span className="scene-actions">
-              <button type="button" className="btn btn-ghost btn-sm" disabled={!canRegenerate} title={canRegenerate ? 'Draw a new picture' : 'Update or discard your changes first'} onClick={onRegenerate}>
-                <Icon name="retry" size={15} /> Regenerate
-              </button>
-              <button type="button" className="btn btn-ghost btn-sm" disabled={!canRegenerate} title={canRegenerate ? 'Use your own picture' : 'Update or discard your changes first'} onClick={() => fileInput.current?.click()}>
-                <Icon name="image" size={15} /> Upload
-              </button>
-              <input
-                ref={fileInput}
-                type="file"
-                accept={UPLOAD_TYPES.join(',')}
-                className="visually-hidden"
-                tabIndex={-1}
-                aria-label={`Upload a picture for scene ${n}`}
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  e.target.value = '';
-                  if (file) onUpload(file);
-                }}
-              />
-            </span>
-          ) : null}
-        </div>
+          </span>
+        ) : null}
       </div>
     </li>
   );

@@ -181,9 +181,9 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
           </section>
           {video.versions?.length ? <VersionsList versions={video.versions} /> : null}
         </div>
+        {/* In the grid so that on a phone it comes right under the preview, before the steps. */}
+        {showStoryboard ? <Storyboard video={video} playerRef={playerRef} activity={reviewActivity} onActivity={setActivity} /> : null}
       </div>
-
-      {showStoryboard ? <Storyboard video={video} playerRef={playerRef} activity={reviewActivity} onActivity={setActivity} /> : null}
 
       <ConfirmDialog
         open={confirmDelete}
