@@ -222,7 +222,7 @@ export function errorResult(error: unknown, requestId: string | undefined, logge
     return answer(400, 'invalid_request', error.message, rest.length ? { fields: [{ field, message: rest.join(': ') }] } : {});
   }
   if (error instanceof IdempotencyKeyReused) return answer(422, 'idempotency_key_reused', error.message);
-  if (error instanceof JobStateConflict) return answer(409, 'conflict', error.message);
+  if (error instanceof JobStateConflict) return answer(409, error.code, error.message);
   if (error instanceof LimitExceeded) {
     const { limit, max, retryAfterSeconds } = error;
     return answer(429, 'limit_exceeded', error.message, { limit, max, retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });

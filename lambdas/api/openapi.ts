@@ -69,7 +69,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, server
     if (route.auth === 'user' && !route.sessionOnly) {
       responses['403'] ??= { description: 'An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it.', content: { 'application/json': { schema: errorRef } } };
     }
-    if (route.method === 'POST') responses['413'] ??= { description: "The body is over this route's limit (64 KiB; 1 MiB for Stripe events).", content: { 'application/json': { schema: errorRef } } };
+    if (route.method === 'POST' || route.method === 'PATCH') responses['413'] ??= { description: "The body is over this route's limit (64 KiB; 1 MiB for Stripe events).", content: { 'application/json': { schema: errorRef } } };
     responses['500'] ??= { description: 'Something went wrong on our side.', content: { 'application/json': { schema: errorRef } } };
     responses['429'] ??= {
       description: `Too many requests: this route takes ${route.throttle.rate} a second (bursts of ${route.throttle.burst}) from everyone together, and each client IP has a limit per 5 minutes.`,

@@ -38,8 +38,9 @@ import {
   WebhookEndpointList,
   WebhookSecretView,
 } from './webhook-schemas.js';
+import { PatchSceneBody, PatchStoryboardBody, SetPictureBody, UploadRequestBody, UploadTicket, FileQuery } from './review-schemas.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 
 export interface RouteAccess {
@@ -47,9 +48,10 @@ export interface RouteAccess {
   store: readonly StoreOperation[];
   /**
    * The assets bucket, by key prefix: `read` to presign GETs (s3:GetObject), `delete` to remove a
-   * job's files (s3:ListBucket + s3:DeleteObject). Thumbnails are scene images under `assets/images/`.
+   * job's files (s3:ListBucket + s3:DeleteObject), `write` to presign PUTs (s3:PutObject: a user's
+   * upload). Thumbnails are scene images under `assets/images/`.
    */
-  objects?: { read: readonly string[]; delete?: readonly string[] };
+  objects?: { read: readonly string[]; write?: readonly string[]; delete?: readonly string[] };
   /** Sends job ids to the jobs queue. */
   queue?: boolean;
   /** Sends attempts to the webhooks queue (WEBHOOK_QUEUE_URL, sqs:SendMessage). */
@@ -119,6 +121,20 @@ export interface RouteThrottle {
   burst: number;
 }
 
+/** What the routes that show or change a video in review read (docs/api.md "Review before render"). */
+const REVIEW_ENV = ['INCLUDED_REGENERATIONS', 'REGENERATION_CREDITS'];
+/** The Idempotency-Key of a review change (an edit or a render). */
+const CHANGE_KEY = [{ name: 'Idempotency-Key', description: 'Any unique string; a repeat within 24 h with the same body answers as the first did, changing and charging nothing.', required: false }];
+/** The answers every storyboard edit may give. */
+const EDIT_RESPONSES: Record<number, RouteResponse> = {
+  202: { description: 'Accepted: the storyboard changed (revision + 1) and the video is being prepared again (status QUEUED); only what changed is made again.', schema: VideoDetail },
+  400: { description: 'A bad body or scene number; `fields` names each problem.' },
+  402: { description: 'The edit is past the included regenerations and the balance does not cover it; `balance` and `needed` say how many.' },
+  404: { description: 'No such video of yours, or no such scene.' },
+  409: { description: '`video_busy`: the video is not in REVIEW (being prepared, rendering, finished — reopen it first) or another change was accepted first.' },
+  422: { description: 'The Idempotency-Key was used for a different request.' },
+};
+
 /** Ordering and retrying cost provider spend: tight. */
 const WRITE_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
 /** Reads the dashboard polls. */
@@ -181,7 +197,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
     // assets/voice/: the preview's audio URL is presigned by this function.
-    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] } },
+    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] }, env: REVIEW_ENV },
     throttle: READ_THROTTLE,
   },
   {
@@ -189,11 +205,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/api/videos/{id}/file',
     entry: 'lambdas/api/get-video-file/handler.ts',
-    summary: 'Redirects to a fresh presigned URL of the MP4',
+    summary: 'Redirects to a fresh presigned URL of the MP4 (`version=n`: an earlier version kept after a reopen)',
     auth: 'user',
+    query: FileQuery,
     responses: {
       302: { description: 'Location: the presigned MP4 URL (valid one hour).' },
-      404: { description: 'No such video of yours.' },
+      400: { description: 'A bad `version`.' },
+      404: { description: 'No such video of yours, or no such version.' },
       409: { description: 'The video is not finished.' },
     },
     access: { store: ['jobs.get'], objects: { read: ['videos/'] } },
@@ -204,7 +222,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'DELETE',
     path: '/api/videos/{id}',
     entry: 'lambdas/api/delete-video/handler.ts',
-    summary: 'Deletes a video and its files (a queued one is cancelled and refunded)',
+    summary: 'Deletes a video and its files (a queued one is cancelled and refunded; one in REVIEW or EXPIRED is deleted without a refund)',
     auth: 'user',
     responses: {
       200: { description: 'Deleted.', schema: DeletedView },
@@ -233,6 +251,110 @@ export const API_ROUTES: readonly ApiRoute[] = [
       429: { description: 'Over a limit of the user; a retry counts as an order.' },
     },
     access: { store: ['jobs.get', 'credits.requeueFailed'], queue: true, env: [...VOICE_ENV, ...LIMIT_ENV] },
+    throttle: WRITE_THROTTLE,
+  },
+  // --- Review before render (docs/api.md "Review before render").
+  {
+    id: 'PatchScene',
+    method: 'PATCH',
+    path: '/api/videos/{id}/scenes/{n}',
+    entry: 'lambdas/api/patch-scene/handler.ts',
+    summary: "Changes a scene of a video in REVIEW: narration, image prompt, duration hint",
+    description: 'A new narration or image prompt is a regeneration (the first INCLUDED_REGENERATIONS are free, each past them costs REGENERATION_CREDITS).',
+    auth: 'user',
+    body: PatchSceneBody,
+    headers: CHANGE_KEY,
+    responses: EDIT_RESPONSES,
+    access: { store: ['jobs.get', 'credits.applyReviewChange'], queue: true, env: REVIEW_ENV },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'PatchStoryboard',
+    method: 'PATCH',
+    path: '/api/videos/{id}/storyboard',
+    entry: 'lambdas/api/patch-storyboard/handler.ts',
+    summary: 'Changes the storyboard of a video in REVIEW: title, hook, and the scenes (reorder, delete, add)',
+    description: 'A changed hook and each new or changed scene is a regeneration; a reorder, a delete, the title and duration hints are not.',
+    auth: 'user',
+    body: PatchStoryboardBody,
+    headers: CHANGE_KEY,
+    responses: EDIT_RESPONSES,
+    access: { store: ['jobs.get', 'credits.applyReviewChange'], queue: true, env: REVIEW_ENV },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'RegenerateScene',
+    method: 'POST',
+    path: '/api/videos/{id}/scenes/{n}/regenerate',
+    entry: 'lambdas/api/regenerate-scene/handler.ts',
+    summary: "Draws a scene's picture again with a new seed (a regeneration); an uploaded picture is dropped",
+    auth: 'user',
+    headers: CHANGE_KEY,
+    responses: EDIT_RESPONSES,
+    access: { store: ['jobs.get', 'credits.applyReviewChange'], queue: true, env: REVIEW_ENV },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'UploadScenePicture',
+    method: 'POST',
+    path: '/api/videos/{id}/scenes/{n}/upload',
+    entry: 'lambdas/api/upload-scene-picture/handler.ts',
+    summary: "A presigned PUT for the user's own picture of a scene (PNG, JPEG or WebP, up to 10 MiB)",
+    description: 'PUT the file to `url` with `headers` (its type and size are signed), then POST scenes/{n}/image with the `uploadId`.',
+    auth: 'user',
+    body: UploadRequestBody,
+    responses: {
+      200: { description: 'Where to PUT the file.', schema: UploadTicket },
+      400: { description: 'A bad type or size; `fields` names it.' },
+      404: { description: 'No such video of yours, or no such scene.' },
+      409: { description: '`video_busy`: the video is not in REVIEW.' },
+    },
+    access: { store: ['jobs.get'], objects: { read: [], write: ['videos/'] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'SetScenePicture',
+    method: 'POST',
+    path: '/api/videos/{id}/scenes/{n}/image',
+    entry: 'lambdas/api/set-scene-picture/handler.ts',
+    summary: "Makes an uploaded picture the scene's picture, once its bytes are checked (type, size, 256 to 8192 px a side)",
+    auth: 'user',
+    body: SetPictureBody,
+    headers: CHANGE_KEY,
+    responses: { ...EDIT_RESPONSES, 400: { description: 'A bad body, or the upload is missing, not the declared picture type, too big or too small; `fields` names `uploadId` and says why.' } },
+    access: { store: ['jobs.get', 'credits.applyReviewChange'], objects: { read: ['videos/'] }, queue: true, env: REVIEW_ENV },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'RenderVideo',
+    method: 'POST',
+    path: '/api/videos/{id}/render',
+    entry: 'lambdas/api/render-video/handler.ts',
+    summary: 'Renders a video in REVIEW from its storyboard (no charge: the price was paid when it was ordered)',
+    auth: 'user',
+    headers: CHANGE_KEY,
+    responses: {
+      202: { description: 'Queued for the render (status QUEUED); every picture and the voice are reused.', schema: VideoDetail },
+      404: { description: 'No such video of yours.' },
+      409: { description: '`video_busy`: the video is not in REVIEW (a second render, a change being prepared).' },
+      422: { description: 'The Idempotency-Key was used for a different request.' },
+    },
+    access: { store: ['jobs.get', 'credits.applyReviewChange'], queue: true, env: REVIEW_ENV },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'ReopenVideo',
+    method: 'POST',
+    path: '/api/videos/{id}/reopen',
+    entry: 'lambdas/api/reopen-video/handler.ts',
+    summary: 'Puts a finished video back in REVIEW to edit and render again as a new version (the earlier file is kept)',
+    auth: 'user',
+    responses: {
+      200: { description: 'In REVIEW; `versions` lists the earlier renders.', schema: VideoDetail },
+      404: { description: 'No such video of yours.' },
+      409: { description: '`video_busy`: the video is not finished; `too_many_versions`: it has 5 versions already.' },
+    },
+    access: { store: ['jobs.get', 'jobs.update'], objects: { read: ['videos/'] }, env: [...REVIEW_ENV, 'REVIEW_TTL_HOURS'] },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -324,7 +446,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger'],
       objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] },
       queue: true,
-      env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV],
+      env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
     },
     // Its tools order videos (the limits per user still apply) and agents poll get_video.
     throttle: { rate: 10, burst: 20 },

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ASPECTS, CAPTION_STYLES, VideoRequestSchema } from '../core/model.js';
 import { STEPS } from '../core/job.js';
 import { API_KEY_ID_PATTERN, API_KEY_SCOPES } from '../core/api-keys.js';
+import { ReviewView, StoryboardView, VersionView } from './review-schemas.js';
 
 /** POST /api/videos. Unknown fields are refused, so a typo ("captionstyle") is an error, not a default. */
 export const CreateVideoBody = VideoRequestSchema.strict().meta({ id: 'CreateVideoRequest' });
@@ -116,6 +117,9 @@ export const VideoDetail = VideoSummary.extend({
   downloadUrl: z.string().optional().describe('Presigned MP4 URL that makes the browser save the file.'),
   fileUrl: z.string().optional().describe('API path that redirects to a fresh presigned MP4 URL.'),
   preview: ShortVideoPropsSchema.optional().describe("The composition's props (presigned asset URLs), from the start of the render on: play it with @remotion/player."),
+  storyboard: StoryboardView.optional().describe('The script as scenes, once it exists (review before render).'),
+  review: ReviewView.optional().describe('While the video is in REVIEW: when it expires, and its regenerations.'),
+  versions: z.array(VersionView).optional().describe('Earlier renders kept after a reopen.'),
 }).meta({ id: 'VideoDetail' });
 
 export const VideoList = z.object({ videos: z.array(VideoSummary), nextCursor: z.string().optional() }).meta({ id: 'VideoList' });
@@ -134,7 +138,7 @@ export const LedgerEntryView = z
     id: z.string(),
     at: z.string(),
     delta: z.number().int(),
-    kind: z.enum(['grant', 'debit', 'refund', 'purchase', 'reversal']).describe('`reversal`: credits of a refunded or disputed payment taken back.'),
+    kind: z.enum(['grant', 'debit', 'refund', 'purchase', 'reversal', 'regeneration']).describe('`reversal`: credits of a refunded or disputed payment taken back; `regeneration`: a review edit past the included regenerations.'),
     jobId: z.string().optional(),
     note: z.string(),
   })

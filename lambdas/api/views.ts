@@ -6,6 +6,7 @@ import { jobCostUsd, jobProgress, STEP_LABELS, STEPS, type Job } from '../core/j
 import type { BatchRecord, LedgerEntry } from '../core/ports.js';
 import type { ApiKeyRecord } from '../core/api-keys.js';
 import type { ApiKeyView, BatchView, LedgerEntryView, VideoDetail, VideoSummary } from './schemas.js';
+import type { StoryboardView } from './review-schemas.js';
 
 /** Presigned URLs that go with a job's view, made by the handler (the view itself is pure). */
 export interface VideoUrls {
@@ -14,6 +15,33 @@ export interface VideoUrls {
   downloadUrl?: string;
   /** The composition's props with presigned URLs, from Start Render on. */
   preview?: ShortVideoProps;
+  /** Presigned URLs of earlier versions' files, by version. */
+  versionUrls?: Record<number, string>;
+}
+
+/** What a regeneration costs, for a video in REVIEW (INCLUDED_REGENERATIONS, REGENERATION_CREDITS). */
+export interface RegenerationPrices {
+  included: number;
+  credits: number;
+}
+
+/** The storyboard of a job that has a script; scene pictures come from the preview when it shows the same scenes. */
+function storyboardView(job: Job, preview: ShortVideoProps | undefined): z.infer<typeof StoryboardView> | undefined {
+  if (!job.script) return undefined;
+  const images = preview && preview.scenes.length === job.script.scenes.length ? preview.scenes.map((s) => s.imageUrl) : [];
+  return {
+    revision: job.revision ?? 0,
+    title: job.script.title,
+    hook: job.script.hook,
+    scenes: job.script.scenes.map((scene, i) => ({
+      number: i + 1,
+      narration: scene.narration,
+      imagePrompt: scene.imagePrompt,
+      ...(scene.durationHint !== undefined ? { durationHint: scene.durationHint } : {}),
+      picture: scene.imageKey ? ('uploaded' as const) : ('generated' as const),
+      ...(images[i] ? { imageUrl: images[i] } : {}),
+    })),
+  };
 }
 
 export function videoSummary(job: Job, urls: Pick<VideoUrls, 'thumbnailUrl'> = {}): z.infer<typeof VideoSummary> {
@@ -36,8 +64,13 @@ export function videoSummary(job: Job, urls: Pick<VideoUrls, 'thumbnailUrl'> = {
   };
 }
 
-export function videoDetail(job: Job, urls: VideoUrls = {}): z.infer<typeof VideoDetail> {
+export function videoDetail(job: Job, urls: VideoUrls = {}, prices?: RegenerationPrices): z.infer<typeof VideoDetail> {
   const { video, downloadUrl, preview } = urls;
+  const storyboard = storyboardView(job, preview);
+  const versions = (job.versions ?? []).flatMap((v) => {
+    const url = urls.versionUrls?.[v.version];
+    return url ? [{ version: v.version, url, ...(v.durationMs !== undefined ? { durationMs: v.durationMs } : {}), finishedAt: v.finishedAt }] : [];
+  });
   return {
     ...videoSummary(job, urls),
     steps: STEPS.map((name) => {
@@ -55,6 +88,18 @@ export function videoDetail(job: Job, urls: VideoUrls = {}): z.infer<typeof Vide
     ...(video ? { videoUrl: video.url, videoUrlExpiresAt: video.expiresAt, fileUrl: `/api/videos/${encodeURIComponent(job.jobId)}/file` } : {}),
     ...(downloadUrl ? { downloadUrl } : {}),
     ...(preview ? { preview } : {}),
+    ...(storyboard ? { storyboard } : {}),
+    ...(job.status === 'REVIEW' && job.reviewExpiresAt && prices
+      ? {
+          review: {
+            expiresAt: job.reviewExpiresAt,
+            regenerationsIncluded: prices.included,
+            regenerationsUsed: job.regenerations ?? 0,
+            regenerationCredits: prices.credits,
+          },
+        }
+      : {}),
+    ...(versions.length ? { versions } : {}),
   };
 }
 

@@ -159,9 +159,15 @@ export class IdempotencyKeyReused extends PermanentError {
   }
 }
 
-/** The job is not in a state that allows the action (retry a job that did not fail, delete a running one). */
+/**
+ * The job is not in a state that allows the action (retry a job that did not fail, delete a running
+ * one). `code` is the API's machine-readable code for it (409 `conflict`, `video_busy`, `too_many_versions`).
+ */
 export class JobStateConflict extends PermanentError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: string = 'conflict',
+  ) {
     super(message);
     this.name = 'JobStateConflict';
   }

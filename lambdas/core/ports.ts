@@ -1,6 +1,6 @@
-import type { Aspect, VideoRequest, WordTiming } from './model.js';
+import type { Aspect, Script, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
-import type { Job, JobPatch, JobStatus, StepName, StepPatch, StepState } from './job.js';
+import type { Job, JobPatch, JobPhase, JobStatus, StepName, StepPatch, StepState } from './job.js';
 import type { UserLimits } from './jobs/limits.js';
 
 /** Money and units a provider call used, for the job's cost line. */
@@ -85,6 +85,11 @@ export interface BlobStore {
    */
   presignGet(key: string, expiresInSeconds?: number, options?: { downloadName?: string }): Promise<string>;
   deletePrefix(prefix: string): Promise<number>;
+  /**
+   * A time-limited PUT URL for exactly one object: its content type and length are signed, so the
+   * upload must send those very headers (`headers` to send with it) or the store refuses it.
+   */
+  presignPut(key: string, options: { contentType: string; contentLength: number; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
 }
 
 /** Durable job records (DynamoDB). */
@@ -153,7 +158,7 @@ export interface LedgerEntry {
   /** Credits added (positive) or taken (negative). */
   delta: number;
   /** `reversal`: credits of a refunded or disputed payment taken back (the balance may go below zero). */
-  kind: 'grant' | 'debit' | 'refund' | 'purchase' | 'reversal';
+  kind: 'grant' | 'debit' | 'refund' | 'purchase' | 'reversal' | 'regeneration';
   jobId?: string;
   attempt?: number;
   /** The Stripe checkout session of a purchase; the payment intent of a reversal. */
@@ -207,6 +212,24 @@ export interface CreditStore {
    * createJob does. Throws InsufficientCredits, JobStateConflict, LimitExceeded.
    */
   requeueFailed(job: Job, change: { credits: number; now: Date; limits?: UserLimits }): Promise<Job>;
+  /**
+   * A change to a job in REVIEW (docs/api.md "Review before render"), in one transaction, only
+   * while the job is still REVIEW at the revision read: with `script`, the new storyboard and
+   * `revision + 1`; `regenerations` more counted; the job queued again for `phase` as a new
+   * attempt (steps pending, the attempt's fields removed); with `charge` > 0, that many credits
+   * debited with a `regeneration` ledger entry; with an idempotency key, its record. A key seen
+   * before with the same request returns the job as it is now (`replayed`), changing nothing.
+   * Throws JobStateConflict (`video_busy`), InsufficientCredits, IdempotencyKeyReused.
+   */
+  applyReviewChange(input: {
+    job: Job;
+    script?: Script;
+    regenerations: number;
+    phase: JobPhase;
+    charge: number;
+    now: Date;
+    idempotency?: { key: string; requestHash: string; ttlSeconds: number };
+  }): Promise<{ job: Job; replayed: boolean }>;
   /** Deletes a QUEUED job and refunds its credits (and frees its place) in one transaction; false if it is no longer QUEUED. */
   cancelQueued(job: Job, now: Date): Promise<boolean>;
   /**

@@ -157,6 +157,10 @@ export const ConfigSchema = z.object({
   [ENV.MAX_RUNNING_PIPELINES]: wholeNumber(ENV.MAX_RUNNING_PIPELINES, 5),
   [ENV.STARTING_CREDITS]: wholeNumber(ENV.STARTING_CREDITS, 3),
   [ENV.CREDIT_PRICE_CENTS]: wholeNumber(ENV.CREDIT_PRICE_CENTS, 100, 50),
+  // Review before render (docs/api.md "Review before render").
+  [ENV.INCLUDED_REGENERATIONS]: wholeNumber(ENV.INCLUDED_REGENERATIONS, 3),
+  [ENV.REGENERATION_CREDITS]: wholeNumber(ENV.REGENERATION_CREDITS, 1),
+  [ENV.REVIEW_TTL_HOURS]: wholeNumber(ENV.REVIEW_TTL_HOURS, 168, 1),
   [ENV.ADMIN_USER_IDS]: list,
   [ENV.CLERK_JWT_KEY]: z.preprocess(blank, z.string().optional().transform((pem) => pem?.replace(/\\n/g, '\n'))),
   [ENV.CLERK_SECRET_KEY]: text,

@@ -79,6 +79,12 @@ export const ENV = {
   MAX_RUNNING_PIPELINES: 'MAX_RUNNING_PIPELINES',
   /** Credits a new user is given once, on first sight. */
   STARTING_CREDITS: 'STARTING_CREDITS',
+  /** Review before render: regenerations (edits that make a picture or voice again) included in a video's price. */
+  INCLUDED_REGENERATIONS: 'INCLUDED_REGENERATIONS',
+  /** Review before render: credits each regeneration past the included ones costs. */
+  REGENERATION_CREDITS: 'REGENERATION_CREDITS',
+  /** Review before render: hours a job waits in REVIEW before it expires (Hold for Review and reopen set it). */
+  REVIEW_TTL_HOURS: 'REVIEW_TTL_HOURS',
   /** Comma-separated user ids (Clerk `sub`) with the admin role, besides the token's own role claim. */
   ADMIN_USER_IDS: 'ADMIN_USER_IDS',
   /** Clerk's PEM public key: session tokens are verified without a network call. */

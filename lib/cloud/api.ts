@@ -167,7 +167,7 @@ export class Api extends Construct {
     });
     fn.bindStore(storeOperationsOf(route), props.tables);
     if (access.objects) {
-      fn.bindAssets(props.assets, { read: access.objects.read, write: [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
+      fn.bindAssets(props.assets, { read: access.objects.read, write: access.objects.write ?? [], ...(access.objects.delete ? { delete: access.objects.delete } : {}) });
     }
     if (access.queue) fn.bindQueueSend(props.queue);
     if (access.webhookQueue) fn.bindWebhookQueueSend(props.webhookQueue);
@@ -282,6 +282,12 @@ function envValue(name: string, props: ApiProps, scope: Construct): string | und
       return String(config.maxJobsPerUserPerHour);
     case ENV.MAX_JOBS_PER_USER_PER_DAY:
       return String(config.maxJobsPerUserPerDay);
+    case ENV.INCLUDED_REGENERATIONS:
+      return String(config.includedRegenerations);
+    case ENV.REGENERATION_CREDITS:
+      return String(config.regenerationCredits);
+    case ENV.REVIEW_TTL_HOURS:
+      return String(config.reviewTtlHours);
     case ENV.STRIPE_API_BASE:
       // A stub's URL in tests only; in AWS the SDK talks to Stripe itself.
       return undefined;

@@ -74,6 +74,10 @@ export interface ApiConfig {
   maxActiveJobsPerUser: number;
   maxJobsPerUserPerHour: number;
   maxJobsPerUserPerDay: number;
+  /** Review before render: INCLUDED_REGENERATIONS (3) free per video, REGENERATION_CREDITS (1) each past them, REVIEW_TTL_HOURS (168) in REVIEW before it expires. */
+  includedRegenerations: number;
+  regenerationCredits: number;
+  reviewTtlHours: number;
   /** ELEVENLABS_VOICES: the voices users may choose (`id` or `id=Name`, comma-separated); undefined: ElevenLabs' premade voices. */
   elevenLabsVoices: string | undefined;
 }
@@ -163,6 +167,9 @@ export function readConfig(node: Node): AppConfig {
       maxJobsPerUserPerHour: integer(node, ENV.MAX_JOBS_PER_USER_PER_HOUR, DEFAULT_USER_LIMITS.jobsPerHour, 1),
       maxJobsPerUserPerDay: integer(node, ENV.MAX_JOBS_PER_USER_PER_DAY, DEFAULT_USER_LIMITS.jobsPerDay, 1),
       elevenLabsVoices: string(node, ENV.ELEVENLABS_VOICES, '') || undefined,
+      includedRegenerations: integer(node, ENV.INCLUDED_REGENERATIONS, 3, 0),
+      regenerationCredits: integer(node, ENV.REGENERATION_CREDITS, 1, 0),
+      reviewTtlHours: integer(node, ENV.REVIEW_TTL_HOURS, 168, 1),
     },
   };
 }

@@ -23,6 +23,10 @@ export class MemoryBlobStore implements BlobStore {
     return `memory://${key}`;
   }
 
+  async presignPut(key: string, options: { contentType: string; contentLength: number }): Promise<{ url: string; headers: Record<string, string> }> {
+    return { url: `memory://${key}`, headers: { 'content-type': options.contentType, 'content-length': String(options.contentLength) } };
+  }
+
   async deletePrefix(prefix: string): Promise<number> {
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix));
     keys.forEach((k) => this.objects.delete(k));

@@ -2,7 +2,9 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyKeyReused, InsufficientCredits, JobStateConflict, ProviderUnavailable } from '../../core/errors.js';
 import { isUserCausedFailure, ledgerEntryId, notRefundedNotice, USER_CAUSED_REFUNDS_PER_DAY } from '../../core/credits.js';
-import { pendingSteps, type Job } from '../../core/job.js';
+import { pendingSteps, type Job, type JobPhase } from '../../core/job.js';
+import { notInReview, reviewRequeue } from '../../core/jobs/review.js';
+import type { Script } from '../../core/model.js';
 import { creditsToTakeBack } from '../../core/billing.js';
 import { dayBucket, hourBucket, limitExceeded, type Bucket, type UserLimits } from '../../core/jobs/limits.js';
 import type { Account, Clock, CreditStore, LedgerEntry, Page, Payment, Reversal } from '../../core/ports.js';
@@ -76,6 +78,9 @@ function reversalEntry(userId: string, now: Date, record: PaymentRecord, taken: 
     note: `Payment ${why}: ${taken} credit${taken === 1 ? '' : 's'} taken back`,
   };
 }
+
+/** Statuses that hold a place among the user's videos in progress; REVIEW, EXPIRED and the ended ones do not. */
+const IN_PROGRESS: ReadonlySet<string> = new Set(['QUEUED', 'RUNNING']);
 
 /** Fields a job drops when it runs again: they described the attempt that failed. */
 const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps', 'forfeited'] as const;
@@ -465,6 +470,93 @@ export class DynamoCreditStore implements CreditStore {
     throw new JobStateConflict('The video changed while it was being retried; try again.');
   }
 
+  async applyReviewChange(input: {
+    job: Job;
+    script?: Script;
+    regenerations: number;
+    phase: JobPhase;
+    charge: number;
+    now: Date;
+    idempotency?: { key: string; requestHash: string; ttlSeconds: number };
+  }): Promise<{ job: Job; replayed: boolean }> {
+    const { job, idempotency, now, charge } = input;
+    const at = now.toISOString();
+    const revision = job.revision ?? 0;
+    const idempotencyId = idempotency ? `${job.userId}#${idempotency.key}` : undefined;
+    const p = new Placeholders();
+    const update = transitionUpdate(p, reviewRequeue({ phase: input.phase, now, ...(input.script ? { script: input.script, revision: revision + 1 } : {}), regenerations: (job.regenerations ?? 0) + input.regenerations }), now);
+    const revisionPath = p.path('revision');
+    // Exactly one of concurrent changes wins: each read the same REVIEW revision, the first to commit moves it on.
+    const condition = `${expectedCondition(p, { status: 'REVIEW', attempt: job.attempt ?? 0 })} AND ${
+      revision === 0 ? `(attribute_not_exists(${revisionPath}) OR ${revisionPath} = ${p.value(0)})` : `${revisionPath} = ${p.value(revision)}`
+    }`;
+    const items: Labeled[] = [
+      {
+        label: 'job',
+        item: {
+          Update: {
+            TableName: this.tables.jobs,
+            Key: { jobId: job.jobId },
+            UpdateExpression: update,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: p.names,
+            ExpressionAttributeValues: p.values,
+          },
+        },
+      },
+    ];
+    if (charge > 0) {
+      items.push(
+        { label: 'account', item: this.debit(job.userId, charge, at) },
+        {
+          label: 'ledger',
+          item: this.ledgerPut({
+            userId: job.userId,
+            entryId: ledgerEntryId(now, 'regeneration', `${job.jobId}#${revision + 1}`),
+            at,
+            delta: -charge,
+            kind: 'regeneration',
+            jobId: job.jobId,
+            attempt: (job.attempt ?? 0) + 1,
+            note: `Changes to "${short(job.title ?? job.request.prompt)}" past the included ones`,
+          }),
+        },
+      );
+    }
+    if (idempotency && idempotencyId) {
+      items.push({
+        label: 'idempotency',
+        item: {
+          Put: {
+            TableName: this.tables.idempotency,
+            Item: { id: idempotencyId, jobId: job.jobId, requestHash: idempotency.requestHash, createdAt: at, expiresAt: Math.floor(now.getTime() / 1000) + idempotency.ttlSeconds },
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      });
+    }
+    const outcome = await this.transact(
+      items.map((i) => i.item),
+      `change job ${job.jobId} in review`,
+    );
+    const after = async () => {
+      const current = await this.getJob(job.jobId);
+      if (!current) throw new JobStateConflict('The video was deleted.');
+      return current;
+    };
+    if (outcome.ok) return { job: await after(), replayed: false };
+    // A key seen before wins over everything else: the change was made already.
+    if (idempotency && idempotencyId) {
+      const replay = await this.replay(idempotencyId, idempotency);
+      if (replay) return { job: replay, replayed: true };
+    }
+    const failed = failures(items, outcome.reasons);
+    if (failed.has('job')) throw notInReview(await after());
+    const account = failed.get('account');
+    if (account) throw new InsufficientCredits(numberOf(account.Item, 'balance') ?? 0, charge);
+    throw new Error(`Changing job ${job.jobId} in review was cancelled: ${outcome.reasons.map((r) => r.Code ?? 'None').join(', ')}`);
+  }
+
   async cancelQueued(job: Job, now: Date): Promise<boolean> {
     const at = now.toISOString();
     const attempt = job.attempt ?? 0;
@@ -733,16 +825,16 @@ export class DynamoCreditStore implements CreditStore {
     const ended: string[] = [];
     for (const jobId of held) {
       const job = await this.getJob(jobId);
-      if (!job || job.status === 'SUCCEEDED' || job.status === 'FAILED') ended.push(jobId);
+      if (!job || !IN_PROGRESS.has(job.status)) ended.push(jobId);
     }
     if (ended.length === 0) return false;
     const checks: TransactItem[] = ended.map((jobId) => ({
       ConditionCheck: {
         TableName: this.tables.jobs,
         Key: { jobId },
-        ConditionExpression: 'attribute_not_exists(jobId) OR #status IN (:succeeded, :failed)',
+        ConditionExpression: 'attribute_not_exists(jobId) OR NOT (#status IN (:queued, :running))',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':failed': 'FAILED' },
+        ExpressionAttributeValues: { ':queued': 'QUEUED', ':running': 'RUNNING' },
       },
     }));
     await this.transact([...checks, this.freePlaces(userId, ended, this.clock.now())], `free the ended places of ${userId}`);

@@ -83,6 +83,20 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
+  async presignPut(
+    key: string,
+    options: { contentType: string; contentLength: number; expiresInSeconds: number },
+  ): Promise<{ url: string; headers: Record<string, string> }> {
+    // Content-Type and Content-Length are request headers of the PUT, so SigV4 signs them: an
+    // upload of another type or size does not match the signature and S3 refuses it.
+    const url = await getSignedUrl(
+      this.client,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType, ContentLength: options.contentLength }),
+      { expiresIn: options.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+    return { url, headers: { 'content-type': options.contentType } };
+  }
+
   /** Deletes every object whose key starts with `prefix`; returns how many. */
   async deletePrefix(prefix: string): Promise<number> {
     if (prefix === '') throw new Error('deletePrefix needs a non-empty prefix (it would empty the bucket)');

@@ -73,6 +73,17 @@ export const STORE_OPERATIONS = {
     { table: 'LedgerTable', actions: ['PutItem'] },
     { table: 'IdempotencyTable', actions: ['GetItem', 'UpdateItem'] },
   ],
+  /**
+   * DynamoCreditStore.applyReviewChange: the job in REVIEW changed and queued again, with (past the
+   * included regenerations) the debit and its ledger entry, and the Idempotency-Key recorded; a
+   * replay reads the key and its job, a refused change reads the job to say why.
+   */
+  'credits.applyReviewChange': [
+    { table: 'JobsTable', actions: ['GetItem', 'UpdateItem'] },
+    { table: 'AccountsTable', actions: ['UpdateItem'] },
+    { table: 'LedgerTable', actions: ['PutItem'] },
+    { table: 'IdempotencyTable', actions: ['GetItem', 'PutItem'] },
+  ],
   /** DynamoCreditStore.cancelQueued: the queued job deleted, its credits back, its place freed. */
   'credits.cancelQueued': [
     { table: 'JobsTable', actions: ['DeleteItem'] },

@@ -8,6 +8,7 @@ import { fromEnvironment, systemClock, type Dependencies } from '../../shared/de
 import { json, pathParam, userRoute, type RouteHandler } from '../http.js';
 import { VideoIdSchema } from '../schemas.js';
 import { videoDetail, type VideoUrls } from '../views.js';
+import { regenerationPrices } from '../review-route.js';
 
 /** How long the presigned URLs in a video's detail work. */
 export const VIDEO_URL_SECONDS = 3600;
@@ -18,8 +19,9 @@ export const VIDEO_URL_SECONDS = 3600;
  * status polls of a queued or early job cost no storage request; a retried job may keep the plan
  * of an earlier attempt, so it is looked up.
  */
-export function mayHavePreview(job: Pick<Job, 'steps' | 'attempt'>): boolean {
-  return (job.attempt ?? 0) > 0 || job.steps?.render?.status !== 'pending';
+export function mayHavePreview(job: Pick<Job, 'steps' | 'attempt' | 'status'>): boolean {
+  // REVIEW, EXPIRED: Hold for Review stored the plan without starting the render.
+  return (job.attempt ?? 0) > 0 || job.steps?.render?.status !== 'pending' || job.status === 'REVIEW' || job.status === 'EXPIRED';
 }
 
 /** The composition's props for the in-browser preview, once Start Render has stored its plan. */
@@ -52,6 +54,7 @@ export function getVideoHandler(deps: Dependencies): RouteHandler {
   const { logger } = deps.observability();
   const jobs = deps.jobStore();
   const blobs = deps.blobStore();
+  const prices = regenerationPrices(deps);
   return userRoute(deps, async ({ event, caller }) => {
     const job = await ownedJob(jobs, caller.userId, pathParam(event, 'id', VideoIdSchema, 'video'));
     const urls: VideoUrls = {};
@@ -63,7 +66,13 @@ export function getVideoHandler(deps: Dependencies): RouteHandler {
       urls.downloadUrl = await blobs.presignGet(job.outputKey, VIDEO_URL_SECONDS, { downloadName });
     }
     urls.preview = await preview(job, blobs, logger);
-    return json(200, videoDetail(job, urls));
+    if (job.versions?.length) {
+      urls.versionUrls = {};
+      for (const v of job.versions) {
+        urls.versionUrls[v.version] = await blobs.presignGet(v.outputKey, VIDEO_URL_SECONDS, { downloadName: v.outputKey.split('/').pop() ?? `v${v.version}.mp4` });
+      }
+    }
+    return json(200, videoDetail(job, urls, prices));
   });
 }
 

@@ -103,8 +103,8 @@ export async function retryVideo(
 }
 
 /**
- * Delete: a job waiting in the queue is cancelled and refunded; a finished or failed one loses its
- * files (`videos/{id}/`) and then its record. A running job cannot be deleted until it ends.
+ * Delete: a job waiting in the queue is cancelled and refunded; a finished, failed, in-review or
+ * expired one loses its files (`videos/{id}/`, earlier versions and uploads included) and then its record. A running job cannot be deleted until it ends.
  * Content-addressed assets are shared between jobs and expire by the bucket's lifecycle rule.
  */
 export async function deleteVideo(
@@ -119,7 +119,8 @@ export async function deleteVideo(
   // A failure's refund must not be lost with the record (it normally happened already).
   const refunded = job.status === 'FAILED' ? await deps.credits.refund(job.jobId, 'Refund of a failed video') : false;
   const deletedFiles = await deps.blobs.deletePrefix(videoPrefix(job.jobId));
-  if (!(await deps.jobs.deleteIf(job.jobId, ['SUCCEEDED', 'FAILED']))) {
+  // REVIEW, EXPIRED: paid for and (partly) made; deleted without a refund.
+  if (!(await deps.jobs.deleteIf(job.jobId, ['SUCCEEDED', 'FAILED', 'REVIEW', 'EXPIRED']))) {
     throw new JobStateConflict('The video changed while it was being deleted; try again.');
   }
   return { deletedFiles, refunded };
