@@ -146,10 +146,12 @@ export type JobPatch = Partial<
 
 /**
  * A change to one step's entry: `undefined` leaves a field alone, `error: null` clears it,
- * `addDone` adds to `done` atomically, `addAttempt` counts one more invocation.
+ * `addDone` adds to `done` and `addReused` to `reused` atomically, `addAttempt` counts one more invocation.
  */
 export type StepPatch = Partial<Omit<StepState, 'attempts' | 'done' | 'error'>> & {
   addDone?: number;
+  /** Adds to `reused` atomically (a Map of image steps each adds its own). */
+  addReused?: number;
   addAttempt?: boolean;
   done?: number;
   error?: string | null;

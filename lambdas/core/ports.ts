@@ -1,5 +1,6 @@
 import type { Aspect, Script, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
+import type { ExecutionInput } from './pipeline/events.js';
 import type { Job, JobPatch, JobPhase, JobStatus, StepName, StepPatch, StepState } from './job.js';
 import type { UserLimits } from './jobs/limits.js';
 
@@ -275,7 +276,7 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 /** Starts pipeline executions (Step Functions, or the local runner). */
 export interface PipelineStarter {
   /** Starts an execution named `name`; a name already started is not an error (`already-started`). */
-  start(name: string, input: { jobId: string; request: VideoRequest }): Promise<'started' | 'already-started'>;
+  start(name: string, input: ExecutionInput): Promise<'started' | 'already-started'>;
   status(name: string): Promise<ExecutionStatus>;
   /** Stops a running execution (a stuck job); a finished or unknown one is left alone. */
   stop(name: string, cause: string): Promise<void>;

@@ -160,7 +160,6 @@ export const ConfigSchema = z.object({
   // Review before render (docs/api.md "Review before render").
   [ENV.INCLUDED_REGENERATIONS]: wholeNumber(ENV.INCLUDED_REGENERATIONS, 3),
   [ENV.REGENERATION_CREDITS]: wholeNumber(ENV.REGENERATION_CREDITS, 1),
-  [ENV.REVIEW_TTL_HOURS]: wholeNumber(ENV.REVIEW_TTL_HOURS, 168, 1),
   [ENV.ADMIN_USER_IDS]: list,
   [ENV.CLERK_JWT_KEY]: z.preprocess(blank, z.string().optional().transform((pem) => pem?.replace(/\\n/g, '\n'))),
   [ENV.CLERK_SECRET_KEY]: text,
@@ -174,6 +173,7 @@ export const ConfigSchema = z.object({
   [ENV.QUEUED_REDRIVE_SECONDS]: wholeNumber(ENV.QUEUED_REDRIVE_SECONDS, 300),
   [ENV.MAX_QUEUED_HOURS]: wholeNumber(ENV.MAX_QUEUED_HOURS, 24, 1),
   [ENV.STUCK_JOB_MINUTES]: wholeNumber(ENV.STUCK_JOB_MINUTES, 45, 1),
+  [ENV.REVIEW_TTL_HOURS]: wholeNumber(ENV.REVIEW_TTL_HOURS, 168, 1),
   // Limits per user (docs/api.md "Limits").
   [ENV.MAX_RUNNING_PER_USER]: wholeNumber(ENV.MAX_RUNNING_PER_USER, DEFAULT_MAX_RUNNING_PER_USER, 1),
   [ENV.MAX_ACTIVE_JOBS_PER_USER]: wholeNumber(ENV.MAX_ACTIVE_JOBS_PER_USER, DEFAULT_USER_LIMITS.activeJobs, 1),

@@ -83,8 +83,6 @@ export const ENV = {
   INCLUDED_REGENERATIONS: 'INCLUDED_REGENERATIONS',
   /** Review before render: credits each regeneration past the included ones costs. */
   REGENERATION_CREDITS: 'REGENERATION_CREDITS',
-  /** Review before render: hours a job waits in REVIEW before it expires (Hold for Review and reopen set it). */
-  REVIEW_TTL_HOURS: 'REVIEW_TTL_HOURS',
   /** Comma-separated user ids (Clerk `sub`) with the admin role, besides the token's own role claim. */
   ADMIN_USER_IDS: 'ADMIN_USER_IDS',
   /** Clerk's PEM public key: session tokens are verified without a network call. */
@@ -111,6 +109,8 @@ export const ENV = {
   MAX_QUEUED_HOURS: 'MAX_QUEUED_HOURS',
   /** Minutes a RUNNING job may go without any update before it is stopped, failed and refunded. */
   STUCK_JOB_MINUTES: 'STUCK_JOB_MINUTES',
+  /** Hours a job may wait in REVIEW before the sweeper marks it EXPIRED (default 168, a week). */
+  REVIEW_TTL_HOURS: 'REVIEW_TTL_HOURS',
   /** Seconds before a job that found every pipeline busy is looked at again. */
   DISPATCH_RETRY_SECONDS: 'DISPATCH_RETRY_SECONDS',
   /** Pipelines one user's jobs may hold at once; their other jobs wait while other users' start. */

@@ -24,6 +24,7 @@ export const STEP_FUNCTIONS: StepFunctionSpec[] = [
   { id: 'GenerateVoice', states: ['Generate Voice'], substitution: 'GenerateVoiceFunctionArn', entry: 'lambdas/steps/generate-voice/handler.ts', timeoutSeconds: 300, memoryMb: 1024 },
   { id: 'BuildCaptions', states: ['Build Captions'], substitution: 'BuildCaptionsFunctionArn', entry: 'lambdas/steps/build-captions/handler.ts', timeoutSeconds: 30, memoryMb: 256 },
   { id: 'ComputeDuration', states: ['Compute Duration'], substitution: 'ComputeDurationFunctionArn', entry: 'lambdas/steps/compute-duration/handler.ts', timeoutSeconds: 30, memoryMb: 256 },
+  { id: 'HoldForReview', states: ['Hold for Review'], substitution: 'HoldForReviewFunctionArn', entry: 'lambdas/steps/hold-for-review/handler.ts', timeoutSeconds: 60, memoryMb: 256 },
   { id: 'StartRender', states: ['Start Render'], substitution: 'StartRenderFunctionArn', entry: 'lambdas/steps/start-render/handler.ts', timeoutSeconds: 120, memoryMb: 512 },
   { id: 'CheckRender', states: ['Check Render'], substitution: 'CheckRenderFunctionArn', entry: 'lambdas/steps/check-render/handler.ts', timeoutSeconds: 60, memoryMb: 256 },
   { id: 'FinalizeJob', states: ['Finalize Job'], substitution: 'FinalizeJobFunctionArn', entry: 'lambdas/steps/finalize-job/handler.ts', timeoutSeconds: 60, memoryMb: 256 },

@@ -40,6 +40,8 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
   // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
   StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
+  // Writes the same preview plan as Start Render (no presigning: it only names the asset keys) and moves the job to REVIEW (a conditional update).
+  HoldForReview: { store: ['jobs.update'], assets: { read: [], write: [VIDEO_PREFIX] } },
   // Asks the render function for its progress (Remotion Lambda reads its own progress files). The
   // renderer is built with the assets bucket's name (where the MP4 goes), but reads nothing there.
   CheckRender: { store: JOBS, assets: { read: [], write: [] }, provider: ENV.RENDER, render: 'check' },

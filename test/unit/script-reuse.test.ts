@@ -49,3 +49,25 @@ describe('script steps on a retried job', () => {
     expect(w.write).toHaveBeenCalledOnce();
   });
 });
+
+describe('edit fields of a scene (seed, uploaded picture, duration hint)', () => {
+  const edited: Script = {
+    ...script,
+    scenes: script.scenes.map((scene, i) => (i === 0 ? { ...scene, seed: 77, imageKey: 'videos/j1/uploads/u1.png', durationHint: 6 } : scene)),
+  };
+
+  it('keeps them in the script the job kept (the storyboard edited in review)', async () => {
+    const { jobs } = fakeJobs({ ...newJob({ jobId: 'j1', userId: 'u', request, now: new Date() }), script: edited });
+    const draft = await generateScript({ jobId: 'j1', request }, { writer: writer(), jobs });
+    expect(draft.kept).toBe(true);
+    const parsed = await parseScript({ jobId: 'j1', request, draft }, { jobs });
+    expect(parsed.scenes[0]).toMatchObject({ seed: 77, imageKey: 'videos/j1/uploads/u1.png', durationHint: 6 });
+  });
+
+  it("drops them from a model's draft: a model must never point a scene at a file", async () => {
+    const { jobs, updates } = fakeJobs(newJob({ jobId: 'j3', userId: 'u', request, now: new Date() }));
+    const parsed = await parseScript({ jobId: 'j3', request, draft: { raw: JSON.stringify(edited) } }, { jobs });
+    expect(parsed.scenes[0]).toEqual({ narration: 'Part 1.', imagePrompt: 'A maple leaf, view 1' });
+    expect(JSON.stringify(updates)).not.toContain('uploads');
+  });
+});

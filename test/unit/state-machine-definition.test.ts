@@ -65,4 +65,21 @@ describe('video-pipeline.asl.json', () => {
     expect(choice.Choices.map((c: State) => c.Next)).toEqual(['Finalize Job', 'Render Timed Out']);
     expect(definition.States['Render Timed Out']!.Next).toBe('Fail Job');
   });
+
+  it('stops a review attempt after Compute Duration: Hold for Review, then the In Review success', () => {
+    expect(definition.States['Compute Duration']!.Next).toBe('Review First?');
+    const choice = definition.States['Review First?']!;
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Default).toBe('Start Render');
+    expect(choice.Choices).toEqual([
+      { And: [{ Variable: '$.phase', IsPresent: true }, { Variable: '$.phase', StringEquals: 'review' }], Next: 'Hold for Review' },
+    ]);
+    const hold = definition.States['Hold for Review']!;
+    expect(hold.Type).toBe('Task');
+    expect(hold.Parameters).toMatchObject({ 'jobId.$': '$.jobId', 'execution.$': '$$.Execution.Name', 'images.$': '$.assets.images', 'timeline.$': '$.timeline' });
+    expect(hold.Next).toBe('In Review');
+    expect(definition.States['In Review']!.Type).toBe('Succeed');
+    // Executions started with only jobId and request (the CLI, older ones) still render: nothing else is required.
+    expect(JSON.stringify(definition.States['Start Render']!.Parameters)).not.toContain('$.version');
+  });
 });

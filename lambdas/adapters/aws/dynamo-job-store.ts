@@ -123,7 +123,7 @@ export function decodeCursor(
 }
 
 /** Step fields the store counts itself; a patch adds to them instead of setting them. */
-const COUNTED = new Set(['addDone', 'addAttempt', 'whileActive']);
+const COUNTED = new Set(['addDone', 'addReused', 'addAttempt', 'whileActive']);
 
 /**
  * {@link JobStore} over one DynamoDB table (key `jobId`). Every change is a single UpdateItem
@@ -307,6 +307,10 @@ export class DynamoJobStore implements JobStore, JobIndex {
     }
     if (patch.addDone !== undefined) {
       sets.push(`${field('done')} = if_not_exists(${field('done')}, ${p.value(0)}) + ${p.value(patch.addDone)}`);
+    }
+    if (patch.addReused !== undefined) {
+      if (patch.reused !== undefined) throw new Error(`updateStep(${step}): give either reused or addReused, not both`);
+      sets.push(`${field('reused')} = if_not_exists(${field('reused')}, ${p.value(0)}) + ${p.value(patch.addReused)}`);
     }
     if (patch.addAttempt) {
       sets.push(`${field('attempts')} = if_not_exists(${field('attempts')}, ${p.value(0)}) + ${p.value(1)}`);

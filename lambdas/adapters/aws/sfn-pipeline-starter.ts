@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { VideoRequest } from '../../core/model.js';
+import type { ExecutionInput } from '../../core/pipeline/events.js';
 import type { ExecutionStatus, PipelineStarter } from '../../core/ports.js';
 
 /** `arn:aws:states:R:A:stateMachine:M` + name → `arn:aws:states:R:A:execution:M:name`. */
@@ -18,7 +18,7 @@ function isNamed(error: unknown, name: string): boolean {
 export class SfnPipelineStarter implements PipelineStarter {
   constructor(private readonly options: { client: SFNClient; stateMachineArn: string }) {}
 
-  async start(name: string, input: { jobId: string; request: VideoRequest }): Promise<'started' | 'already-started'> {
+  async start(name: string, input: ExecutionInput): Promise<'started' | 'already-started'> {
     try {
       await this.options.client.send(
         new StartExecutionCommand({ stateMachineArn: this.options.stateMachineArn, name, input: JSON.stringify(input) }),

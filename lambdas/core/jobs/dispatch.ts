@@ -1,5 +1,15 @@
-import { executionName } from '../job.js';
+import { executionName, type Job } from '../job.js';
+import type { ExecutionInput } from '../pipeline/events.js';
 import type { Clock, JobIndex, JobQueue, JobStore, PipelineStarter } from '../ports.js';
+
+/**
+ * What an attempt's execution starts with: always all four fields, so the state machine's
+ * "Review First?" and Start Render's file name never guess. A job without a phase (made before
+ * review existed, or by the CLI) stops for review only if its request asked for it.
+ */
+export function executionInput(job: Pick<Job, 'jobId' | 'request' | 'phase' | 'version'>): ExecutionInput {
+  return { jobId: job.jobId, request: job.request, phase: job.phase ?? (job.request.review ? 'review' : 'render'), version: job.version ?? 1 };
+}
 
 export interface DispatchDeps {
   jobs: JobStore;
@@ -45,7 +55,7 @@ export async function dispatchJob(jobId: string, deps: DispatchDeps): Promise<Di
   if (running.filter((ref) => ref.userId === job.userId).length >= deps.maxRunningPerUser) return wait('user-busy');
   if (!(await deps.index.transition(jobId, { status: 'QUEUED', attempt }, { set: { status: 'RUNNING' } }))) return 'skipped';
   try {
-    return await deps.starter.start(executionName(job), { jobId, request: job.request });
+    return await deps.starter.start(executionName(job), executionInput(job));
   } catch (error) {
     await deps.index.transition(jobId, { status: 'RUNNING', attempt }, { set: { status: 'QUEUED' } });
     throw error;

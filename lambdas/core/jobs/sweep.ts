@@ -32,9 +32,12 @@ export interface SweepReport {
   failed: string[];
   /** FAILED jobs whose refund had not happened and now did. */
   refunded: string[];
+  /** REVIEW jobs past their `reviewExpiresAt`, now EXPIRED (their credits stay spent). */
+  expired: string[];
 }
 
-const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps'] as const;
+/** What an attempt leaves on a job that a new attempt must not inherit. */
+export const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps'] as const;
 
 function ago(now: Date, ms: number): Date {
   return new Date(now.getTime() - ms);
@@ -68,9 +71,11 @@ async function failAndRefund(job: Job, reason: { name: string; message: string }
  * - RUNNING, execution alive, but no update for `stuckMinutes`: stopped, failed and refunded.
  * - FAILED in the last day but not refunded (Fail Job's refund ran out of retries): refunded,
  *   unless it kept its credits on purpose (`forfeited`: a user-caused failure past the daily cap).
+ * - REVIEW past its `reviewExpiresAt`: EXPIRED, conditional on REVIEW and its attempt (an edit or a
+ *   render that lands first wins). Not refunded: its pictures and voice were made.
  */
 export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<SweepReport> {
-  const report: SweepReport = { requeued: [], redriven: [], failed: [], refunded: [] };
+  const report: SweepReport = { requeued: [], redriven: [], failed: [], refunded: [], expired: [] };
   const now = deps.clock.now();
 
   for (const ref of await deps.index.listByStatus('QUEUED', { updatedBefore: ago(now, config.queuedRedriveSeconds * 1000) })) {
@@ -132,6 +137,18 @@ export async function sweepJobs(deps: SweepDeps, config: SweepConfig): Promise<S
     // A forfeited failure kept its credits on purpose (past the cap of refunds of user-caused failures).
     if (!job || job.status !== 'FAILED' || job.refunded || job.forfeited || !((job.credits ?? 0) > 0)) continue;
     if (await deps.credits.refund(job.jobId, `Refund: ${job.error?.message ?? 'the video failed'}`)) report.refunded.push(job.jobId);
+  }
+
+  // The byStatus index does not hold reviewExpiresAt (it copies only a few fields): each REVIEW job is read.
+  for (const ref of await deps.index.listByStatus('REVIEW')) {
+    const job = await deps.jobs.get(ref.jobId);
+    if (!job || job.status !== 'REVIEW' || !job.reviewExpiresAt || Date.parse(job.reviewExpiresAt) > now.getTime()) continue;
+    const expired = await deps.index.transition(
+      job.jobId,
+      { status: 'REVIEW', attempt: job.attempt ?? 0 },
+      { set: { status: 'EXPIRED', finishedAt: now.toISOString() } },
+    );
+    if (expired) report.expired.push(job.jobId);
   }
   return report;
 }

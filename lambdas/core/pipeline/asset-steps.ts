@@ -1,3 +1,4 @@
+import { InvalidInput } from '../errors.js';
 import { FRAME_SIZES, narrationSegments, narrationText, type WordTiming } from '../model.js';
 import type { BlobStore, ImageGenerator, JobStore, SpeechSynthesizer } from '../ports.js';
 import { contentHash, seedFrom } from './content-key.js';
@@ -5,20 +6,39 @@ import type { GenerateImageEvent, GenerateVoiceEvent, ImageAsset, VoiceAsset } f
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
-/** Where an image lives: the same provider, prompt, style and size always map to the same key. */
+/**
+ * Where an image lives: the same provider, prompt, style, size and place always map to the same
+ * key. A seed the user chose ("Regenerate") is part of the key only when set, so every key made
+ * before seeds existed stays the same.
+ */
 export function imageKey(generator: Pick<ImageGenerator, 'cacheKey'>, event: GenerateImageEvent): string {
   const { width, height } = FRAME_SIZES[event.aspect];
-  return `assets/images/${contentHash(generator.cacheKey, event.scene.imagePrompt, event.style, width, height, event.index)}`;
+  const seed = event.scene.seed !== undefined ? [`seed:${event.scene.seed}`] : [];
+  return `assets/images/${contentHash(generator.cacheKey, event.scene.imagePrompt, event.style, width, height, event.index, ...seed)}`;
+}
+
+/** Where a job's uploaded pictures live; a scene may point only there (POST /api/videos/{id}/scenes/{n}/image). */
+export function uploadPrefix(jobId: string): string {
+  return `videos/${jobId}/uploads/`;
 }
 
 /**
- * Generate Image: draws one scene unless an identical image is already stored, so a retried
- * or resumed job never pays twice.
+ * Generate Image: a scene with an uploaded picture uses it as it is; otherwise it draws the
+ * scene unless an identical image is already stored, so a retried, resumed or edited job never
+ * pays twice for a picture it has.
  */
 export async function generateImage(
   event: GenerateImageEvent,
   deps: { images: ImageGenerator; blobs: BlobStore; jobs: JobStore },
 ): Promise<ImageAsset> {
+  if (event.scene.imageKey !== undefined) {
+    // Only this job's own uploads: a scene must never point the renderer at any other file.
+    const key = event.scene.imageKey;
+    if (!key.startsWith(uploadPrefix(event.jobId)) || key.includes('..') || !(await deps.blobs.exists(key))) {
+      throw new InvalidInput(`Scene ${event.index + 1}'s uploaded picture is missing; upload it again or regenerate the scene.`);
+    }
+    return { key, reused: true };
+  }
   const base = imageKey(deps.images, event);
   for (const ext of Object.values(EXTENSIONS)) {
     if (await deps.blobs.exists(`${base}.${ext}`)) return { key: `${base}.${ext}`, reused: true };
@@ -30,7 +50,7 @@ export async function generateImage(
     aspect: event.aspect,
     width,
     height,
-    seed: seedFrom(event.scene.imagePrompt, event.index),
+    seed: event.scene.seed ?? seedFrom(event.scene.imagePrompt, event.index),
   });
   const key = `${base}.${EXTENSIONS[image.contentType] ?? 'png'}`;
   await deps.blobs.put(key, image.bytes, image.contentType);

@@ -16,6 +16,8 @@ export interface ExecutionInput {
 
 export interface Draft {
   raw: string;
+  /** The job's own stored script (an earlier attempt's, or the storyboard edited in review), not a model's draft. */
+  kept?: boolean;
 }
 
 export interface GenerateScriptEvent extends ExecutionInput {}
@@ -78,6 +80,16 @@ export interface RenderTicket {
   outputKey: string;
   startedAt: string;
   timeoutSeconds: number;
+}
+
+/** Hold for Review gets what Start Render gets (it writes the same preview plan), and the execution's name (its attempt). */
+export interface HoldForReviewEvent extends StartRenderEvent {
+  execution?: string;
+}
+/** `held`: the job is in REVIEW until `expiresAt`; false when it had moved on (it is left as it is). */
+export interface ReviewHold {
+  held: boolean;
+  expiresAt?: string;
 }
 
 export interface CheckRenderEvent {

@@ -40,6 +40,21 @@ export function previewPlan(event: StartRenderEvent): PreviewPlan {
   };
 }
 
+/** Where a render of the job lands: `videos/{jobId}/{file}.mp4` for the first, `videos/{jobId}/v{n}/{file}.mp4` after a reopen (earlier files are kept). */
+export function videoOutputKey(jobId: string, title: string, version = 1): string {
+  return version > 1 ? `videos/${jobId}/v${version}/${videoFileName(title)}` : `videos/${jobId}/${videoFileName(title)}`;
+}
+
+/**
+ * Keeps the preview plan beside the video (`videos/{jobId}/preview.json`), so the dashboard can
+ * play it while it renders or waits for review. Start Render and Hold for Review both write it.
+ */
+export async function writePreviewPlan(event: StartRenderEvent, blobs: BlobStore): Promise<PreviewPlan> {
+  const plan = previewPlan(event);
+  await blobs.put(previewKey(event.jobId), new TextEncoder().encode(JSON.stringify(plan)), 'application/json');
+  return plan;
+}
+
 /** The composition's props for a job: presigned asset URLs, captions and the scene timeline. */
 export async function renderProps(event: StartRenderEvent, blobs: BlobStore): Promise<ShortVideoProps> {
   return presignPlan(previewPlan(event), (key) => blobs.presignGet(key, ASSET_URL_SECONDS));
@@ -50,11 +65,11 @@ export async function startRender(
   event: StartRenderEvent,
   deps: { renderer: VideoRenderer; blobs: BlobStore; jobs: JobStore; clock: Clock; timeoutSeconds: number },
 ): Promise<RenderTicket> {
-  const plan = previewPlan(event);
+  const plan = await writePreviewPlan(event, deps.blobs);
   const props = await presignPlan(plan, (key) => deps.blobs.presignGet(key, ASSET_URL_SECONDS));
-  // Kept beside the video so the dashboard can preview it while it renders.
-  await deps.blobs.put(previewKey(event.jobId), new TextEncoder().encode(JSON.stringify(plan)), 'application/json');
-  const outputKey = `videos/${event.jobId}/${videoFileName(event.title)}`;
+  // The execution's version, else the job's (an execution started with only jobId and request).
+  const version = event.version ?? (await deps.jobs.get(event.jobId))?.version ?? 1;
+  const outputKey = videoOutputKey(event.jobId, event.title, version);
   const { renderId } = await deps.renderer.start({ jobId: event.jobId, props, outputKey });
   await deps.jobs.updateStep(event.jobId, 'render', { total: 1000, done: 0 });
   // The first scene's picture stands for the video in lists, from now on.

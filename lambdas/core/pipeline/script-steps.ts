@@ -12,7 +12,7 @@ export async function generateScript(
   // A retried job keeps the script its earlier attempt checked: not paid for again, and the
   // same script maps to the same content-addressed images and voice, which are reused too.
   const kept = (await deps.jobs.get(event.jobId))?.script;
-  if (kept) return { raw: JSON.stringify(kept) };
+  if (kept) return { raw: JSON.stringify(kept), kept: true };
   const { raw, spend } = await deps.writer.write(event.request);
   await deps.jobs.addSpend(event.jobId, 'script', spend);
   return { raw };
@@ -39,9 +39,21 @@ export function validateScript(raw: string): Script {
   return parsed.data;
 }
 
-/** Parse Script: nothing invalid passes; the job learns its title and scene count. */
+/**
+ * A scene's fields only the user's edits may set: a seed, an uploaded picture, a duration hint.
+ * A model's draft never carries them (a model must never point a scene at a file).
+ */
+function withoutEdits(script: Script): Script {
+  return { ...script, scenes: script.scenes.map(({ seed: _seed, imageKey: _imageKey, durationHint: _hint, ...scene }) => scene) };
+}
+
+/**
+ * Parse Script: nothing invalid passes; the job learns its title and scene count. The script a
+ * job kept (its earlier attempt's, or the user's edited storyboard) keeps its edit fields.
+ */
 export async function parseScript(event: ParseScriptEvent, deps: { jobs: JobStore }): Promise<Script> {
-  const script = validateScript(event.draft.raw);
+  const parsed = validateScript(event.draft.raw);
+  const script = event.draft.kept === true ? parsed : withoutEdits(parsed);
   await deps.jobs.update(event.jobId, { title: script.title, sceneCount: script.scenes.length, script });
   await deps.jobs.updateStep(event.jobId, 'images', { total: script.scenes.length });
   return script;

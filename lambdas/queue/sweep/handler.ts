@@ -20,7 +20,7 @@ export interface SweepEvent {
  */
 export const handler = async (event: SweepEvent = {}): Promise<SweepReport> => {
   const report = await sweepJobs(sweepDeps, deps.sweepConfig(event.recovery ? { runningGraceSeconds: 0, queuedRedriveSeconds: 0 } : {}));
-  const acted = report.requeued.length + report.redriven.length + report.failed.length + report.refunded.length;
+  const acted = report.requeued.length + report.redriven.length + report.failed.length + report.refunded.length + report.expired.length;
   if (acted > 0) logger.info('sweep', { ...report });
   await deps.webhookEvents()('video.failed', report.failed);
   // Zero included: the stuck-jobs alarm sees a steady series rather than missing data.

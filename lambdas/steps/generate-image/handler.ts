@@ -12,8 +12,9 @@ export const handler = stepHandler<GenerateImageEvent & { jobId: string }, Image
   await stepDeps(deps),
   {
     step: 'images',
-    finishes: async (_result, { jobs: store, jobId }) => {
-      const step = await store.updateStep(jobId, 'images', { addDone: 1 });
+    finishes: async (result, { jobs: store, jobId }) => {
+      // One write: the scene is done, and reused when it was not drawn now (steps.images.reused).
+      const step = await store.updateStep(jobId, 'images', { addDone: 1, ...(result.reused ? { addReused: 1 } : {}) });
       return step.total !== undefined && (step.done ?? 0) >= step.total;
     },
   },
