@@ -199,12 +199,12 @@ export function toVideo(raw: Schemas['VideoSummary'] | Schemas['VideoDetail']): 
     durationMs: detail?.durationMs,
     sceneCount: detail?.sceneCount,
     attempt: detail?.attempt,
-    ...reviewFields(detail as Partial<Pick<Video, 'storyboard' | 'review' | 'versions'>> | undefined),
+    ...reviewFields(detail),
   };
 }
 
 /** The review fields of a detail (storyboard, review, versions), their URLs kept stable across polls. */
-function reviewFields(detail: Partial<Pick<Video, 'storyboard' | 'review' | 'versions'>> | undefined): Pick<Video, 'storyboard' | 'review' | 'versions'> {
+function reviewFields(detail: Schemas['VideoDetail'] | undefined): Pick<Video, 'storyboard' | 'review' | 'versions'> {
   if (!detail) return {};
   const { storyboard, review, versions } = detail;
   return {

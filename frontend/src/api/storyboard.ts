@@ -12,35 +12,12 @@ import { keys, useApi } from './hooks.js';
 import type { Video } from './types.js';
 
 /** GET /api/videos/{id}'s `storyboard`: the script the next run (preview or render) is made from. */
-export interface StoryboardView {
-  revision: number;
-  title: string;
-  hook: string;
-  scenes: StoryboardSceneView[];
-}
-export interface StoryboardSceneView {
-  /** 1-based, as in the paths. */
-  number: number;
-  narration: string;
-  imagePrompt: string;
-  durationHint?: number;
-  picture: 'generated' | 'uploaded';
-  imageUrl?: string;
-}
+export type StoryboardView = Schemas['Storyboard'];
+export type StoryboardSceneView = StoryboardView['scenes'][number];
 /** GET /api/videos/{id}'s `review`: when the review ends and what a change costs. */
-export interface ReviewView {
-  expiresAt: string;
-  regenerationsIncluded: number;
-  regenerationsUsed: number;
-  regenerationCredits: number;
-}
+export type ReviewView = Schemas['Review'];
 /** GET /api/videos/{id}'s `versions`: earlier renders kept after a reopen. */
-export interface VersionView {
-  version: number;
-  url: string;
-  durationMs?: number;
-  finishedAt: string;
-}
+export type VersionView = Schemas['VideoVersion'];
 
 export const MIN_SCENES = 3;
 export const MAX_SCENES = 10;
@@ -68,18 +45,9 @@ export interface StoryboardDraft {
 export type SceneEdit = Partial<Pick<SceneDraft, 'narration' | 'imagePrompt' | 'durationHint'>>;
 
 /** The body of PATCH /api/videos/{id}/scenes/{n}. */
-export interface ScenePatch {
-  narration?: string;
-  imagePrompt?: string;
-  durationHint?: number | null;
-}
-
+export type ScenePatch = Schemas['PatchSceneRequest'];
 /** The body of PATCH /api/videos/{id}/storyboard. */
-export interface StoryboardPatch {
-  title?: string;
-  hook?: string;
-  scenes?: (ScenePatch & { from?: number })[];
-}
+export type StoryboardPatch = Schemas['PatchStoryboardRequest'];
 
 export type PendingChange = { kind: 'scene'; number: number; body: ScenePatch } | { kind: 'storyboard'; body: StoryboardPatch };
 
@@ -207,7 +175,7 @@ export function uploadProblem(file: { type: string; size: number }): string | un
 }
 
 const idOf = (id: string) => ({ path: { id } });
-const sceneOf = (id: string, n: number) => ({ path: { id, n } });
+const sceneOf = (id: string, n: number) => ({ path: { id, n: String(n) } });
 const withKey = (idempotencyKey: string) => ({ header: { 'Idempotency-Key': idempotencyKey } });
 
 /** The review calls, through the typed client; each answers the video as it is now. */

@@ -36,7 +36,7 @@ export interface paths {
         get: operations["getVideo"];
         put?: never;
         post?: never;
-        /** Deletes a video and its files (a queued one is cancelled and refunded) */
+        /** Deletes a video and its files (a queued one is cancelled and refunded; one in REVIEW or EXPIRED is deleted without a refund) */
         delete: operations["deleteVideo"];
         options?: never;
         head?: never;
@@ -50,7 +50,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Redirects to a fresh presigned URL of the MP4 */
+        /** Redirects to a fresh presigned URL of the MP4 (`version=n`: an earlier version kept after a reopen) */
         get: operations["getVideoFile"];
         put?: never;
         post?: never;
@@ -74,6 +74,134 @@ export interface paths {
          * @description The failure refunded its credits; the retry debits them again in the same transaction that queues it, so a video costs one net debit however often it is retried. Finished steps are not paid for again (the script is kept, images and voice are content-addressed).
          */
         post: operations["retryVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/scenes/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a scene of a video in REVIEW: narration, image prompt, duration hint
+         * @description A new narration or image prompt is a regeneration (the first INCLUDED_REGENERATIONS are free, each past them costs REGENERATION_CREDITS).
+         */
+        patch: operations["patchScene"];
+        trace?: never;
+    };
+    "/api/videos/{id}/storyboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes the storyboard of a video in REVIEW: title, hook, and the scenes (reorder, delete, add)
+         * @description A changed hook and each new or changed scene is a regeneration; a reorder, a delete, the title and duration hints are not.
+         */
+        patch: operations["patchStoryboard"];
+        trace?: never;
+    };
+    "/api/videos/{id}/scenes/{n}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draws a scene's picture again with a new seed (a regeneration); an uploaded picture is dropped */
+        post: operations["regenerateScene"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/scenes/{n}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned PUT for the user's own picture of a scene (PNG, JPEG or WebP, up to 10 MiB)
+         * @description PUT the file to `url` with `headers` (its type and size are signed), then POST scenes/{n}/image with the `uploadId`.
+         */
+        post: operations["uploadScenePicture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/scenes/{n}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes an uploaded picture the scene's picture, once its bytes are checked (type, size, 256 to 8192 px a side) */
+        post: operations["setScenePicture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renders a video in REVIEW from its storyboard (no charge: the price was paid when it was ordered) */
+        post: operations["renderVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Puts a finished video back in REVIEW to edit and render again as a new version (the earlier file is kept) */
+        post: operations["reopenVideo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -637,6 +765,12 @@ export interface components {
                 /** @enum {string} */
                 captionStyle: "bold" | "karaoke" | "minimal";
             };
+            /** @description The script as scenes, once it exists (review before render). */
+            storyboard?: components["schemas"]["Storyboard"];
+            /** @description While the video is in REVIEW: when it expires, and its regenerations. */
+            review?: components["schemas"]["Review"];
+            /** @description Earlier renders kept after a reopen. */
+            versions?: components["schemas"]["VideoVersion"][];
         };
         Step: {
             /** @enum {string} */
@@ -652,12 +786,82 @@ export interface components {
             total?: number;
             error?: string;
         };
+        Storyboard: {
+            /** @description +1 per accepted edit. */
+            revision: number;
+            title: string;
+            hook: string;
+            scenes: {
+                /** @description 1-based: the n of scenes/{n}. */
+                number: number;
+                narration: string;
+                imagePrompt: string;
+                durationHint?: number;
+                /** @enum {string} */
+                picture: "generated" | "uploaded";
+                /** @description Presigned URL of the scene's picture, from the preview (GET only). */
+                imageUrl?: string;
+            }[];
+        };
+        Review: {
+            /** @description When the video leaves REVIEW for EXPIRED. */
+            expiresAt: string;
+            regenerationsIncluded: number;
+            regenerationsUsed: number;
+            /** @description Credits each regeneration past the included ones costs. */
+            regenerationCredits: number;
+        };
+        VideoVersion: {
+            version: number;
+            /** @description Presigned URL of the MP4 of this version (valid one hour; it downloads). */
+            url: string;
+            durationMs?: number;
+            finishedAt: string;
+        };
         Deleted: {
             id: string;
             /** @constant */
             deleted: true;
             deletedFiles: number;
             refunded: boolean;
+        };
+        PatchSceneRequest: {
+            narration?: string;
+            imagePrompt?: string;
+            /** @description The scene lasts at least this many seconds (silence follows its narration); null removes the hint. */
+            durationHint?: number | null;
+        };
+        PatchStoryboardRequest: {
+            title?: string;
+            hook?: string;
+            /** @description The whole new list: `from: n` keeps scene n (with any overrides); an entry without `from` is a new scene. */
+            scenes?: {
+                from?: number;
+                narration?: string;
+                imagePrompt?: string;
+                /** @description The scene lasts at least this many seconds (silence follows its narration); null removes the hint. */
+                durationHint?: number | null;
+            }[];
+        };
+        UploadTicket: {
+            uploadId: string;
+            /** @description PUT the file here, with `headers`, within `expiresAt`. */
+            url: string;
+            /** @constant */
+            method: "PUT";
+            headers: {
+                [key: string]: string;
+            };
+            expiresAt: string;
+        };
+        UploadRequest: {
+            /** @enum {string} */
+            contentType: "image/png" | "image/jpeg" | "image/webp";
+            size: number;
+        };
+        SetPictureRequest: {
+            /** Format: uuid */
+            uploadId: string;
         };
         Batch: {
             id: string;
@@ -723,10 +927,10 @@ export interface components {
             at: string;
             delta: number;
             /**
-             * @description `reversal`: credits of a refunded or disputed payment taken back.
+             * @description `reversal`: credits of a refunded or disputed payment taken back; `regeneration`: a review edit past the included regenerations.
              * @enum {string}
              */
-            kind: "grant" | "debit" | "refund" | "purchase" | "reversal";
+            kind: "grant" | "debit" | "refund" | "purchase" | "reversal" | "regeneration";
             jobId?: string;
             note: string;
         };
@@ -1282,7 +1486,9 @@ export interface operations {
     };
     getVideoFile: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1297,6 +1503,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A bad `version`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No valid session token or API key. */
             401: {
@@ -1316,7 +1531,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such video of yours. */
+            /** @description No such video of yours, or no such version. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1444,6 +1659,762 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchScene: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string; a repeat within 24 h with the same body answers as the first did, changing and charging nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchSceneRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the storyboard changed (revision + 1) and the video is being prepared again (status QUEUED); only what changed is made again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDetail"];
+                };
+            };
+            /** @description A bad body or scene number; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The edit is past the included regenerations and the balance does not cover it; `balance` and `needed` say how many. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours, or no such scene. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not in REVIEW (being prepared, rendering, finished — reopen it first) or another change was accepted first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchStoryboard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string; a repeat within 24 h with the same body answers as the first did, changing and charging nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchStoryboardRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the storyboard changed (revision + 1) and the video is being prepared again (status QUEUED); only what changed is made again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDetail"];
+                };
+            };
+            /** @description A bad body or scene number; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The edit is past the included regenerations and the balance does not cover it; `balance` and `needed` say how many. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours, or no such scene. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not in REVIEW (being prepared, rendering, finished — reopen it first) or another change was accepted first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    regenerateScene: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string; a repeat within 24 h with the same body answers as the first did, changing and charging nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the storyboard changed (revision + 1) and the video is being prepared again (status QUEUED); only what changed is made again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDetail"];
+                };
+            };
+            /** @description A bad body or scene number; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The edit is past the included regenerations and the balance does not cover it; `balance` and `needed` say how many. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours, or no such scene. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not in REVIEW (being prepared, rendering, finished — reopen it first) or another change was accepted first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadScenePicture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Where to PUT the file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTicket"];
+                };
+            };
+            /** @description A bad type or size; `fields` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours, or no such scene. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not in REVIEW. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setScenePicture: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string; a repeat within 24 h with the same body answers as the first did, changing and charging nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPictureRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the storyboard changed (revision + 1) and the video is being prepared again (status QUEUED); only what changed is made again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDetail"];
+                };
+            };
+            /** @description A bad body, or the upload is missing, not the declared picture type, too big or too small; `fields` names `uploadId` and says why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The edit is past the included regenerations and the balance does not cover it; `balance` and `needed` say how many. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours, or no such scene. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not in REVIEW (being prepared, rendering, finished — reopen it first) or another change was accepted first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renderVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string; a repeat within 24 h with the same body answers as the first did, changing and charging nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued for the render (status QUEUED); every picture and the voice are reused. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDetail"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not in REVIEW (a second render, a change being prepared). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reopenVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In REVIEW; `versions` lists the earlier renders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDetail"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such video of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `video_busy`: the video is not finished; `too_many_versions`: it has 5 versions already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Something went wrong on our side. */
