@@ -168,9 +168,16 @@ describe('storyboard (browser, shorts dev)', () => {
     expect(seen).not.toContain('gills');
     await expectNoErrorBanners();
 
+    // Drag and drop reorders the draft (scene 3 by its handle onto scene 1); Discard puts it back.
+    const fromOrder = () => page.getByTestId('scene-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-from')));
+    await page.getByTestId('scene-card').nth(2).locator('.scene-handle').dragTo(page.getByTestId('scene-card').nth(0));
+    expect(await fromOrder()).toEqual(['3', '1', '2']);
+    await page.getByRole('button', { name: 'Discard' }).click();
+    expect(await fromOrder()).toEqual(['1', '2', '3']);
+
     // Move scene 3 up: free, and the cards follow.
     await page.getByRole('button', { name: 'Move scene 3 up' }).click();
-    expect(await page.getByTestId('scene-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-from')))).toEqual(['1', '3', '2']);
+    expect(await fromOrder()).toEqual(['1', '3', '2']);
     expect(await page.getByTestId('change-cost').textContent()).toBe('Free');
     await screenshots('storyboard-02-edited');
     const second = await revision();
