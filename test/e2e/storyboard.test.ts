@@ -3,7 +3,8 @@
  * a video ordered with "Review before rendering" stops with its storyboard; scene 1's narration
  * is changed to words that were not there and, once the preview is made again, those words are
  * in the Player's captions (read from the page while the Player plays scene 1); a scene is moved
- * (free); then Render makes the MP4 and the video is Ready, paid once. The script comes from a
+ * (free); then Render makes the MP4 and the video is Ready, paid once; Edit and render again
+ * puts it back in review with the first render listed as version 1. The script comes from a
  * Groq stub (SHORTS_LLM=groq), so the scenes are known.
  *
  * Screenshots of the storyboard at desktop (1440×900) and phone (390×844) width land in
@@ -198,11 +199,27 @@ describe('storyboard (browser, shorts dev)', () => {
     expect(await page.getByTestId('storyboard').count()).toBe(0);
     await expectNoErrorBanners();
     await page.setViewportSize(DESKTOP);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'storyboard-04-rendered-desktop.png'), fullPage: true });
 
-    // The library marks it Ready.
+    // Edit and render again: back in review with the same storyboard, the first render kept as version 1.
+    await page.getByTestId('reopen').click();
+    await expect.poll(status, { timeout: 30_000, interval: 250 }).toBe('REVIEW');
+    await page.getByTestId('storyboard').waitFor({ state: 'visible' });
+    expect(await narrations()).toEqual([`${NEW_WORDS}.`, SCENES[2]![0], SCENES[1]![0]]);
+    const versions = page.getByTestId('versions');
+    await versions.waitFor({ state: 'visible' });
+    expect(await versions.getByText('Version 1').count()).toBe(1);
+    expect(await versions.getByRole('link', { name: 'Download' }).getAttribute('href')).toMatch(/^http/);
+    expect(await page.getByTestId('balance').textContent()).toBe(String(STARTING_CREDITS - 1));
+    await expectNoErrorBanners();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'storyboard-05-reopened-desktop.png'), fullPage: true });
+
+    // The library marks it "Ready to review".
     await page.getByRole('link', { name: 'Library' }).first().click();
-    await eventually(() => page.getByTestId('video-card').first().getAttribute('data-status')).toBe('SUCCEEDED');
+    await eventually(() => page.getByTestId('video-card').first().getAttribute('data-status')).toBe('REVIEW');
+    expect(await page.getByTestId('video-card').first().locator('.status-chip').textContent()).toBe('Ready to review');
     // A poll may time out while the render holds both cores (the page says "Live updates paused"
     // and polls again); nothing else may go wrong.
     expect(browser.problems.filter((p) => !/status of 503 .*\/api\/videos\/[^/]+\)$/.test(p))).toEqual([]);

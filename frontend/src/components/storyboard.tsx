@@ -69,7 +69,8 @@ export function Storyboard({
   const [draft, setDraft] = useState<StoryboardDraft>(() => draftFrom(storyboard));
   // A new revision (an edit accepted, here or elsewhere) starts a fresh draft from what the server keeps.
   const revision = storyboard.revision;
-  useEffect(() => setDraft(draftFrom(storyboard)), [revision]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Keyed on the revision alone: a poll's new object for the same revision must not drop the user's typing.
+  useEffect(() => setDraft(draftFrom(storyboard)), [revision]);
 
   const change = pendingChange(storyboard, draft);
   const problem = change ? draftProblem(draft) : undefined;
@@ -107,11 +108,27 @@ export function Storyboard({
     });
   };
   const doRegenerate = (n: number) =>
-    regenerate.mutate({ n, key: keyFor({ regenerate: n, revision }) }, { onSuccess: () => (onActivity('editing'), toast(`A new picture for scene ${n} is on its way`, 'info')) });
+    regenerate.mutate(
+      { n, key: keyFor({ regenerate: n, revision }) },
+      {
+        onSuccess: () => {
+          onActivity('editing');
+          toast(`A new picture for scene ${n} is on its way`, 'info');
+        },
+      },
+    );
   const doUpload = (n: number, file: File) => {
     const why = uploadProblem(file);
     if (why) return toast(why, 'danger');
-    upload.mutate({ n, file, key: keyFor({ upload: n, revision, name: file.name, size: file.size }) }, { onSuccess: () => (onActivity('editing'), toast(`Scene ${n} uses your picture`, 'info')) });
+    upload.mutate(
+      { n, file, key: keyFor({ upload: n, revision, name: file.name, size: file.size }) },
+      {
+        onSuccess: () => {
+          onActivity('editing');
+          toast(`Scene ${n} uses your picture`, 'info');
+        },
+      },
+    );
   };
 
   // Drag to reorder: the handle starts the drag, a card is the drop target.
@@ -442,18 +459,21 @@ export function ReopenButton({ video, maxVersions = 5 }: { video: Video; maxVers
   const reopen = useReviewAction(video.id, (api, _: void) => storyboardApi.reopen(api, video.id));
   const full = (video.versions?.length ?? 0) + 1 >= maxVersions;
   return (
-    <>
-      <button
-        type="button"
-        className="btn btn-secondary"
-        data-testid="reopen"
-        disabled={reopen.isPending || full}
-        title={full ? `A video keeps at most ${maxVersions} versions` : 'Change scenes and render a new version; this one is kept'}
-        onClick={() => reopen.mutate(undefined, { onSuccess: () => toast('Back in review: edit the scenes, then render again', 'info'), onError: (e) => toast(errorMessage(e), 'danger') })}
-      >
-        {reopen.isPending ? <Spinner /> : <Icon name="wand" size={18} />} Edit and render again
-      </button>
-    </>
+    <button
+      type="button"
+      className="btn btn-secondary"
+      data-testid="reopen"
+      disabled={reopen.isPending || full}
+      title={full ? `A video keeps at most ${maxVersions} versions` : 'Change scenes and render a new version; this one is kept'}
+      onClick={() =>
+        reopen.mutate(undefined, {
+          onSuccess: () => toast('Back in review: edit the scenes, then render again', 'info'),
+          onError: (e) => toast(errorMessage(e), 'danger'),
+        })
+      }
+    >
+      {reopen.isPending ? <Spinner /> : <Icon name="wand" size={18} />} Edit and render again
+    </button>
   );
 }
 
