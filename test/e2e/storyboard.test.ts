@@ -207,6 +207,9 @@ describe('storyboard (browser, shorts dev)', () => {
     await expect.poll(status, { timeout: 30_000, interval: 250 }).toBe('REVIEW');
     await page.getByTestId('storyboard').waitFor({ state: 'visible' });
     expect(await narrations()).toEqual([`${NEW_WORDS}.`, SCENES[2]![0], SCENES[1]![0]]);
+    // The reopen's answer carries no presigned URLs: the page reads them, so the preview plays and the cards show their pictures.
+    await page.getByTestId('preview-player').waitFor({ state: 'visible', timeout: 30_000 });
+    await eventually(() => page.locator('[data-testid="scene-card"] .scene-picture img').count()).toBe(3);
     const versions = page.getByTestId('versions');
     await versions.waitFor({ state: 'visible' });
     expect(await versions.getByText('Version 1').count()).toBe(1);

@@ -7,9 +7,11 @@
  * title and durationHint are free).
  */
 import { describe, expect, it } from 'vitest';
+import type { Video } from '../../frontend/src/api/types.js';
 import {
   addScene,
   draftFrom,
+  keptUrls,
   moveScene,
   pendingChange,
   regenerationsIn,
@@ -92,5 +94,14 @@ describe('storyboard draft', () => {
     expect(regenerationsLabel({ expiresAt: '2030-01-01T00:00:00Z', regenerationsIncluded: 3, regenerationsUsed: 5, regenerationCredits: 2 })).toBe(
       '3 of 3 free changes used (and 2 paid); more cost 2 credits each',
     );
+  });
+
+  it('keeps the preview and thumbnail of the page while the answer to a change (it has no URLs) waits for the next read', () => {
+    const before = { id: 'v', status: 'SUCCEEDED', preview: { title: 'p' }, thumbnailUrl: 'http://x/t.png' } as unknown as Video;
+    const answer = { id: 'v', status: 'REVIEW', storyboard } as unknown as Video;
+    expect(keptUrls(answer, before)).toMatchObject({ status: 'REVIEW', storyboard, preview: { title: 'p' }, thumbnailUrl: 'http://x/t.png' });
+    const fresh = { ...answer, preview: { title: 'new' } } as unknown as Video;
+    expect(keptUrls(fresh, before).preview).toEqual({ title: 'new' });
+    expect(keptUrls(answer, undefined)).toBe(answer);
   });
 });

@@ -214,15 +214,32 @@ export const storyboardApi = {
 };
 
 /**
+ * The answer to a change carries no presigned URLs (docs/api.md: GET the video for those): until
+ * the page reads the video again it keeps showing the preview and thumbnail it has.
+ */
+export function keptUrls(answer: Video, before: Video | undefined): Video {
+  if (!before) return answer;
+  return {
+    ...answer,
+    ...(answer.preview || !before.preview ? {} : { preview: before.preview }),
+    ...(answer.thumbnailUrl || !before.thumbnailUrl ? {} : { thumbnailUrl: before.thumbnailUrl }),
+  };
+}
+
+/**
  * A review call on the video `id`: its answer (the video, now QUEUED or REVIEW) replaces the
- * cached one at once, so the page turns read-only and starts polling without waiting for a poll.
+ * cached one at once, so the page turns read-only and starts polling without waiting for a poll;
+ * then the video is read again for its URLs (a video back in REVIEW is not polled).
  */
 export function useReviewAction<T>(id: string, call: (api: Api, input: T) => Promise<Video>) {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: T) => call(api, input),
-    onSuccess: (video) => client.setQueryData(keys.video(id), video),
+    onSuccess: (video) => {
+      client.setQueryData(keys.video(id), keptUrls(video, client.getQueryData<Video>(keys.video(id))));
+      void client.invalidateQueries({ queryKey: keys.video(id) });
+    },
     onSettled: () => {
       void client.invalidateQueries({ queryKey: keys.credits });
       void client.invalidateQueries({ queryKey: keys.videos });
