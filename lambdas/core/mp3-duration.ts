@@ -13,7 +13,8 @@ const SAMPLE_RATES: Record<number, readonly number[]> = {
   0: [11025, 12000, 8000], // MPEG-2.5
 };
 
-interface FrameHeader {
+/** A Layer III frame header, read from its four bytes. */
+export interface FrameHeader {
   length: number;
   samples: number;
   sampleRate: number;
@@ -21,7 +22,8 @@ interface FrameHeader {
   tagOffset: number;
 }
 
-function readHeader(bytes: Uint8Array, at: number): FrameHeader | undefined {
+/** The frame header at `at`, or undefined when the bytes there are not one (Layer III only). */
+export function readHeader(bytes: Uint8Array, at: number): FrameHeader | undefined {
   if (at + 4 > bytes.length) return undefined;
   const b1 = bytes[at + 1]!;
   const b2 = bytes[at + 2]!;
@@ -43,7 +45,8 @@ function readHeader(bytes: Uint8Array, at: number): FrameHeader | undefined {
   return { length, samples: mpeg1 ? 1152 : 576, sampleRate, tagOffset: at + 4 + sideInfo };
 }
 
-function id3v2Size(bytes: Uint8Array): number {
+/** The size of an ID3v2 tag at the start of the bytes (0 when there is none). */
+export function id3v2Size(bytes: Uint8Array): number {
   if (bytes.length < 10 || bytes[0] !== 0x49 || bytes[1] !== 0x44 || bytes[2] !== 0x33) return 0; // "ID3"
   const size = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
   const footer = bytes[5]! & 0x10 ? 10 : 0;
@@ -89,4 +92,38 @@ export function mp3DurationMs(bytes: Uint8Array): number | undefined {
     at += header.length;
   }
   return frames === 0 ? undefined : Math.round(seconds * 1000);
+}
+
+/** One MPEG audio frame of a stream: where it is, how long it plays, and whether it is a Xing/Info/VBRI frame (no audio). */
+export interface Mp3Frame {
+  offset: number;
+  length: number;
+  samples: number;
+  sampleRate: number;
+  tag: boolean;
+}
+
+/**
+ * The frames of an MP3 stream, found as {@link mp3DurationMs} finds them (ID3v2 skipped, junk and
+ * an ID3v1 tag passed over). Only the first frame can be a Xing/Info/VBRI tag frame.
+ */
+export function mp3Frames(bytes: Uint8Array): Mp3Frame[] {
+  const frames: Mp3Frame[] = [];
+  let at = id3v2Size(bytes);
+  let synced = false;
+  while (at + 4 <= bytes.length) {
+    const header = readHeader(bytes, at);
+    const fits = header !== undefined && at + header.length <= bytes.length;
+    if (!header || !fits || (!synced && !frameConfirmed(bytes, at + header.length))) {
+      synced = false;
+      at++;
+      continue;
+    }
+    synced = true;
+    // VBRI sits 32 bytes after the header, whatever the mode.
+    const tag = frames.length === 0 && (isInfoTag(bytes, header.tagOffset) || String.fromCharCode(...bytes.subarray(at + 36, at + 40)) === 'VBRI');
+    frames.push({ offset: at, length: header.length, samples: header.samples, sampleRate: header.sampleRate, tag });
+    at += header.length;
+  }
+  return frames;
 }

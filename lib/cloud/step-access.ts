@@ -25,6 +25,9 @@ export interface StepAccess {
   render?: 'start' | 'check';
 }
 
+/** Scene pictures users uploaded, under each job's folder: `videos/{jobId}/uploads/…`. */
+const UPLOADS_PREFIX = `${VIDEO_PREFIX}*/uploads/`;
+
 /** What stepHandler does with the job: read it, record the step's progress. */
 const JOBS = ['jobs.get', 'jobs.update'] as const satisfies readonly StoreOperation[];
 
@@ -33,7 +36,8 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   GenerateScript: { store: JOBS, provider: ENV.LLM, secrets: [ENV.GROQ_API_KEY] },
   ParseScript: { store: JOBS },
   // Content-addressed: look for the asset first (read), store it if missing (write).
-  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, secrets: [ENV.REPLICATE_API_TOKEN] },
+  // A scene may use a picture the user uploaded to videos/{jobId}/uploads/ (read only, never drawn over).
+  GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX, UPLOADS_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, secrets: [ENV.REPLICATE_API_TOKEN] },
   GenerateVoice: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, secrets: [ENV.ELEVENLABS_API_KEY] },
   BuildCaptions: { store: JOBS },
   ComputeDuration: { store: JOBS },

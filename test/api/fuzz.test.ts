@@ -29,7 +29,7 @@ import { tokenMinter, type TokenMinter } from './tokens.js';
 /** The suite's seed: every run sends the same requests. */
 const DEFAULT_SEED = 20261204;
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1200);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1500);
 const ONLY = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
 /** Requests in flight at once: enough to overlap the emulators' latency, few enough for two cores. */
 const CONCURRENCY = 6;
@@ -181,6 +181,10 @@ const FIELDS: Record<string, string[]> = {
   '/api/dev/session': ['userId', 'admin'],
   '/api/dev/purchase': ['credits'],
   '/api/batches': ['items'],
+  '/api/videos/{id}/scenes/{n}': ['narration', 'imagePrompt', 'durationHint'],
+  '/api/videos/{id}/storyboard': ['title', 'hook', 'scenes'],
+  '/api/videos/{id}/scenes/{n}/upload': ['contentType', 'size'],
+  '/api/videos/{id}/scenes/{n}/image': ['uploadId'],
 };
 
 function validBody(path: string, rng: Rng): Record<string, unknown> {
@@ -198,6 +202,14 @@ function validBody(path: string, rng: Rng): Record<string, unknown> {
       return { items: Array.from({ length: 1 + rng.int(3) }, () => validBody('/api/videos', rng)) };
     case '/api/webhooks':
       return { url: rng.pick(['http://127.0.0.1:9/hook', 'https://169.254.169.254/', 'http://[::1]:9/']), ...(rng.chance(0.5) ? { events: ['video.failed'] } : {}) };
+    case '/api/videos/{id}/scenes/{n}':
+      return { narration: rng.pick(['New words.', 'Ünïcode 🐝 words']), ...(rng.chance(0.5) ? { durationHint: rng.pick([1, 5, 20, null]) } : {}) };
+    case '/api/videos/{id}/storyboard':
+      return { title: 'A title', scenes: [{ from: 2 }, { from: 1 }, { narration: 'New.', imagePrompt: 'a new scene' }] };
+    case '/api/videos/{id}/scenes/{n}/upload':
+      return { contentType: rng.pick(['image/png', 'image/jpeg', 'image/webp']), size: 1 + rng.int(10 * 1024 * 1024) };
+    case '/api/videos/{id}/scenes/{n}/image':
+      return { uploadId: '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f' };
     default:
       return {};
   }
@@ -446,7 +458,10 @@ function plan(seed: number, count: number, users: string[]): Planned[] {
     const unknown = rng.chance(0.08);
     const route = unknown ? { method: rng.pick(['GET', 'POST', 'DELETE']), path: rng.pick(UNKNOWN_PATHS) } : rng.pick(ROUTES);
     const method = rng.chance(0.88) ? route.method : rng.pick(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD']);
-    let path = route.path.replace('{id}', () => idSegment(rng)).replace('{deliveryId}', () => idSegment(rng));
+    let path = route.path
+      .replace('{id}', () => idSegment(rng))
+      .replace('{deliveryId}', () => idSegment(rng))
+      .replace('{n}', () => rng.pick(['1', '3', '10', '0', '11', '-1', '1.5', 'x', '%00', '9'.repeat(40)]));
     if (rng.chance(0.05)) path = rng.pick([path.replace('/api/', '/api//'), `${path}/`, `${path}/.`, `${path}%2F`, path.replace('/api', '/api/./')]);
     const queryRoute = ['/api/videos', '/api/credits', '/api/metrics'].includes(route.path) && method === 'GET';
     if (queryRoute ? rng.chance(0.8) : rng.chance(0.1)) path += queryString(rng, route.path, users);
@@ -463,7 +478,7 @@ function plan(seed: number, count: number, users: string[]): Planned[] {
     } else if (route.path === '/api/mcp' && method === 'POST') {
       body = mcpBody(rng);
       if (rng.chance(0.8)) headers.accept = rng.chance(0.9) ? 'application/json, text/event-stream' : rng.pick(['application/json', 'text/event-stream', '*/*', '']);
-    } else if (isJsonRoute && method === 'POST') body = jsonBody(route.path, rng);
+    } else if (isJsonRoute && (method === 'POST' || method === 'PATCH')) body = jsonBody(route.path, rng);
     else if (rng.chance(0.1)) body = oddBody(rng);
     if (body !== undefined && rng.chance(0.85)) {
       headers['content-type'] = rng.chance(0.8)

@@ -163,6 +163,21 @@ describe('limits per user', () => {
     expect(afterCancel.status).toBe(202);
   });
 
+  it('frees the places of videos waiting for review or expired (they are not in progress)', async () => {
+    const user = await ApiClient.signIn(server.url, `review-limit-${randomUUID()}`);
+    const orders = [];
+    for (const prompt of ['Waits for review', 'Review expired', 'Still queued']) orders.push(await user.createVideo({ ...SHORT, prompt }));
+    expect(await server.runtime.jobs.transition(orders[0]!.body.id, { status: 'QUEUED' }, { set: { status: 'REVIEW' } })).toBe(true);
+    expect(await server.runtime.jobs.transition(orders[1]!.body.id, { status: 'QUEUED' }, { set: { status: 'EXPIRED' } })).toBe(true);
+
+    const more = [await user.createVideo({ ...SHORT, prompt: 'Room for one' }), await user.createVideo({ ...SHORT, prompt: 'Room for two' })];
+    const tooMany = await user.createVideo({ ...SHORT, prompt: 'One too many' });
+
+    expect(more.map((a) => a.status)).toEqual([202, 202]);
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.body.error.limit).toBe('active');
+  });
+
   it('counts a retry as a video in progress', async () => {
     const user = await ApiClient.signIn(server.url, `retry-limit-${randomUUID()}`);
     const failedOne = await user.createVideo({ ...SHORT, prompt: 'This one failed' });

@@ -144,6 +144,7 @@ describe('the step functions', () => {
       GenerateVoice: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.VOICE]: 'elevenlabs', ...secret('ELEVENLABS_API_KEY') },
       BuildCaptions: base,
       ComputeDuration: base,
+      HoldForReview: { ...base, [ENV.ASSETS_BUCKET]: assets },
       StartRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       CheckRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       FinalizeJob: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.WEBHOOK_QUEUE_URL]: webhookQueue },
@@ -228,11 +229,14 @@ describe('IAM', () => {
     const expected: Record<string, string[]> = {
       GenerateScript: [...secret('GROQ_API_KEY')],
       ParseScript: [],
-      GenerateImage: [...secret('REPLICATE_API_TOKEN'), ...assets(['assets/'], ['assets/'])],
+      // Reads the pictures users uploaded for scenes (videos/{jobId}/uploads/), writes only drawn ones.
+      GenerateImage: [...secret('REPLICATE_API_TOKEN'), ...assets(['assets/', 'videos/*/uploads/'], ['assets/'])],
       GenerateVoice: [...secret('ELEVENLABS_API_KEY'), ...assets(['assets/'], ['assets/'])],
       BuildCaptions: [],
       ComputeDuration: [],
       // The preview plan is kept beside the video: videos/{jobId}/preview.json.
+      // Hold for Review writes the same preview plan and moves the job to REVIEW.
+      HoldForReview: assets([], ['videos/']),
       StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/'], ['videos/'])],
       CheckRender: [invoke],
       // Finalize Job and Fail Job send the job's end to the webhooks queue, and may do nothing else with it.
@@ -497,6 +501,14 @@ describe('the HTTP API', () => {
       ListWebhookDeliveries: [...user],
       ResendWebhookDelivery: [...user, 'sqs:SendMessage webhooks-queue'],
       GetWebhookSecret: [...user],
+      // Review before render: edits queue the job again; the upload presigns a PUT under videos/; the checked picture is read there.
+      PatchScene: [...user, 'sqs:SendMessage queue'],
+      PatchStoryboard: [...user, 'sqs:SendMessage queue'],
+      RegenerateScene: [...user, 'sqs:SendMessage queue'],
+      UploadScenePicture: [...user, 's3:PutObject assets/videos/*'],
+      SetScenePicture: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
+      RenderVideo: [...user, 'sqs:SendMessage queue'],
+      ReopenVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
     };
     expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
     for (const route of deployed) {

@@ -140,7 +140,8 @@ describe('the pipeline with every cloud adapter pointed at its vendor stub', () 
     // Assess: each vendor was called through its SDK
     expect(groq.requestsTo('chat')).toHaveLength(2);
     expect(replicate.requestsTo('create')).toHaveLength(4);
-    expect(elevenlabs.requestsTo('tts')).toHaveLength(2);
+    // One take per segment (the hook and each scene), each made once: the failed call's segment is spoken on the retry, the others reused.
+    expect(elevenlabs.requestsTo('tts')).toHaveLength(1 + 1 + job.sceneCount!);
     expect(lambda.renders).toHaveLength(1);
     expect(lambda.renders[0]!.outName).toEqual({ bucketName: runtime.contract.buckets.assets.name, key: job.outputKey });
 

@@ -12,7 +12,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProceduralImageGenerator } from '../../lambdas/adapters/offline/procedural-image-generator.js';
 import { ProviderRejected } from '../../lambdas/core/errors.js';
+import { requeueForReview } from '../../lambdas/core/jobs/review.js';
 import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
 import type { AccessReport } from '../../lib/local/iam/access-log.js';
@@ -162,6 +164,25 @@ describe('the whole app under the stack contract', () => {
     expect(payload.data.url).toMatch(/^http/);
     expect((await fetch(payload.data.url!)).status).toBe(200);
 
+    // Review before render: a review video stops in REVIEW (Hold for Review); an edit that gives scene 1 an uploaded
+    // picture runs it again (Generate Image reads the upload); the sweeper expires it once its review time has passed.
+    const review = await user.createVideo({ prompt: 'Why the moon has phases', seconds: 10, aspect: '1:1', review: true });
+    ok(review, 202);
+    const held = await settled(user, review.body.id, (v) => v.status === 'REVIEW' || v.status === 'FAILED');
+    expect(held.status, JSON.stringify(held.error)).toBe('REVIEW');
+    const inReview = (await server.runtime.jobs.get(review.body.id))!;
+    const upload = `videos/${inReview.jobId}/uploads/grants.png`;
+    await server.runtime.blobs.put(upload, await server.runtime.blobs.get(inReview.thumbnailKey!), 'image/png');
+    const storyboard = structuredClone(inReview.script!);
+    storyboard.scenes[0]!.imageKey = upload;
+    const edit = requeueForReview(inReview, storyboard, new Date());
+    expect(await server.runtime.jobs.transition(inReview.jobId, edit.expected, edit.change)).toBe(true);
+    await server.queue.enqueue(inReview.jobId);
+    await settled(user, review.body.id, (v) => (v.status === 'REVIEW' && v.attempt === 1) || v.status === 'FAILED');
+    expect((await server.runtime.jobs.get(review.body.id))!).toMatchObject({ status: 'REVIEW', thumbnailKey: upload });
+    await server.runtime.jobs.update(review.body.id, { reviewExpiresAt: new Date(Date.now() - 1000).toISOString() });
+    expect((await server.sweep()).expired).toContain(review.body.id);
+
     // New users' accounts, opened by each route that reads one.
     ok(await (await ApiClient.signIn(server.url, `me-${randomUUID()}`)).call('GET', '/api/me'));
     ok(await (await ApiClient.signIn(server.url, `credits-${randomUUID()}`)).call('GET', '/api/credits'));
@@ -254,6 +275,52 @@ describe('the whole app under the stack contract', () => {
     ok(await withKey.call('GET', `/api/videos/${refused.body.id}`));
     ok(await user.call('DELETE', `/api/keys/${created.body.id}`));
     expect((await withKey.call('GET', '/api/me')).status).toBe(401);
+
+    // Review before render: a job held for review (put there as Hold for Review leaves it), edited
+    // (past the included regenerations: a debit), a picture uploaded and checked, rendered, reopened, deleted.
+    server.setDispatching(false);
+    const reviewer = await ApiClient.signIn(server.url, `reviewer-${randomUUID()}`);
+    const script = {
+      title: 'Salt',
+      hook: 'Why is the sea salty?',
+      style: 'watercolour',
+      scenes: [
+        { narration: 'Rivers carry minerals.', imagePrompt: 'a river' },
+        { narration: 'The sun takes the water.', imagePrompt: 'the sun' },
+        { narration: 'The salt stays behind.', imagePrompt: 'salt flats' },
+      ],
+    };
+    const hold = async (id: string, from: 'QUEUED' | 'REVIEW' = 'QUEUED') =>
+      expect(await server.runtime.jobs.transition(id, { status: from }, { set: { status: 'REVIEW', script, regenerations: 3, reviewExpiresAt: new Date(Date.now() + 3_600_000).toISOString() } })).toBe(true);
+    const reviewed = await reviewer.createVideo({ prompt: 'Reviewed before it renders', seconds: 10, aspect: '1:1', review: true });
+    ok(reviewed, 202);
+    await hold(reviewed.body.id);
+    ok(await reviewer.call('GET', `/api/videos/${reviewed.body.id}`));
+    const editKey = randomUUID();
+    ok(await reviewer.call('PATCH', `/api/videos/${reviewed.body.id}/scenes/1`, { narration: 'Rivers carry salt.' }, { 'idempotency-key': editKey }), 202);
+    ok(await reviewer.call('PATCH', `/api/videos/${reviewed.body.id}/scenes/1`, { narration: 'Rivers carry salt.' }, { 'idempotency-key': editKey }), 202); // replayed
+    await hold(reviewed.body.id);
+    ok(await reviewer.call('PATCH', `/api/videos/${reviewed.body.id}/storyboard`, { title: 'Sea salt' }), 202);
+    await hold(reviewed.body.id);
+    ok(await reviewer.call('POST', `/api/videos/${reviewed.body.id}/scenes/2/regenerate`), 202);
+    await hold(reviewed.body.id);
+    const picture = (await new ProceduralImageGenerator().generate({ prompt: 'a card', style: 'flat', aspect: '1:1', width: 300, height: 300, seed: 1 })).bytes;
+    const ticket = await reviewer.call('POST', `/api/videos/${reviewed.body.id}/scenes/2/upload`, { contentType: 'image/png', size: picture.byteLength });
+    ok(ticket);
+    expect((await fetch(ticket.body.url, { method: 'PUT', headers: ticket.body.headers, body: Buffer.from(picture) })).status).toBe(200);
+    ok(await reviewer.call('POST', `/api/videos/${reviewed.body.id}/scenes/2/image`, { uploadId: ticket.body.uploadId }), 202);
+    await hold(reviewed.body.id);
+    ok(await reviewer.call('POST', `/api/videos/${reviewed.body.id}/render`), 202);
+    // A finished one reopened: its render kept as version 1, fetched; then deleted while in review.
+    const outputKey = `videos/${reviewed.body.id}/salt.mp4`;
+    await server.runtime.blobs.put(outputKey, new Uint8Array([0, 0, 0, 24]), 'video/mp4');
+    expect(await server.runtime.jobs.transition(reviewed.body.id, { status: 'QUEUED' }, { set: { status: 'SUCCEEDED', outputKey, finishedAt: new Date().toISOString() } })).toBe(true);
+    const reopened = await reviewer.call('POST', `/api/videos/${reviewed.body.id}/reopen`);
+    ok(reopened);
+    expect(await fetchUrls(reopened.body)).toBe(1);
+    ok(await reviewer.call('GET', `/api/videos/${reviewed.body.id}/file?version=1`), 302);
+    ok(await reviewer.call('DELETE', `/api/videos/${reviewed.body.id}`));
+    server.setDispatching(true);
 
     // The operators' views and the public document.
     ok(await admin.call('GET', '/api/health'));

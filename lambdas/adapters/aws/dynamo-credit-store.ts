@@ -2,12 +2,12 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyKeyReused, InsufficientCredits, JobStateConflict, ProviderUnavailable } from '../../core/errors.js';
 import { isUserCausedFailure, ledgerEntryId, notRefundedNotice, USER_CAUSED_REFUNDS_PER_DAY } from '../../core/credits.js';
-import { pendingSteps, type Job, type JobPhase } from '../../core/job.js';
-import { notInReview, reviewRequeue } from '../../core/jobs/review.js';
+import { pendingSteps, type Job, type JobPhase, type JobStatus } from '../../core/job.js';
+import { notInReview, requeueForRender, requeueForReview } from '../../core/jobs/review.js';
 import type { Script } from '../../core/model.js';
 import { creditsToTakeBack } from '../../core/billing.js';
 import { dayBucket, hourBucket, limitExceeded, type Bucket, type UserLimits } from '../../core/jobs/limits.js';
-import type { Account, Clock, CreditStore, LedgerEntry, Page, Payment, Reversal } from '../../core/ports.js';
+import type { Account, Clock, CreditStore, JobTransition, LedgerEntry, Page, Payment, Reversal } from '../../core/ports.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -79,8 +79,8 @@ function reversalEntry(userId: string, now: Date, record: PaymentRecord, taken: 
   };
 }
 
-/** Statuses that hold a place among the user's videos in progress; REVIEW, EXPIRED and the ended ones do not. */
-const IN_PROGRESS: ReadonlySet<string> = new Set(['QUEUED', 'RUNNING']);
+/** Jobs in these statuses hold no place among their user's videos in progress (freed lazily, at the limit). */
+const PLACE_FREE_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'REVIEW', 'EXPIRED'];
 
 /** Fields a job drops when it runs again: they described the attempt that failed. */
 const ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps', 'forfeited'] as const;
@@ -484,7 +484,12 @@ export class DynamoCreditStore implements CreditStore {
     const revision = job.revision ?? 0;
     const idempotencyId = idempotency ? `${job.userId}#${idempotency.key}` : undefined;
     const p = new Placeholders();
-    const update = transitionUpdate(p, reviewRequeue({ phase: input.phase, now, ...(input.script ? { script: input.script, revision: revision + 1 } : {}), regenerations: (job.regenerations ?? 0) + input.regenerations }), now);
+    const requeue = input.script ? requeueForReview(job, input.script, now) : requeueForRender(job, now);
+    const change: JobTransition = {
+      ...requeue.change,
+      set: { ...requeue.change.set, phase: input.phase, regenerations: (job.regenerations ?? 0) + input.regenerations },
+    };
+    const update = transitionUpdate(p, change, now);
     const revisionPath = p.path('revision');
     // Exactly one of concurrent changes wins: each read the same REVIEW revision, the first to commit moves it on.
     const condition = `${expectedCondition(p, { status: 'REVIEW', attempt: job.attempt ?? 0 })} AND ${
@@ -815,7 +820,8 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   /**
-   * Frees the places held by jobs that have ended (SUCCEEDED, FAILED) or are gone, in one
+   * Frees the places held by jobs that have ended (SUCCEEDED, FAILED), wait for their user
+   * (REVIEW, EXPIRED: never "in progress") or are gone, in one
    * transaction that checks each is still so — a retry queuing one again meanwhile cancels it.
    * True when there was something to free (the caller tries its order again).
    */
@@ -825,16 +831,16 @@ export class DynamoCreditStore implements CreditStore {
     const ended: string[] = [];
     for (const jobId of held) {
       const job = await this.getJob(jobId);
-      if (!job || !IN_PROGRESS.has(job.status)) ended.push(jobId);
+      if (!job || PLACE_FREE_STATUSES.includes(job.status)) ended.push(jobId);
     }
     if (ended.length === 0) return false;
     const checks: TransactItem[] = ended.map((jobId) => ({
       ConditionCheck: {
         TableName: this.tables.jobs,
         Key: { jobId },
-        ConditionExpression: 'attribute_not_exists(jobId) OR NOT (#status IN (:queued, :running))',
+        ConditionExpression: 'attribute_not_exists(jobId) OR #status IN (:succeeded, :failed, :review, :expired)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':queued': 'QUEUED', ':running': 'RUNNING' },
+        ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':failed': 'FAILED', ':review': 'REVIEW', ':expired': 'EXPIRED' },
       },
     }));
     await this.transact([...checks, this.freePlaces(userId, ended, this.clock.now())], `free the ended places of ${userId}`);

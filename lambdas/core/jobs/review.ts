@@ -1,7 +1,8 @@
 /**
- * Review before render, the HTTP half (docs/api.md "Review before render"): a job in REVIEW is
- * edited (each accepted edit queues it again to remake only what changed), rendered, or — once
- * finished — reopened for another version. The pure edits are in ../storyboard.ts.
+ * Review before render (docs/api.md "Review before render"): a job in REVIEW is edited (each
+ * accepted edit queues it again to remake only what changed), rendered, or — once finished —
+ * reopened for another version. The requeue's shape is shared by the pipeline's and the API's
+ * halves; the pure edits are in ../storyboard.ts.
  */
 import { imageSize } from 'image-size';
 import { JobStateConflict, InvalidInput, NotFound } from '../errors.js';
@@ -9,36 +10,53 @@ import { pendingSteps, type Job, type JobPhase, type JobStatus } from '../job.js
 import type { Script } from '../model.js';
 import { contentHash } from '../pipeline/content-key.js';
 import type { BlobStore, Clock, CreditStore, JobIndex, JobQueue, JobTransition } from '../ports.js';
-import { ATTEMPT_FIELDS } from './sweep.js';
 import { regenerationCharge, type EditOutcome } from '../storyboard.js';
+import { ATTEMPT_FIELDS } from './sweep.js';
 import { videoPrefix } from './videos.js';
+
+/** A conditional change that sends a job in REVIEW back to the pipeline, and the revision it was read at. */
+export interface ReviewRequeue {
+  /** The job must still be in REVIEW on the attempt read (a concurrent edit or render moved it on otherwise). */
+  expected: { status: 'REVIEW'; attempt: number };
+  /** The storyboard revision that was read; a store that can, conditions on it too (`revision = this`). */
+  revision: number;
+  change: JobTransition;
+}
+
+/**
+ * REVIEW → QUEUED as a new attempt of `phase`: every step pending, the old attempt's fields gone,
+ * `attempt + 1` (so its execution gets a new name), the same shape as the sweeper's re-drive and a
+ * retry's requeue. The pipeline then runs from the stored script and reuses every asset it can.
+ */
+function requeue(job: Job, phase: JobPhase, now: Date, set: JobTransition['set'] = {}): ReviewRequeue {
+  return {
+    expected: { status: 'REVIEW', attempt: job.attempt ?? 0 },
+    revision: job.revision ?? 0,
+    change: {
+      set: { ...set, status: 'QUEUED', phase, steps: pendingSteps(), queuedAt: now.toISOString() },
+      remove: [...ATTEMPT_FIELDS, 'reviewExpiresAt'],
+      increment: { attempt: 1 },
+    },
+  };
+}
+
+/**
+ * An accepted edit: the new storyboard (`script`) and `revision + 1`, and the job back to the
+ * pipeline for review. Apply it in ONE write with whatever else the edit changes (a regeneration's
+ * debit), then put the job id on the jobs queue. Only the pictures and voice segments the edit
+ * changed are made again (their content keys changed); Hold for Review brings the job back to REVIEW.
+ */
+export function requeueForReview(job: Job, script: Script, now: Date): ReviewRequeue {
+  return requeue(job, 'review', now, { script, revision: (job.revision ?? 0) + 1, title: script.title, sceneCount: script.scenes.length });
+}
+
+/** POST /render: REVIEW → QUEUED for the render attempt (nothing is made again; the video was paid for at creation). */
+export function requeueForRender(job: Job, now: Date): ReviewRequeue {
+  return requeue(job, 'render', now);
+}
 
 /** Renders a job may have: the first and four more after reopening. */
 export const MAX_VERSIONS = 5;
-
-/** Fields a job drops when it is queued again from REVIEW: they described the attempt that held it. */
-const REVIEW_ATTEMPT_FIELDS = ['error', 'finishedAt', 'currentStep', 'startedAt', 'outputKey', 'durationMs', 'renderFps', 'reviewExpiresAt'] as const;
-
-/**
- * The change that queues a REVIEW job again as a new attempt for `phase` (the same shape as a
- * retry's or the sweeper's requeue): steps pending, the attempt's fields removed, `attempt + 1`;
- * with an edit, the new storyboard and its revision.
- */
-export function reviewRequeue(change: { phase: JobPhase; now: Date; script?: Script; revision?: number; regenerations?: number }): JobTransition {
-  return {
-    set: {
-      status: 'QUEUED',
-      phase: change.phase,
-      steps: pendingSteps(),
-      queuedAt: change.now.toISOString(),
-      ...(change.script ? { script: change.script } : {}),
-      ...(change.revision !== undefined ? { revision: change.revision } : {}),
-      ...(change.regenerations !== undefined ? { regenerations: change.regenerations } : {}),
-    },
-    remove: [...REVIEW_ATTEMPT_FIELDS],
-    increment: { attempt: 1 },
-  };
-}
 
 const BUSY_REASONS: Record<JobStatus, string> = {
   QUEUED: 'it is being prepared (the last change is being made); wait until it is back in review',
@@ -213,47 +231,4 @@ export async function checkedUpload(jobId: string, uploadId: string, blobs: Blob
     return key;
   }
   throw new InvalidInput('uploadId: nothing was uploaded under this id (upload the file to its URL first; an upload URL works 15 minutes)');
-}
-
-// The pipeline half (i15-pipe): the requeue shapes its tests drive.
-
-/** A conditional change that sends a job in REVIEW back to the pipeline, and the revision it was read at. */
-export interface ReviewRequeue {
-  /** The job must still be in REVIEW on the attempt read (a concurrent edit or render moved it on otherwise). */
-  expected: { status: 'REVIEW'; attempt: number };
-  /** The storyboard revision that was read; a store that can, conditions on it too (`revision = this`). */
-  revision: number;
-  change: JobTransition;
-}
-
-/**
- * REVIEW → QUEUED as a new attempt of `phase`: every step pending, the old attempt's fields gone,
- * `attempt + 1` (so its execution gets a new name), the same shape as the sweeper's re-drive and a
- * retry's requeue. The pipeline then runs from the stored script and reuses every asset it can.
- */
-function requeue(job: Job, phase: JobPhase, now: Date, set: JobTransition['set'] = {}): ReviewRequeue {
-  return {
-    expected: { status: 'REVIEW', attempt: job.attempt ?? 0 },
-    revision: job.revision ?? 0,
-    change: {
-      set: { ...set, status: 'QUEUED', phase, steps: pendingSteps(), queuedAt: now.toISOString() },
-      remove: [...ATTEMPT_FIELDS, 'reviewExpiresAt'],
-      increment: { attempt: 1 },
-    },
-  };
-}
-
-/**
- * An accepted edit: the new storyboard (`script`) and `revision + 1`, and the job back to the
- * pipeline for review. Apply it in ONE write with whatever else the edit changes (a regeneration's
- * debit), then put the job id on the jobs queue. Only the pictures and voice segments the edit
- * changed are made again (their content keys changed); Hold for Review brings the job back to REVIEW.
- */
-export function requeueForReview(job: Job, script: Script, now: Date): ReviewRequeue {
-  return requeue(job, 'review', now, { script, revision: (job.revision ?? 0) + 1, title: script.title, sceneCount: script.scenes.length });
-}
-
-/** POST /render: REVIEW → QUEUED for the render attempt (nothing is made again; the video was paid for at creation). */
-export function requeueForRender(job: Job, now: Date): ReviewRequeue {
-  return requeue(job, 'render', now);
 }

@@ -1,6 +1,7 @@
 import { InvalidInput } from '../errors.js';
-import { FRAME_SIZES, narrationSegments, narrationText, type WordTiming } from '../model.js';
+import { FRAME_SIZES, narrationSegments, type WordTiming } from '../model.js';
 import type { BlobStore, ImageGenerator, JobStore, SpeechSynthesizer } from '../ports.js';
+import { concatAudio } from '../audio-concat.js';
 import { contentHash, seedFrom } from './content-key.js';
 import type { GenerateImageEvent, GenerateVoiceEvent, ImageAsset, VoiceAsset } from './events.js';
 
@@ -69,30 +70,130 @@ export function segmentStarts(segments: string[]): number[] {
   return starts;
 }
 
-/** Generate Voice: speaks the hook and narrations as one take, reusing a stored identical take. */
+/** A voice take as stored beside its audio (`….json`, written last: its presence means the audio is complete). */
+interface StoredTake {
+  audioKey: string;
+  durationMs: number;
+  /** Offsets into the take's own text (a segment's), or into narrationText (a joined take). */
+  words: WordTiming[];
+}
+
+/** Voice segments synthesized at once (a provider's concurrency is small, a Lambda's memory too). */
+const VOICE_CONCURRENCY = 3;
+
+async function readTake(blobs: BlobStore, timingsKey: string): Promise<StoredTake | undefined> {
+  if (!(await blobs.exists(timingsKey))) return undefined;
+  const stored = JSON.parse(new TextDecoder().decode(await blobs.get(timingsKey))) as StoredTake;
+  return (await blobs.exists(stored.audioKey)) ? stored : undefined;
+}
+
+async function writeTake(blobs: BlobStore, base: string, audio: Uint8Array, contentType: string, extension: string, take: Omit<StoredTake, 'audioKey'>): Promise<StoredTake> {
+  const audioKey = `${base}.${extension}`;
+  await blobs.put(audioKey, audio, contentType);
+  const stored = { audioKey, ...take };
+  await blobs.put(`${base}.json`, new TextEncoder().encode(JSON.stringify(stored)), 'application/json');
+  return stored;
+}
+
+/**
+ * Runs `work` over the items, at most `limit` at once, answers in order. After a failure no new
+ * item starts; the ones in flight finish (their takes are stored, so a retry reuses them), then
+ * the first error is thrown.
+ */
+async function inBatches<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  const errors: unknown[] = [];
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length && errors.length === 0) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]!, i);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  });
+  await Promise.all(lanes);
+  if (errors.length > 0) throw errors[0];
+  return results;
+}
+
+/**
+ * The silence after each segment so that scene k lasts at least its `durationHint` (segment 0 is
+ * the hook, spoken over scene 1 with its narration).
+ */
+export function hintSilences(script: GenerateVoiceEvent['script'], segmentMs: number[]): number[] {
+  const silences = segmentMs.map(() => 0);
+  script.scenes.forEach((scene, k) => {
+    if (scene.durationHint === undefined) return;
+    const spoken = segmentMs[k + 1]! + (k === 0 ? segmentMs[0]! : 0);
+    silences[k + 1] = Math.max(0, scene.durationHint * 1000 - spoken);
+  });
+  return silences;
+}
+
+/**
+ * Generate Voice: each segment (the hook, each scene's narration) is its own take, stored under
+ * its content (voice, provider, text), so editing one narration speaks one segment again; the
+ * missing ones are synthesized a few at a time and paid for, the others reused. The takes are
+ * joined into one (with silence where a scene's duration hint asks for it), stored under the
+ * segments' keys and hints; its words carry offsets into {@link narrationText} and times in the
+ * joined take, so captions and the timeline read it as one voice-over.
+ */
 export async function generateVoice(
   event: GenerateVoiceEvent,
   deps: { voice: SpeechSynthesizer; blobs: BlobStore; jobs: JobStore },
 ): Promise<VoiceAsset> {
-  const text = narrationText(event.script);
-  const starts = segmentStarts(narrationSegments(event.script));
-  const base = `assets/voice/${contentHash(deps.voice.cacheKey, event.request.voice ?? 'default', text)}`;
-  const timingsKey = `${base}.json`;
-  if (await deps.blobs.exists(timingsKey)) {
-    const stored = JSON.parse(new TextDecoder().decode(await deps.blobs.get(timingsKey))) as {
-      audioKey: string;
-      durationMs: number;
-      words: WordTiming[];
-    };
-    if (await deps.blobs.exists(stored.audioKey)) return { ...stored, segmentStarts: starts, reused: true };
+  const segments = narrationSegments(event.script);
+  const starts = segmentStarts(segments);
+  const voiceName = event.request.voice ?? 'default';
+  const segmentBases = segments.map((text) => `assets/voice/seg/${contentHash(deps.voice.cacheKey, voiceName, text)}`);
+  const hints = event.script.scenes.map((scene) => scene.durationHint ?? '-');
+  const joinedBase = `assets/voice/${contentHash(deps.voice.cacheKey, voiceName, 'segments', ...segmentBases, 'hints', ...hints)}`;
+  const total = segments.length;
+
+  const joined = await readTake(deps.blobs, `${joinedBase}.json`);
+  if (joined) {
+    await deps.jobs.updateStep(event.jobId, 'voice', { total, done: total, reused: total });
+    return { ...joined, segmentStarts: starts, reused: true };
   }
-  const speech = await deps.voice.synthesize({ text, voice: event.request.voice });
-  if (speech.words.length === 0) throw new Error('The voice returned no word timings.');
-  const audioKey = `${base}.${speech.extension}`;
-  await deps.blobs.put(audioKey, speech.audio, speech.contentType);
-  const stored = { audioKey, durationMs: speech.durationMs, words: speech.words };
-  // Written last: its presence means the audio is complete.
-  await deps.blobs.put(timingsKey, new TextEncoder().encode(JSON.stringify(stored)), 'application/json');
-  await deps.jobs.addSpend(event.jobId, 'voice', speech.spend);
-  return { ...stored, segmentStarts: starts, reused: false };
+
+  await deps.jobs.updateStep(event.jobId, 'voice', { total, done: 0, reused: 0 });
+  let reused = 0;
+  const takes = await inBatches(segments, VOICE_CONCURRENCY, async (text, i) => {
+    const base = segmentBases[i]!;
+    const stored = await readTake(deps.blobs, `${base}.json`);
+    if (stored) {
+      reused++;
+      return stored;
+    }
+    const speech = await deps.voice.synthesize({ text, voice: event.request.voice });
+    if (speech.words.length === 0) throw new Error('The voice returned no word timings.');
+    const take = await writeTake(deps.blobs, base, speech.audio, speech.contentType, speech.extension, { durationMs: speech.durationMs, words: speech.words });
+    await deps.jobs.addSpend(event.jobId, 'voice', speech.spend);
+    return take;
+  });
+
+  const extension = takes[0]!.audioKey.slice(takes[0]!.audioKey.lastIndexOf('.') + 1);
+  const audios = await Promise.all(takes.map((take) => deps.blobs.get(take.audioKey)));
+  // The joined file's own measure of each take (bytes, not the provider's figure) places the silences and the words.
+  const measured = concatAudio(extension, audios.map((audio) => ({ audio })));
+  const silences = hintSilences(event.script, measured.partsMs);
+  const result = concatAudio(
+    extension,
+    audios.map((audio, i) => ({ audio, silenceAfterMs: silences[i]! })),
+  );
+  const words = takes.flatMap((take, i) =>
+    take.words.map((w) => ({
+      ...w,
+      charStart: w.charStart + starts[i]!,
+      startMs: Math.round(w.startMs + result.offsetsMs[i]!),
+      endMs: Math.round(w.endMs + result.offsetsMs[i]!),
+    })),
+  );
+  const contentType = extension === 'mp3' ? 'audio/mpeg' : extension === 'wav' ? 'audio/wav' : 'application/octet-stream';
+  const stored = await writeTake(deps.blobs, joinedBase, result.audio, contentType, extension, { durationMs: Math.round(result.durationMs), words });
+  await deps.jobs.updateStep(event.jobId, 'voice', { total, done: total, reused });
+  return { ...stored, segmentStarts: starts, reused: reused === total };
 }

@@ -1,0 +1,180 @@
+/**
+ * Joins voice takes into one file, with silence after any of them: per-scene voice (Generate
+ * Voice speaks each segment as its own take) and duration hints (a scene lasts at least so long).
+ * WAV: takes in the same PCM format are appended under one rewritten header. MP3: each take's
+ * ID3 tags and Xing/Info/VBRI frame are dropped and the frames appended; silence is whole frames
+ * with the take's own header (padding bit cleared, no CRC) and zero bytes after it, which a
+ * decoder plays as silence (no side info, no main data).
+ */
+import { InvalidInput } from './errors.js';
+import { mp3Frames, readHeader } from './mp3-duration.js';
+
+/** One take and the silence to play after it. */
+export interface AudioPart {
+  audio: Uint8Array;
+  silenceAfterMs?: number;
+}
+
+/** The joined take: where each part starts in it, how long each part's own audio plays, and how long it all plays. */
+export interface JoinedAudio {
+  audio: Uint8Array;
+  durationMs: number;
+  offsetsMs: number[];
+  partsMs: number[];
+}
+
+/** The takes could not be joined (not the format named, or formats that differ). */
+export class AudioConcatError extends InvalidInput {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AudioConcatError';
+  }
+}
+
+/** Joins takes of one format: `wav` (PCM) or `mp3`. */
+export function concatAudio(format: string, parts: AudioPart[]): JoinedAudio {
+  if (parts.length === 0) throw new AudioConcatError('There is no audio to join.');
+  if (format === 'wav') return concatWav(parts);
+  if (format === 'mp3') return concatMp3(parts);
+  throw new AudioConcatError(`Cannot join ${format} audio (only wav and mp3).`);
+}
+
+function join(chunks: Uint8Array[], headerBytes = 0): Uint8Array {
+  const out = new Uint8Array(headerBytes + chunks.reduce((n, c) => n + c.length, 0));
+  let at = headerBytes;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+interface WavFormat {
+  audioFormat: number;
+  channels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+  blockAlign: number;
+}
+
+function readWav(bytes: Uint8Array): { format: WavFormat; data: Uint8Array } {
+  const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') throw new AudioConcatError('A voice take is not a WAV file.');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let format: WavFormat | undefined;
+  let at = 12;
+  while (at + 8 <= bytes.length) {
+    const id = ascii(at);
+    const size = view.getUint32(at + 4, true);
+    const body = at + 8;
+    if (id === 'fmt ' && body + 16 <= bytes.length) {
+      format = {
+        audioFormat: view.getUint16(body, true),
+        channels: view.getUint16(body + 2, true),
+        sampleRate: view.getUint32(body + 4, true),
+        blockAlign: view.getUint16(body + 12, true),
+        bitsPerSample: view.getUint16(body + 14, true),
+      };
+    } else if (id === 'data') {
+      if (!format) throw new AudioConcatError('A WAV voice take has its data before its format.');
+      // A streamed WAV may claim more than it holds; take whole frames of what is there.
+      const end = Math.min(bytes.length, body + size);
+      const whole = end - body - ((end - body) % format.blockAlign);
+      return { format, data: bytes.subarray(body, body + whole) };
+    }
+    at = body + size + (size % 2); // chunks are word-aligned
+  }
+  throw new AudioConcatError('A WAV voice take has no audio data.');
+}
+
+function concatWav(parts: AudioPart[]): JoinedAudio {
+  const takes = parts.map((part) => readWav(part.audio));
+  const format = takes[0]!.format;
+  if (format.audioFormat !== 1 || format.blockAlign === 0) throw new AudioConcatError('Only PCM WAV takes can be joined.');
+  for (const take of takes) {
+    const f = take.format;
+    if (f.audioFormat !== format.audioFormat || f.channels !== format.channels || f.sampleRate !== format.sampleRate || f.bitsPerSample !== format.bitsPerSample) {
+      throw new AudioConcatError(`The voice takes differ in format (${f.channels} ch ${f.sampleRate} Hz ${f.bitsPerSample} bit vs ${format.channels} ch ${format.sampleRate} Hz ${format.bitsPerSample} bit).`);
+    }
+  }
+  const msOf = (bytes: number) => (bytes / format.blockAlign / format.sampleRate) * 1000;
+  const chunks: Uint8Array[] = [];
+  const offsetsMs: number[] = [];
+  const partsMs: number[] = [];
+  let bytes = 0;
+  takes.forEach((take, i) => {
+    offsetsMs.push(msOf(bytes));
+    partsMs.push(msOf(take.data.length));
+    chunks.push(take.data);
+    bytes += take.data.length;
+    const silence = Math.ceil(((parts[i]!.silenceAfterMs ?? 0) * format.sampleRate) / 1000) * format.blockAlign;
+    if (silence > 0) {
+      // Zero is silence in signed PCM; 8-bit PCM is unsigned, its silence is 128.
+      chunks.push(new Uint8Array(silence).fill(format.bitsPerSample === 8 ? 128 : 0));
+      bytes += silence;
+    }
+  });
+  const out = join(chunks, 44);
+  const view = new DataView(out.buffer);
+  const ascii = (at: number, s: string) => [...s].forEach((c, k) => (out[at + k] = c.charCodeAt(0)));
+  ascii(0, 'RIFF');
+  view.setUint32(4, 36 + bytes, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, format.channels, true);
+  view.setUint32(24, format.sampleRate, true);
+  view.setUint32(28, format.sampleRate * format.blockAlign, true);
+  view.setUint16(32, format.blockAlign, true);
+  view.setUint16(34, format.bitsPerSample, true);
+  ascii(36, 'data');
+  view.setUint32(40, bytes, true);
+  return { audio: out, durationMs: msOf(bytes), offsetsMs, partsMs };
+}
+
+/** A frame of silence shaped like the frame at `at`: the same header without padding or CRC, then zeros. */
+function silenceFrame(audio: Uint8Array, at: number): Uint8Array {
+  const head = Uint8Array.from(audio.subarray(at, at + 4));
+  head[1] = head[1]! | 0x01; // protection bit set: no CRC follows
+  head[2] = head[2]! & ~0x02; // padding bit cleared: every silent frame has the same length
+  const header = readHeader(head, 0)!;
+  const frame = new Uint8Array(header.length);
+  frame.set(head);
+  return frame;
+}
+
+function concatMp3(parts: AudioPart[]): JoinedAudio {
+  const chunks: Uint8Array[] = [];
+  const offsetsMs: number[] = [];
+  const partsMs: number[] = [];
+  let seconds = 0;
+  let rate: number | undefined;
+  for (const part of parts) {
+    const frames = mp3Frames(part.audio).filter((f) => !f.tag);
+    if (frames.length === 0) throw new AudioConcatError('A voice take is not an MP3 file (no audio frames).');
+    if (rate !== undefined && frames[0]!.sampleRate !== rate) {
+      throw new AudioConcatError(`The voice takes differ in sample rate (${frames[0]!.sampleRate} Hz vs ${rate} Hz).`);
+    }
+    rate = frames[0]!.sampleRate;
+    offsetsMs.push(seconds * 1000);
+    let own = 0;
+    for (const frame of frames) {
+      chunks.push(part.audio.subarray(frame.offset, frame.offset + frame.length));
+      own += frame.samples / frame.sampleRate;
+    }
+    partsMs.push(own * 1000);
+    seconds += own;
+    const silenceMs = part.silenceAfterMs ?? 0;
+    if (silenceMs > 0) {
+      const first = frames[0]!;
+      const silent = silenceFrame(part.audio, first.offset);
+      const frameSeconds = first.samples / first.sampleRate;
+      // Whole frames, at least as long as asked (a hint is a minimum).
+      const count = Math.ceil(silenceMs / 1000 / frameSeconds - 1e-9);
+      for (let i = 0; i < count; i++) chunks.push(silent);
+      seconds += count * frameSeconds;
+    }
+  }
+  return { audio: join(chunks), durationMs: seconds * 1000, offsetsMs, partsMs };
+}
