@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { newJob, type Job } from '../../lambdas/core/job.js';
+import { executionInput } from '../../lambdas/core/jobs/dispatch.js';
 import type { VideoRequest } from '../../lambdas/core/model.js';
 import type { LocalRuntime } from './runtime.js';
 
@@ -19,8 +20,10 @@ export async function generateVideo(
   input: { request: VideoRequest; outputPath: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
 ): Promise<GenerateResult> {
   const jobId = randomUUID();
-  await runtime.jobs.create(newJob({ jobId, userId: input.userId ?? 'local-cli', request: input.request, now: new Date() }));
-  const execution = runtime.runner.start(jobId, { jobId, request: input.request });
+  const created = newJob({ jobId, userId: input.userId ?? 'local-cli', request: input.request, now: new Date() });
+  await runtime.jobs.create(created);
+  // The dispatcher's input, all four fields: a request with `review` stops in REVIEW.
+  const execution = runtime.runner.start(jobId, { ...executionInput(created) });
 
   let settled = false;
   const outcome = execution.result.then(

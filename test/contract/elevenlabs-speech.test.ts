@@ -8,6 +8,7 @@ import { ElevenLabsSpeechSynthesizer, elevenLabsUsdPerCharacter } from '../../la
 import { spokenWords } from '../../lambdas/core/alignment.js';
 import { ProviderRateLimited, ProviderRejected, ProviderTimeout, ProviderUnavailable, TRANSIENT_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
+import { mp3DurationMs } from '../../lambdas/core/mp3-duration.js';
 import { generateVoice } from '../../lambdas/core/pipeline/asset-steps.js';
 import type { JobStore, Spend } from '../../lambdas/core/ports.js';
 import { MemoryBlobStore } from '../support/render-blob-store.js';
@@ -167,11 +168,14 @@ describe('ElevenLabsSpeechSynthesizer against an ElevenLabs stub (@elevenlabs/el
     expect(error!.message).toMatch(/without character timings/);
   });
 
-  it('is paid once per narration: the Generate Voice step reuses the stored take', async () => {
+  it('is paid once per segment: the Generate Voice step speaks each segment once, joins the MP3 takes and reuses them', async () => {
     // Prepare
     const blobs = new MemoryBlobStore();
     const spends: Spend[] = [];
-    const jobs = { addSpend: async (_jobId: string, _step: string, spend: Spend) => void spends.push(spend) } as unknown as JobStore;
+    const jobs = {
+      addSpend: async (_jobId: string, _step: string, spend: Spend) => void spends.push(spend),
+      updateStep: async () => ({ status: 'running' }),
+    } as unknown as JobStore;
     const script = {
       title: 'Hearts',
       hook: 'Octopuses have three hearts.',
@@ -189,8 +193,15 @@ describe('ElevenLabsSpeechSynthesizer against an ElevenLabs stub (@elevenlabs/el
     expect(first.audioKey).toMatch(/\.mp3$/);
     expect(first.words[0]).toMatchObject({ text: 'Octopuses', charStart: 0 });
     expect(first.segmentStarts).toHaveLength(4);
+    // Scene 2's words are placed in the whole narration and after the takes before them.
+    const heart2 = first.words.find((w) => w.charStart === first.segmentStarts[2])!;
+    expect(heart2.text).toBe('Heart');
+    expect(heart2.startMs).toBeGreaterThan(first.words.find((w) => w.charStart === first.segmentStarts[1])!.endMs);
+    expect(mp3DurationMs(await blobs.get(first.audioKey))).toBe(first.durationMs);
     expect(again.reused).toBe(true);
-    expect(stub.requestsTo('tts')).toHaveLength(1);
-    expect(spends).toHaveLength(1);
+    // One call per segment (the hook and three narrations), each paid once; the second run speaks nothing.
+    // (ElevenLabs' previous_text/next_text could carry the neighbours' words for a smoother join; not sent yet.)
+    expect(stub.requestsTo('tts').map((r) => (r.json as { text: string }).text).sort()).toEqual([script.hook, ...script.scenes.map((s) => s.narration)].sort());
+    expect(spends).toHaveLength(4);
   });
 });
