@@ -53,6 +53,36 @@ describe('SPA client mapping', () => {
     expect(video.progress).toBe(raw.progress);
   });
 
+  it('reads a video in review: storyboard, review counter and earlier versions', () => {
+    const job = failedJob();
+    job.status = 'REVIEW';
+    delete job.error;
+    job.revision = 2;
+    job.regenerations = 1;
+    job.reviewExpiresAt = '2026-01-08T10:00:00.000Z';
+    job.script = {
+      title: 'Three hearts',
+      hook: 'Octopuses have three hearts.',
+      style: 'flat',
+      scenes: [
+        { narration: 'Two pump blood to the gills.', imagePrompt: 'An octopus near coral' },
+        { narration: 'One sends it around.', imagePrompt: 'Open water', imageKey: 'videos/job-1/uploads/u1.png', durationHint: 4 },
+        { narration: 'The blood is blue.', imagePrompt: 'Blue skin' },
+      ],
+    };
+    job.versions = [{ version: 1, outputKey: 'videos/job-1/short.mp4', durationMs: 9000, finishedAt: '2026-01-01T11:00:00.000Z' }];
+    const raw = overTheWire(videoDetail(job, { versionUrls: { 1: 'http://127.0.0.1:9000/b/videos/job-1/short.mp4?sig=1' } }, { included: 3, credits: 1 }));
+    const video = toVideo(raw);
+    expect(video.storyboard).toMatchObject({ revision: 2, title: 'Three hearts', hook: 'Octopuses have three hearts.' });
+    expect(video.storyboard?.scenes.map((s) => [s.number, s.picture, s.durationHint])).toEqual([
+      [1, 'generated', undefined],
+      [2, 'uploaded', 4],
+      [3, 'generated', undefined],
+    ]);
+    expect(video.review).toEqual({ expiresAt: '2026-01-08T10:00:00.000Z', regenerationsIncluded: 3, regenerationsUsed: 1, regenerationCredits: 1 });
+    expect(video.versions).toEqual([{ version: 1, url: 'http://127.0.0.1:9000/b/videos/job-1/short.mp4?sig=1', durationMs: 9000, finishedAt: '2026-01-01T11:00:00.000Z' }]);
+  });
+
   it('reads a list item', () => {
     const video = toVideo(overTheWire(videoSummary(failedJob())));
     expect(video).toMatchObject({ id: 'job-1', status: 'FAILED', request: { seconds: 10 }, error: { step: 'images' } });

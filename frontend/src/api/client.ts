@@ -199,6 +199,20 @@ export function toVideo(raw: Schemas['VideoSummary'] | Schemas['VideoDetail']): 
     durationMs: detail?.durationMs,
     sceneCount: detail?.sceneCount,
     attempt: detail?.attempt,
+    ...reviewFields(detail),
+  };
+}
+
+/** The review fields of a detail (storyboard, review, versions), their URLs kept stable across polls. */
+function reviewFields(detail: Schemas['VideoDetail'] | undefined): Pick<Video, 'storyboard' | 'review' | 'versions'> {
+  if (!detail) return {};
+  const { storyboard, review, versions } = detail;
+  return {
+    ...(storyboard
+      ? { storyboard: { ...storyboard, scenes: storyboard.scenes.map((scene) => (scene.imageUrl ? { ...scene, imageUrl: stableUrl(scene.imageUrl) } : scene)) } }
+      : {}),
+    ...(review ? { review } : {}),
+    ...(versions ? { versions } : {}),
   };
 }
 

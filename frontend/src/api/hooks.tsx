@@ -28,7 +28,12 @@ export const keys = {
   voices: ['voices'] as const,
 };
 
-export const isFinished = (video: Pick<Video, 'status'>) => video.status === 'SUCCEEDED' || video.status === 'FAILED';
+/**
+ * Nothing is being made for the video (no polling): done, failed, waiting for the user's review,
+ * or expired in review. An edit or a render puts it back in the queue (the page polls again).
+ */
+export const isFinished = (video: Pick<Video, 'status'>) =>
+  video.status === 'SUCCEEDED' || video.status === 'FAILED' || video.status === 'REVIEW' || video.status === 'EXPIRED';
 
 /** While a video is being made, its page asks this often (ms). */
 export const POLL_MS = 1500;

@@ -7,6 +7,7 @@ import type { JobStatus, StepName, StepState, StepStatus } from '../../../lambda
 import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
 import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
 import type { Schemas } from '../../../lambdas/api/client/shorts-client.js';
+import type { ReviewView, StoryboardView, VersionView } from './storyboard.js';
 
 export type { JobStatus, StepName, StepStatus };
 
@@ -55,6 +56,12 @@ export interface Video {
   durationMs?: number;
   sceneCount?: number;
   attempt?: number;
+  /** The script as scenes (review before render): present once the script exists. */
+  storyboard?: StoryboardView;
+  /** While in REVIEW: when the review ends and what a change costs. */
+  review?: ReviewView;
+  /** Earlier renders kept after a reopen, with download links. */
+  versions?: VersionView[];
 }
 
 export interface Page<T> {

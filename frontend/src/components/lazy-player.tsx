@@ -1,13 +1,15 @@
 /** The player and the composition, loaded on first use: they are most of the bundle's weight. */
-import { Suspense, lazy } from 'react';
+import type { PlayerRef } from '@remotion/player';
+import { Suspense, forwardRef, lazy } from 'react';
 import type { CompositionPlayerProps } from './composition-player.js';
 
 const Player = lazy(async () => ({ default: (await import('./composition-player.js')).CompositionPlayer }));
 
-export function LazyCompositionPlayer(props: CompositionPlayerProps) {
+/** The ref reaches the Player once it has loaded (seek and play a scene from the storyboard). */
+export const LazyCompositionPlayer = forwardRef<PlayerRef, CompositionPlayerProps>(function LazyCompositionPlayer(props, ref) {
   return (
     <Suspense fallback={<span className="skeleton player-fallback" style={{ aspectRatio: `${props.props.width} / ${props.props.height}` }} aria-hidden />}>
-      <Player {...props} />
+      <Player {...props} ref={ref} />
     </Suspense>
   );
-}
+});

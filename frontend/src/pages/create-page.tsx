@@ -28,6 +28,8 @@ export function CreatePage() {
   const [voice, setVoice] = useState('');
   const [captionStyle, setCaptionStyle] = useState<CaptionStyle>('bold');
   const [touched, setTouched] = useState(false);
+  // Review before render: stop once the scenes, voice and captions exist, to edit them first.
+  const [review, setReview] = useState(false);
   // One key per video being asked for: a double click or a resent request makes one video.
   const idempotencyKey = useRef(uuid());
   // Many videos at once (POST /api/batches): one key per batch, kept until every line started,
@@ -93,7 +95,7 @@ export function CreatePage() {
     if (promptProblem || blocked || create.isPending) return;
     create.mutate(
       {
-        input: { prompt: trimmed, seconds, aspect, captionStyle, ...(voice ? { voice } : {}) },
+        input: { prompt: trimmed, seconds, aspect, captionStyle, ...(voice ? { voice } : {}), ...(review ? { review: true } : {}) },
         idempotencyKey: idempotencyKey.current,
       },
       {
@@ -228,6 +230,18 @@ export function CreatePage() {
             </div>
           </fieldset>
 
+          {!many ? (
+            <label className="check-row">
+              <input type="checkbox" name="review" checked={review} onChange={(e) => setReview(e.target.checked)} />
+              <span>
+                <span className="check-title">Review before rendering</span>
+                <span className="field-hint">
+                  See the scenes, voice and captions first; change a scene or its picture, then render. A few changes are included in the price.
+                </span>
+              </span>
+            </label>
+          ) : null}
+
           <div className="field">
             <label className="field-label" htmlFor="voice">
               Voice
@@ -272,6 +286,12 @@ export function CreatePage() {
               <dt>Voice</dt>
               <dd>{voices.find((v) => v.id === voice)?.label ?? 'Default'}</dd>
             </div>
+            {!many && review ? (
+              <div>
+                <dt>Review</dt>
+                <dd>Before rendering</dd>
+              </div>
+            ) : null}
           </dl>
           <div className="summary-cost">
             <div>

@@ -2,13 +2,15 @@
  * One video: the step timeline while it is made (polled), a live preview of the composition as
  * soon as its assets exist, then the MP4 to play and download; on failure the reason and Retry.
  */
-import { useEffect, useState } from 'react';
+import type { PlayerRef } from '@remotion/player';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { creditsFor } from '../../../lambdas/core/credits.js';
 import { STEPS, STEP_LABELS, type StepName } from '../../../lambdas/core/job.js';
 import { ApiError } from '../api/client.js';
 import { isFinished, useCredits, useDeleteVideo, useRetryVideo, useVideo } from '../api/hooks.js';
 import type { StepView, Video } from '../api/types.js';
 import { LazyCompositionPlayer } from '../components/lazy-player.js';
+import { ReopenButton, Storyboard, VersionsList, type ReviewActivity } from '../components/storyboard.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Icon } from '../components/icons.js';
 import { useToast } from '../components/toasts.js';
@@ -71,6 +73,14 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
   const [confirmDelete, setConfirmDelete] = useState(false);
   const title = videoTitle(video);
   const finished = isFinished(video);
+  // Review before render: the storyboard's "play this scene" drives the preview's Player.
+  const playerRef = useRef<PlayerRef>(null);
+  const [activity, setActivity] = useState<ReviewActivity | undefined>();
+  const preparing = video.status === 'QUEUED' || video.status === 'RUNNING';
+  const reviewActivity: ReviewActivity | undefined = preparing
+    ? (activity ?? (video.steps.render?.status === 'running' ? 'rendering' : (video.storyboard?.revision ?? 0) > 0 ? 'editing' : undefined))
+    : undefined;
+  const showStoryboard = Boolean(video.storyboard) && (video.status === 'REVIEW' || video.status === 'EXPIRED' || reviewActivity !== undefined);
 
   const doDelete = () =>
     remove.mutate(undefined, {
@@ -122,6 +132,7 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
           </p>
         </div>
         <div className="page-actions">
+          {video.status === 'SUCCEEDED' && video.storyboard ? <ReopenButton video={video} /> : null}
           {video.status === 'SUCCEEDED' && download ? (
             <a className="btn btn-primary" href={download} download={fileName} data-testid="download">
               <Icon name="download" size={18} /> Download
@@ -144,7 +155,7 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
 
       <div className={`video-layout ${video.preview || (video.status === 'SUCCEEDED' && video.videoUrl) ? 'has-media' : 'no-media'}`}>
         <section className="media-panel" aria-label="Video">
-          <Media video={video} />
+          <Media video={video} playerRef={playerRef} reviewActivity={reviewActivity} />
         </section>
         <div className="video-side">
           {video.status === 'FAILED' ? (
@@ -168,7 +179,10 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
             <p className="prompt-text">{video.request.prompt}</p>
             {video.request.voice ? <p className="muted small">Voice: {video.request.voice}</p> : null}
           </section>
+          {video.versions?.length ? <VersionsList versions={video.versions} /> : null}
         </div>
+        {/* In the grid so that on a phone it comes right under the preview, before the steps. */}
+        {showStoryboard ? <Storyboard video={video} playerRef={playerRef} activity={reviewActivity} onActivity={setActivity} /> : null}
       </div>
 
       <ConfirmDialog
@@ -179,15 +193,23 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
         onConfirm={doDelete}
         onCancel={() => setConfirmDelete(false)}
       >
-        {video.status === 'QUEUED'
+        {video.status === 'QUEUED' && !video.storyboard
           ? `“${title}” has not started yet: it is cancelled and its ${plural(video.credits ?? 1, 'credit')} go back to your balance.`
-          : `“${title}” and its files will be removed. This cannot be undone.`}
+          : video.status === 'REVIEW' || video.status === 'EXPIRED'
+            ? `“${title}” and its pictures and voice will be removed. Its credits were spent making them and do not come back.`
+            : `“${title}” and its files will be removed. This cannot be undone.`}
       </ConfirmDialog>
     </div>
   );
 }
 
-function Media({ video }: { video: Video }) {
+/** What the preview shows: the same object while the assets are the same (signatures aside), so a new take or picture remounts the Player. */
+function previewIdentity(preview: NonNullable<Video['preview']>): string {
+  const object = (url: string) => url.split('?')[0];
+  return [object(preview.audioUrl), preview.durationInFrames, ...preview.scenes.map((s) => `${object(s.imageUrl)}@${s.startFrame}`)].join('|');
+}
+
+function Media({ video, playerRef, reviewActivity }: { video: Video; playerRef: RefObject<PlayerRef | null>; reviewActivity?: ReviewActivity }) {
   const frameClass = `media-frame frame-${video.request.aspect.replace(':', 'x')}`;
   if (video.status === 'SUCCEEDED' && video.videoUrl) {
     return (
@@ -214,13 +236,24 @@ function Media({ video }: { video: Video }) {
     return (
       <figure className="media">
         <div className={frameClass} data-testid="preview-player">
-          <LazyCompositionPlayer props={video.preview} />
+          <LazyCompositionPlayer key={previewIdentity(video.preview)} ref={playerRef} props={video.preview} />
         </div>
         <figcaption className="media-caption">
           <span className="live-dot" aria-hidden /> Preview
           <span className="muted">
             {' '}
-            · {video.status === 'SUCCEEDED' ? 'the video file is not available' : video.status === 'FAILED' ? 'the render did not finish' : 'the final video is still rendering'}
+            ·{' '}
+            {video.status === 'REVIEW'
+              ? 'check it, change what you like below, then render'
+              : video.status === 'EXPIRED'
+                ? 'the review time ran out'
+                : reviewActivity === 'editing'
+                  ? 'updating after your changes…'
+                  : video.status === 'SUCCEEDED'
+                    ? 'the video file is not available'
+                    : video.status === 'FAILED'
+                      ? 'the render did not finish'
+                      : 'the final video is still rendering'}
           </span>
         </figcaption>
       </figure>
@@ -306,7 +339,11 @@ function Timeline({ video }: { video: Video }) {
           : 'Starting…'
         : video.status === 'SUCCEEDED'
           ? 'Done'
-          : 'Stopped';
+          : video.status === 'REVIEW'
+            ? 'Ready to review'
+            : video.status === 'EXPIRED'
+              ? 'Review expired'
+              : 'Stopped';
   return (
     <section className="card timeline-card" aria-labelledby="timeline-title">
       <div className="timeline-head">
