@@ -270,38 +270,23 @@ async function batch(file: string, opts: { outDir: string; api?: string; token?:
   });
   const report = (line: string) => process.stderr.write(`${line}\n`);
 
-  if (opts.api) {
-    const token = opts.token ?? process.env.SHORTS_TOKEN;
-    if (!token) throw new UsageError('--api needs a token: --token, or SHORTS_TOKEN in the environment.');
-    const outcomes = await runBatch({ api: { url: opts.api.replace(/\/$/, ''), token }, lines, outDir, report });
-    process.stdout.write(`\n${summaryTable(outcomes)}\n`);
-    return outcomes.every((o) => o.status === 'succeeded');
-  }
-
-  process.stderr.write('Starting the local cloud and the API on 127.0.0.1 …\n');
-  const { startDevServer } = await import('../lib/local/dev-server.js');
-  const server = await startDevServer({ port: 0, quiet: true, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
-  const stop = () => server.stop();
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  const { openApiSession, MissingToken } = await import('../lib/local/api-session.js');
+  const session = await openApiSession({ ...opts, report }).catch((error: Error) => {
+    throw error instanceof MissingToken ? new UsageError(error.message) : error;
+  });
+  process.once('SIGINT', () => void session.stop().finally(() => process.exit(130)));
   try {
-    const post = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-      return (await response.json()) as Record<string, unknown>;
-    };
-    const { token } = (await post('/api/dev/session', { userId: 'local-cli' })) as { token: string };
-    const buyCredits = async (credits: number) => {
-      for (let left = credits; left > 0; left -= 100) await post('/api/dev/purchase', { credits: Math.min(left, 100) }, token);
-    };
-    const outcomes = await runBatch({ api: { url: server.url, token }, lines, outDir, report, buyCredits });
+    const outcomes = await runBatch({
+      api: { url: session.url, token: session.token },
+      lines,
+      outDir,
+      report,
+      ...(session.buyCredits ? { buyCredits: session.buyCredits } : {}),
+    });
     process.stdout.write(`\n${summaryTable(outcomes)}\n`);
     return outcomes.every((o) => o.status === 'succeeded');
   } finally {
-    await stop();
+    await session.stop();
   }
 }
 
