@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { newJob, type Job } from '../../lambdas/core/job.js';
 import type { VideoRequest } from '../../lambdas/core/model.js';
+import { LOCAL_CLI_USER } from './api-session.js';
 import type { LocalRuntime } from './runtime.js';
 
 export interface GenerateResult {
   job: Job;
   outputPath: string;
   bytes: number;
+}
+
+/** A `review` video stopped before its render: the job in REVIEW, nothing written. */
+export interface ReviewResult {
+  job: Job;
 }
 
 /**
@@ -17,10 +23,21 @@ export interface GenerateResult {
 export async function generateVideo(
   runtime: LocalRuntime,
   input: { request: VideoRequest; outputPath: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
-): Promise<GenerateResult> {
+): Promise<GenerateResult>;
+/** With `request.review`: the pipeline stops once the storyboard's pictures, voice and captions exist (REVIEW). */
+export async function generateVideo(
+  runtime: LocalRuntime,
+  input: { request: VideoRequest & { review: true }; outputPath?: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
+): Promise<ReviewResult>;
+export async function generateVideo(
+  runtime: LocalRuntime,
+  input: { request: VideoRequest; outputPath?: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
+): Promise<GenerateResult | ReviewResult> {
   const jobId = randomUUID();
-  await runtime.jobs.create(newJob({ jobId, userId: input.userId ?? 'local-cli', request: input.request, now: new Date() }));
-  const execution = runtime.runner.start(jobId, { jobId, request: input.request });
+  const phase = input.request.review ? 'review' : 'render';
+  await runtime.jobs.create({ ...newJob({ jobId, userId: input.userId ?? LOCAL_CLI_USER, request: input.request, now: new Date() }), phase });
+  // The same input the dispatcher gives an execution (lambdas/core/jobs/dispatch.ts).
+  const execution = runtime.runner.start(jobId, { jobId, request: input.request, phase, version: 1 });
 
   let settled = false;
   const outcome = execution.result.then(
@@ -37,7 +54,8 @@ export async function generateVideo(
   const job = await runtime.jobs.get(jobId);
   if (!job) throw new Error(`Job ${jobId} vanished from the job store.`);
   input.onProgress?.(job);
-  if (job.status !== 'SUCCEEDED' || !job.outputKey) {
+  if (phase === 'review' && job.status === 'REVIEW') return { job };
+  if (job.status !== 'SUCCEEDED' || !job.outputKey || input.outputPath === undefined) {
     const reason = job.error?.message ?? (executionError instanceof Error ? executionError.message : 'the pipeline stopped');
     throw new JobFailedError(job, reason);
   }
