@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import cliProgress from 'cli-progress';
 import { STEPS, STEP_LABELS, type Job, type StepName } from '../lambdas/core/job.js';
-import { ASPECTS, CAPTION_STYLES, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
+import { ASPECTS, CAPTION_STYLES, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
+import type { EditChange } from '../lib/local/review-run.js';
 import { explainIssues } from '../lambdas/core/pipeline/script-steps.js';
 
 /** Exit code for a usage error: bad prompt, bad flag, unwritable output. */
@@ -159,7 +160,7 @@ function internalErrorDetail(runtime: { logs: { find(text: string): { functionNa
 
 async function generate(
   promptWords: string[],
-  opts: { out: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string },
+  opts: { out?: string; review?: boolean; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string },
 ) {
   const parsed = VideoRequestSchema.safeParse({
     prompt: promptWords.join(' '),
@@ -167,10 +168,13 @@ async function generate(
     aspect: opts.aspect,
     voice: opts.voice,
     captionStyle: opts.captionStyle,
+    ...(opts.review ? { review: true } : {}),
   });
   if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
   let request: VideoRequest = parsed.data;
-  const outputPath = await checkOutputPath(opts.out);
+  if (!opts.review && opts.out === undefined) throw new UsageError("required option '-o, --out <file.mp4>' not specified (or --review to stop before the render).");
+  if (opts.review && opts.out !== undefined) throw new UsageError('--review stops before the render; give the file to `shorts render <id> --out file.mp4` instead of --out.');
+  const outputPath = opts.out === undefined ? undefined : await checkOutputPath(opts.out);
   const reportPath = opts.accessReport ? await checkReportPath(opts.accessReport) : undefined;
   const { checkProviderSettings, voiceCatalogFor } = await import('../lambdas/shared/dependencies.js');
   // A chosen provider without its key fails here, naming the variable — never a silent fallback.
@@ -219,6 +223,21 @@ async function generate(
     void stop().finally(() => process.exit(130));
   });
   try {
+    if (outputPath === undefined) {
+      const { job } = await generateVideo(runtime, { request: { ...request, review: true }, onProgress: (job) => view.update(job) });
+      view.stop();
+      const { storyboardLines } = await import('../lib/local/review-run.js');
+      const script = job.script;
+      if (!script) throw new Error(`Video ${job.jobId} stopped for review without a storyboard.`);
+      const board = storyboardLines({
+        id: job.jobId,
+        title: script.title,
+        hook: script.hook,
+        scenes: script.scenes.map((s) => ({ ...s, picture: s.imageKey ? ('uploaded' as const) : ('generated' as const) })),
+      });
+      process.stdout.write(`\n${board.join('\n')}\n`);
+      return;
+    }
     const result = await generateVideo(runtime, { request, outputPath, onProgress: (job) => view.update(job) });
     view.stop();
     const { job } = result;
@@ -270,38 +289,73 @@ async function batch(file: string, opts: { outDir: string; api?: string; token?:
   });
   const report = (line: string) => process.stderr.write(`${line}\n`);
 
-  if (opts.api) {
-    const token = opts.token ?? process.env.SHORTS_TOKEN;
-    if (!token) throw new UsageError('--api needs a token: --token, or SHORTS_TOKEN in the environment.');
-    const outcomes = await runBatch({ api: { url: opts.api.replace(/\/$/, ''), token }, lines, outDir, report });
-    process.stdout.write(`\n${summaryTable(outcomes)}\n`);
-    return outcomes.every((o) => o.status === 'succeeded');
-  }
-
-  process.stderr.write('Starting the local cloud and the API on 127.0.0.1 …\n');
-  const { startDevServer } = await import('../lib/local/dev-server.js');
-  const server = await startDevServer({ port: 0, quiet: true, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
-  const stop = () => server.stop();
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  const { openApiSession, MissingToken } = await import('../lib/local/api-session.js');
+  const session = await openApiSession({ ...opts, report }).catch((error: Error) => {
+    throw error instanceof MissingToken ? new UsageError(error.message) : error;
+  });
+  process.once('SIGINT', () => void session.stop().finally(() => process.exit(130)));
   try {
-    const post = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-      return (await response.json()) as Record<string, unknown>;
-    };
-    const { token } = (await post('/api/dev/session', { userId: 'local-cli' })) as { token: string };
-    const buyCredits = async (credits: number) => {
-      for (let left = credits; left > 0; left -= 100) await post('/api/dev/purchase', { credits: Math.min(left, 100) }, token);
-    };
-    const outcomes = await runBatch({ api: { url: server.url, token }, lines, outDir, report, buyCredits });
+    const outcomes = await runBatch({
+      api: { url: session.url, token: session.token },
+      lines,
+      outDir,
+      report,
+      ...(session.buyCredits ? { buyCredits: session.buyCredits } : {}),
+    });
     process.stdout.write(`\n${summaryTable(outcomes)}\n`);
     return outcomes.every((o) => o.status === 'succeeded');
   } finally {
-    await stop();
+    await session.stop();
+  }
+}
+
+function parseVideoId(value: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError('must be a video id (a UUID, as shorts generate --review prints it).');
+  return value.toLowerCase();
+}
+
+function parseSceneNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw new InvalidArgumentError('must be a scene number from 1 to 10.');
+  return n;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < MIN_DURATION_HINT_SECONDS || n > MAX_DURATION_HINT_SECONDS) {
+    throw new InvalidArgumentError(`must be from ${MIN_DURATION_HINT_SECONDS} to ${MAX_DURATION_HINT_SECONDS} seconds.`);
+  }
+  return n;
+}
+
+interface ReviewOptions {
+  api?: string;
+  token?: string;
+  dataDir?: string;
+}
+
+/**
+ * Runs one review command through the API (lib/local/review-run.ts) and prints the storyboard it
+ * leaves; the API's refusals (a 4xx naming the field, a 409 while the preview is being made) are
+ * usage errors with the API's own words.
+ */
+async function review(opts: ReviewOptions, act: (run: import('../lib/local/review-run.js').ReviewRun) => Promise<import('../lib/local/review-run.js').StoryboardDetail | undefined>) {
+  const { openApiSession, MissingToken } = await import('../lib/local/api-session.js');
+  const { ReviewRun, listingOf, storyboardLines } = await import('../lib/local/review-run.js');
+  const { ApiError } = await import('../lambdas/api/client/shorts-client.js');
+  const report = (line: string) => process.stderr.write(`${line}\n`);
+  const session = await openApiSession({ ...opts, report }).catch((error: Error) => {
+    throw error instanceof MissingToken ? new UsageError(error.message) : error;
+  });
+  process.once('SIGINT', () => void session.stop().finally(() => process.exit(130)));
+  try {
+    const detail = await act(new ReviewRun(session, report));
+    if (detail) process.stdout.write(`\n${storyboardLines(listingOf(detail)).join('\n')}\n`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await session.stop();
   }
 }
 
@@ -314,7 +368,8 @@ async function main(argv: string[]): Promise<number> {
     .command('generate')
     .description('Make a video from a prompt on this machine, offline.')
     .argument('<prompt...>', 'what the video is about')
-    .requiredOption('-o, --out <file.mp4>', 'where to write the MP4')
+    .option('-o, --out <file.mp4>', 'where to write the MP4')
+    .option('--review', 'stop before the render: print the storyboard to edit (shorts edit, regenerate), then shorts render')
     .option('-s, --seconds <n>', 'target length in seconds (10–90)', parseInteger)
     .addOption(new Option('-a, --aspect <ratio>', 'frame shape').choices([...ASPECTS]))
     .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
@@ -356,6 +411,51 @@ async function main(argv: string[]): Promise<number> {
     .action(async (file: string, opts: Parameters<typeof batch>[1]) => {
       batchFailed = !(await batch(file, opts));
     });
+  const reviewOptions = (command: Command) =>
+    command
+      .option('--api <url>', 'a deployed API (e.g. https://<dashboard>) instead of the local cloud', parseUrl)
+      .option('--token <token>', 'with --api: a session token or API key (default SHORTS_TOKEN)')
+      .option('--data-dir <dir>', 'local: where the local cloud keeps its data (default .shorts-data)');
+  reviewOptions(
+    program
+      .command('edit')
+      .description('Change a video in review: a scene\'s narration, picture prompt or length, or the title or hook; the preview is made again.')
+      .argument('<id>', 'the video id (shorts generate --review prints it)', parseVideoId)
+      .option('--scene <n>', 'the scene to change (1 is the first)', parseSceneNumber)
+      .option('--narration <text>', 'what is said over the scene')
+      .option('--image-prompt <text>', 'what the scene\'s picture shows (a new picture is drawn)')
+      .option('--duration-hint <seconds>', 'the scene lasts at least this long', parseSeconds)
+      .option('--title <text>', 'the video\'s title')
+      .option('--hook <text>', 'the first line spoken'),
+  ).action((id: string, opts: ReviewOptions & Omit<EditChange, 'scene'> & { scene?: number }) =>
+    review(opts, async (run) => {
+      if ((opts.narration !== undefined || opts.imagePrompt !== undefined || opts.durationHint !== undefined) && opts.scene === undefined) {
+        throw new UsageError('--narration, --image-prompt and --duration-hint need --scene <n>.');
+      }
+      return run.edit(id, opts);
+    }),
+  );
+  reviewOptions(
+    program
+      .command('regenerate')
+      .description("Draw a new picture for one scene of a video in review (a new seed).")
+      .argument('<id>', 'the video id', parseVideoId)
+      .requiredOption('--scene <n>', 'the scene (1 is the first)', parseSceneNumber),
+  ).action((id: string, opts: ReviewOptions & { scene: number }) => review(opts, (run) => run.regenerate(id, opts.scene)));
+  reviewOptions(
+    program
+      .command('render')
+      .description('Render a video in review and write the MP4.')
+      .argument('<id>', 'the video id', parseVideoId)
+      .requiredOption('-o, --out <file.mp4>', 'where to write the MP4'),
+  ).action(async (id: string, opts: ReviewOptions & { out: string }) => {
+    const file = await checkOutputPath(opts.out);
+    await review(opts, async (run) => {
+      const { detail, bytes } = await run.render(id, file);
+      process.stdout.write(`\n${file}\n  title     ${detail.title ?? ''}\n  duration  ${seconds(detail.durationMs)}\n  size      ${(bytes / 1e6).toFixed(1)} MB\n`);
+      return undefined;
+    });
+  });
   program
     .command('mcp')
     .description('The MCP server over stdio, for agents (Claude Desktop, Claude Code): its own local cloud, or a running server with --api.')

@@ -6,11 +6,11 @@
  * user's videos in progress frees up, or, locally, once the credits they need were bought.
  */
 import { randomUUID } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { creditsFor } from '../../lambdas/core/credits.js';
 import { MAX_BATCH_ITEMS } from '../../lambdas/core/jobs/batches.js';
 import type { BatchLine } from '../../lambdas/core/batch-file.js';
+import { downloadTo } from './api-session.js';
 import { ApiError, createShortsClient, unwrap, type Schemas } from '../../lambdas/api/client/shorts-client.js';
 
 export interface BatchOutcome {
@@ -158,16 +158,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchOutcome[]
   async function download(videoId: string, file: string): Promise<number | undefined> {
     const detail = await unwrap(client.GET('/api/videos/{id}', { params: { path: { id: videoId } } }));
     if (!detail.videoUrl) throw new ApiError(409, `Video ${videoId} has finished but has no file.`);
-    const response = await fetch(detail.videoUrl);
-    if (!response.ok) throw new Error(`Downloading video ${videoId} failed with ${response.status}.`);
-    const partial = `${file}.${process.pid}.partial`;
-    try {
-      await writeFile(partial, Buffer.from(await response.arrayBuffer()));
-      await rename(partial, file);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
+    await downloadTo(detail.videoUrl, file, `video ${videoId}`);
     return detail.durationMs;
   }
 }

@@ -3,12 +3,18 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { newJob, type Job } from '../../lambdas/core/job.js';
 import { executionInput } from '../../lambdas/core/jobs/dispatch.js';
 import type { VideoRequest } from '../../lambdas/core/model.js';
+import { LOCAL_CLI_USER } from './api-session.js';
 import type { LocalRuntime } from './runtime.js';
 
 export interface GenerateResult {
   job: Job;
   outputPath: string;
   bytes: number;
+}
+
+/** A `review` video stopped before its render: the job in REVIEW, nothing written. */
+export interface ReviewResult {
+  job: Job;
 }
 
 /**
@@ -18,11 +24,21 @@ export interface GenerateResult {
 export async function generateVideo(
   runtime: LocalRuntime,
   input: { request: VideoRequest; outputPath: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
-): Promise<GenerateResult> {
+): Promise<GenerateResult>;
+/** With `request.review`: the pipeline stops once the storyboard's pictures, voice and captions exist (REVIEW). */
+export async function generateVideo(
+  runtime: LocalRuntime,
+  input: { request: VideoRequest & { review: true }; outputPath?: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
+): Promise<ReviewResult>;
+export async function generateVideo(
+  runtime: LocalRuntime,
+  input: { request: VideoRequest; outputPath?: string; userId?: string; onProgress?: (job: Job) => void; pollMs?: number },
+): Promise<GenerateResult | ReviewResult> {
   const jobId = randomUUID();
-  const created = newJob({ jobId, userId: input.userId ?? 'local-cli', request: input.request, now: new Date() });
+  const phase = input.request.review ? 'review' : 'render';
+  const created = { ...newJob({ jobId, userId: input.userId ?? LOCAL_CLI_USER, request: input.request, now: new Date() }), phase } as const;
   await runtime.jobs.create(created);
-  // The dispatcher's input, all four fields: a request with `review` stops in REVIEW.
+  // The dispatcher's input, all four fields: a job in the review phase stops in REVIEW.
   const execution = runtime.runner.start(jobId, { ...executionInput(created) });
 
   let settled = false;
@@ -40,7 +56,8 @@ export async function generateVideo(
   const job = await runtime.jobs.get(jobId);
   if (!job) throw new Error(`Job ${jobId} vanished from the job store.`);
   input.onProgress?.(job);
-  if (job.status !== 'SUCCEEDED' || !job.outputKey) {
+  if (phase === 'review' && job.status === 'REVIEW') return { job };
+  if (job.status !== 'SUCCEEDED' || !job.outputKey || input.outputPath === undefined) {
     const reason = job.error?.message ?? (executionError instanceof Error ? executionError.message : 'the pipeline stopped');
     throw new JobFailedError(job, reason);
   }

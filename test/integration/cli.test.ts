@@ -4,26 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, shorts, type CliOutcome } from '../support/cli.js';
 
 const exec = promisify(execFile);
-const CLI = path.resolve('bin/shorts.mjs');
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as a user would, with the project's Node (the one running the tests). */
-async function shorts(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 600_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 beforeAll(async () => {
@@ -70,7 +53,7 @@ describe('shorts generate: usage errors exit 2 with a clear message and write no
     const outcome = asNobody
       ? await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args]).then(
           (r) => ({ code: 0, ...r }),
-          (e: Outcome) => e,
+          (e: CliOutcome) => e,
         )
       : await shorts(args.slice(1));
 
