@@ -55,8 +55,8 @@ export const MIN_DURATION_HINT_SECONDS = 1;
 export const MAX_DURATION_HINT_SECONDS = 20;
 
 /**
- * One scene of a script: what is said over it and what its picture shows. `seed`, `imageKey` and
- * `durationHint` come only from the user's edits in review (Parse Script drops them from a draft).
+ * One scene of a script: what is said over it and what its picture shows. `seed`, `imageKey`,
+ * `pictureIndex` and `durationHint` come only from the user's edits in review (Parse Script drops them from a draft).
  */
 export const SceneSchema = z.object({
   narration: z.string().trim().min(1, 'scene narration is empty').max(600),
@@ -65,6 +65,11 @@ export const SceneSchema = z.object({
   seed: z.number().int().min(0).max(2147483647).optional(),
   /** A picture the user uploaded for this scene, under `videos/{jobId}/uploads/`; used instead of drawing one. */
   imageKey: z.string().min(1).max(300).optional(),
+  /**
+   * The place (0-based) the scene's picture was first drawn for: a scene moved by an edit keeps
+   * it, so its picture keeps its content address and is reused, not drawn and paid for again.
+   */
+  pictureIndex: z.number().int().min(0).max(9).optional(),
   /** The scene lasts at least this many seconds: silence follows its narration until then. */
   durationHint: z.number().min(MIN_DURATION_HINT_SECONDS).max(MAX_DURATION_HINT_SECONDS).optional(),
 });

@@ -96,7 +96,8 @@ export function applyStoryboardEdit(script: Script, edit: StoryboardEdit): EditO
       used.add(from);
       const { scene, changed } = editedScene(sceneAt(script, from, `scenes.${i}.from`), changes);
       if (changed) regenerations += 1;
-      return scene;
+      // A moved scene keeps the place its picture was drawn for, so the picture is reused.
+      return i === from - 1 || scene.pictureIndex !== undefined ? scene : { ...scene, pictureIndex: from - 1 };
     });
   }
   return { script: checked(next), regenerations };

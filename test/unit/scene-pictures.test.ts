@@ -37,6 +37,19 @@ describe('scene pictures', () => {
     expect(requests[0]!.seed).toBe(seedFrom(plain.imagePrompt, 2));
   });
 
+  it('reuses the picture of a scene moved to another place (its picture keeps the place it was drawn for)', async () => {
+    // Arrange: the scene was drawn at place 2.
+    const { deps, requests } = harness();
+    const first = await generateImage(event(plain), deps);
+
+    // Act: moved by an edit to place 0 (lambdas/core/storyboard.ts pins pictureIndex 2).
+    const moved = await generateImage({ ...event({ ...plain, pictureIndex: 2 }), index: 0 }, deps);
+
+    // Assess
+    expect(moved).toEqual({ key: first.key, reused: true });
+    expect(requests).toHaveLength(1);
+  });
+
   it('draws a scene with the seed the user chose, under a key of its own', async () => {
     const { deps, requests } = harness();
     const seeded = event({ ...plain, seed: 99 });

@@ -55,11 +55,16 @@ describe('storyboard edits', () => {
     expect(regenerations).toBe(3);
     expect(script.title).toBe('Sea salt');
     expect(script.scenes).toEqual([
-      SCRIPT.scenes[2],
-      { narration: 'Rivers carry minerals.', imagePrompt: 'a big river' },
+      { ...SCRIPT.scenes[2], pictureIndex: 2 },
+      { narration: 'Rivers carry minerals.', imagePrompt: 'a big river', pictureIndex: 0 },
       { narration: 'And so it stays.', imagePrompt: 'the sea' },
     ]);
-    expect(applyStoryboardEdit(SCRIPT, { scenes: [{ from: 2 }, { from: 1 }, { from: 3 }], title: 'x' }).regenerations).toBe(0);
+    const swapped = applyStoryboardEdit(SCRIPT, { scenes: [{ from: 2 }, { from: 1 }, { from: 3 }], title: 'x' });
+    expect(swapped.regenerations).toBe(0);
+    // Moved scenes keep the place their pictures were drawn for; a scene that stays needs none.
+    expect(swapped.script.scenes.map((s) => s.pictureIndex)).toEqual([1, 0, undefined]);
+    const back = applyStoryboardEdit(swapped.script, { scenes: [{ from: 2 }, { from: 1 }, { from: 3 }] });
+    expect(back.script.scenes.map((s) => s.pictureIndex)).toEqual([0, 1, undefined]);
   });
 
   it('refuses a storyboard of too few scenes, a scene listed twice, and a new scene without its texts', () => {

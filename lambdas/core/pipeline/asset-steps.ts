@@ -7,6 +7,11 @@ import type { GenerateImageEvent, GenerateVoiceEvent, ImageAsset, VoiceAsset } f
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
+/** The place a scene's picture belongs to: where it was first drawn, even after the scene moved. */
+function picturePlace(event: GenerateImageEvent): number {
+  return event.scene.pictureIndex ?? event.index;
+}
+
 /**
  * Where an image lives: the same provider, prompt, style, size and place always map to the same
  * key. A seed the user chose ("Regenerate") is part of the key only when set, so every key made
@@ -15,7 +20,7 @@ const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': '
 export function imageKey(generator: Pick<ImageGenerator, 'cacheKey'>, event: GenerateImageEvent): string {
   const { width, height } = FRAME_SIZES[event.aspect];
   const seed = event.scene.seed !== undefined ? [`seed:${event.scene.seed}`] : [];
-  return `assets/images/${contentHash(generator.cacheKey, event.scene.imagePrompt, event.style, width, height, event.index, ...seed)}`;
+  return `assets/images/${contentHash(generator.cacheKey, event.scene.imagePrompt, event.style, width, height, picturePlace(event), ...seed)}`;
 }
 
 /** Where a job's uploaded pictures live; a scene may point only there (POST /api/videos/{id}/scenes/{n}/image). */
@@ -51,7 +56,7 @@ export async function generateImage(
     aspect: event.aspect,
     width,
     height,
-    seed: event.scene.seed ?? seedFrom(event.scene.imagePrompt, event.index),
+    seed: event.scene.seed ?? seedFrom(event.scene.imagePrompt, picturePlace(event)),
   });
   const key = `${base}.${EXTENSIONS[image.contentType] ?? 'png'}`;
   await deps.blobs.put(key, image.bytes, image.contentType);

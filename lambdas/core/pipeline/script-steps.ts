@@ -40,11 +40,12 @@ export function validateScript(raw: string): Script {
 }
 
 /**
- * A scene's fields only the user's edits may set: a seed, an uploaded picture, a duration hint.
+ * A scene's fields only the user's edits may set: a seed, an uploaded picture, a moved scene's
+ * picture place, a duration hint.
  * A model's draft never carries them (a model must never point a scene at a file).
  */
 function withoutEdits(script: Script): Script {
-  return { ...script, scenes: script.scenes.map(({ seed: _seed, imageKey: _imageKey, durationHint: _hint, ...scene }) => scene) };
+  return { ...script, scenes: script.scenes.map(({ seed: _seed, imageKey: _imageKey, pictureIndex: _place, durationHint: _hint, ...scene }) => scene) };
 }
 
 /**
