@@ -49,7 +49,7 @@ export interface RouteAccess {
   /**
    * The assets bucket, by key prefix: `read` to presign GETs (s3:GetObject), `delete` to remove a
    * job's files (s3:ListBucket + s3:DeleteObject), `write` to presign PUTs (s3:PutObject: a user's
-   * upload). Thumbnails are scene images under `assets/images/`.
+   * upload). Thumbnails are scene images under `assets/images/`, or a picture the user uploaded in review.
    */
   objects?: { read: readonly string[]; write?: readonly string[]; delete?: readonly string[] };
   /** Sends job ids to the jobs queue. */
@@ -185,7 +185,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'user',
     query: ListQuery,
     responses: { 200: { description: 'A page of videos; pass `nextCursor` as `cursor` for the next.', schema: VideoList } },
-    access: { store: ['jobs.listByUser'], objects: { read: ['assets/images/'] } },
+    // A thumbnail is the first scene's picture: drawn (assets/images/) or uploaded in review (videos/{id}/uploads/).
+    access: { store: ['jobs.listByUser'], objects: { read: ['assets/images/', 'videos/*/uploads/'] } },
     throttle: READ_THROTTLE,
   },
   {
@@ -444,7 +445,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     // The union of what its tools' routes use, and nothing more (test/api/mcp.test.ts).
     access: {
       store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger'],
-      objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] },
+      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'videos/*/uploads/'] },
       queue: true,
       env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
     },

@@ -75,6 +75,7 @@ export class AiShortsStack extends Stack {
       render: this.render,
       providers: config.providers,
       webhookQueue: this.webhooks.queue,
+      reviewTtlHours: config.api.reviewTtlHours,
       logRetention,
       retainData,
     });

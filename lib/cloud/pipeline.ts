@@ -1,3 +1,4 @@
+import { ENV } from '../../lambdas/shared/env.js';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,6 +25,8 @@ export interface PipelineProps {
   providers: Record<ProviderVariable, string>;
   /** The webhooks queue: the steps that end a job send their event to it. */
   webhookQueue: IQueue;
+  /** Hours a video waits in review before it expires (REVIEW_TTL_HOURS, read by Hold for Review). */
+  reviewTtlHours: number;
   logRetention: RetentionDays;
   retainData: boolean;
 }
@@ -89,6 +92,7 @@ export class Pipeline extends Construct {
     for (const key of access.secrets ?? []) fn.bindSecret(key, props.secrets.of(key));
     if (access.render) fn.bindRenderer(props.render, access.render);
     if (access.webhookEvents) fn.bindWebhookQueueSend(props.webhookQueue);
+    if (access.reviewTtl) fn.addEnvironment(ENV.REVIEW_TTL_HOURS, String(props.reviewTtlHours));
     return fn;
   }
 }

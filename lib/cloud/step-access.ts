@@ -21,6 +21,8 @@ export interface StepAccess {
   secrets?: readonly SecretKey[];
   /** Tells the webhooks queue that the job ended (sqs:SendMessage on it, WEBHOOK_QUEUE_URL). */
   webhookEvents?: boolean;
+  /** Reads REVIEW_TTL_HOURS (how long a video waits in review). */
+  reviewTtl?: boolean;
   /** Drives Remotion Lambda: `start` may upload large input props, `check` only reads progress. */
   render?: 'start' | 'check';
 }
@@ -43,9 +45,10 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   ComputeDuration: { store: JOBS },
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
   // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
-  StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
+  // A scene's picture may be the user's upload (videos/{jobId}/uploads/), presigned like the rest.
+  StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX, UPLOADS_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
   // Writes the same preview plan as Start Render (no presigning: it only names the asset keys) and moves the job to REVIEW (a conditional update).
-  HoldForReview: { store: ['jobs.update'], assets: { read: [], write: [VIDEO_PREFIX] } },
+  HoldForReview: { store: ['jobs.update'], assets: { read: [], write: [VIDEO_PREFIX] }, reviewTtl: true },
   // Asks the render function for its progress (Remotion Lambda reads its own progress files). The
   // renderer is built with the assets bucket's name (where the MP4 goes), but reads nothing there.
   CheckRender: { store: JOBS, assets: { read: [], write: [] }, provider: ENV.RENDER, render: 'check' },

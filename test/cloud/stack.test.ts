@@ -144,7 +144,7 @@ describe('the step functions', () => {
       GenerateVoice: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.VOICE]: 'elevenlabs', ...secret('ELEVENLABS_API_KEY') },
       BuildCaptions: base,
       ComputeDuration: base,
-      HoldForReview: { ...base, [ENV.ASSETS_BUCKET]: assets },
+      HoldForReview: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.REVIEW_TTL_HOURS]: '168' },
       StartRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       CheckRender: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.RENDER]: 'lambda', ...remotion },
       FinalizeJob: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.WEBHOOK_QUEUE_URL]: webhookQueue },
@@ -237,7 +237,8 @@ describe('IAM', () => {
       // The preview plan is kept beside the video: videos/{jobId}/preview.json.
       // Hold for Review writes the same preview plan and moves the job to REVIEW.
       HoldForReview: assets([], ['videos/']),
-      StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/'], ['videos/'])],
+      // Presigns every scene's picture for the renderer, a user's upload (videos/{jobId}/uploads/) too.
+      StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/', 'videos/*/uploads/'], ['videos/'])],
       CheckRender: [invoke],
       // Finalize Job and Fail Job send the job's end to the webhooks queue, and may do nothing else with it.
       FinalizeJob: [...assets(['videos/'], []), 'sqs:SendMessage webhooks-queue'],
@@ -469,7 +470,7 @@ describe('the HTTP API', () => {
       CreateVideo: [...user, 'sqs:SendMessage queue'],
       CreateBatch: [...user, 'sqs:SendMessage queue'],
       GetBatch: [...user],
-      ListVideos: [...user, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*'],
+      ListVideos: [...user, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/videos/*/uploads/*'],
       GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
       GetVideoFile: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       DeleteVideo: [...user, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
@@ -478,7 +479,7 @@ describe('the HTTP API', () => {
       GetCredits: [...user],
       GetMe: [...user],
       // The MCP server: what its tools' routes (CreateVideo, ListVideos, GetVideo, GetCredits, ListVoices) hold together, no more.
-      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
+      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/videos/*/uploads/*'],
       CreateCheckout: [...user, ...readsSecret('STRIPE_SECRET_KEY')],
       CreateApiKey: [...user],
       ListApiKeys: [...user],

@@ -165,7 +165,8 @@ describe('the whole app under the stack contract', () => {
     expect((await fetch(payload.data.url!)).status).toBe(200);
 
     // Review before render: a review video stops in REVIEW (Hold for Review); an edit that gives scene 1 an uploaded
-    // picture runs it again (Generate Image reads the upload); the sweeper expires it once its review time has passed.
+    // picture runs it again (Generate Image reads the upload); it renders with the upload (Start Render presigns it,
+    // lists show it as the thumbnail); reopened, the sweeper expires it once its review time has passed.
     const review = await user.createVideo({ prompt: 'Why the moon has phases', seconds: 10, aspect: '1:1', review: true });
     ok(review, 202);
     const held = await settled(user, review.body.id, (v) => v.status === 'REVIEW' || v.status === 'FAILED');
@@ -180,6 +181,16 @@ describe('the whole app under the stack contract', () => {
     await server.queue.enqueue(inReview.jobId);
     await settled(user, review.body.id, (v) => (v.status === 'REVIEW' && v.attempt === 1) || v.status === 'FAILED');
     expect((await server.runtime.jobs.get(review.body.id))!).toMatchObject({ status: 'REVIEW', thumbnailKey: upload });
+    // The upload is the video's thumbnail in lists, and Start Render presigns it for the renderer.
+    const listed = await user.call('GET', '/api/videos');
+    ok(listed);
+    expect(JSON.stringify(listed.body)).toContain('uploads/grants.png');
+    expect(await fetchUrls(listed.body)).toBeGreaterThan(0);
+    ok(await user.call('POST', `/api/videos/${review.body.id}/render`), 202);
+    const renderedReview = await settled(user, review.body.id, (v) => v.status === 'SUCCEEDED' || v.status === 'FAILED');
+    expect(renderedReview.status, JSON.stringify(renderedReview.error)).toBe('SUCCEEDED');
+    // Reopened, and left in review past its time.
+    ok(await user.call('POST', `/api/videos/${review.body.id}/reopen`));
     await server.runtime.jobs.update(review.body.id, { reviewExpiresAt: new Date(Date.now() - 1000).toISOString() });
     expect((await server.sweep()).expired).toContain(review.body.id);
 
