@@ -20,6 +20,7 @@ const KIND: Record<string, { icon: IconName; label: string }> = {
   refund: { icon: 'retry', label: 'Refund' },
   purchase: { icon: 'coins', label: 'Purchase' },
   reversal: { icon: 'alert', label: 'Payment refunded or disputed' },
+  regeneration: { icon: 'wand', label: 'Change in review' },
 };
 
 export function CreditsPage() {
