@@ -427,14 +427,15 @@ async function main(argv: string[]): Promise<number> {
       .option('--duration-hint <seconds>', 'the scene lasts at least this long', parseSeconds)
       .option('--title <text>', 'the video\'s title')
       .option('--hook <text>', 'the first line spoken'),
-  ).action((id: string, opts: ReviewOptions & Omit<EditChange, 'scene'> & { scene?: number }) =>
-    review(opts, async (run) => {
-      if ((opts.narration !== undefined || opts.imagePrompt !== undefined || opts.durationHint !== undefined) && opts.scene === undefined) {
-        throw new UsageError('--narration, --image-prompt and --duration-hint need --scene <n>.');
-      }
-      return run.edit(id, opts);
-    }),
-  );
+  ).action((id: string, opts: ReviewOptions & Omit<EditChange, 'scene'> & { scene?: number }) => {
+    // Checked before anything starts: a change that says nothing costs no server.
+    const sceneChange = opts.narration !== undefined || opts.imagePrompt !== undefined || opts.durationHint !== undefined;
+    if (sceneChange && opts.scene === undefined) throw new UsageError('--narration, --image-prompt and --duration-hint need --scene <n>.');
+    if (!sceneChange && opts.title === undefined && opts.hook === undefined) {
+      throw new UsageError('Say what to change: --scene <n> with --narration, --image-prompt or --duration-hint, or --title or --hook.');
+    }
+    return review(opts, (run) => run.edit(id, opts));
+  });
   reviewOptions(
     program
       .command('regenerate')
