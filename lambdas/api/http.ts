@@ -204,14 +204,27 @@ export function withoutResourceNames(message: string): string {
   return message.replace(/arn:aws[a-z-]*:[^\s"',;)]+/g, '(a server resource)').replace(AWS_ERROR_NAME, 'an AWS error');
 }
 
+/** What an error answers, before it is an HTTP result: the status, the code and message, the extra fields and headers. */
+export interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  extra: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
 /**
- * The answer for whatever a handler threw. Unknown errors (an AWS SDK error, a bug) and missing
- * settings are logged in full and answered without their details (which name roles, tables,
- * secrets): the answer carries the request id as the reference to find the log line by.
+ * The answer an error gets (pure but for logging what a person must not see): the product's own
+ * errors say what is wrong; anything else is logged in full and answered as an internal error.
  */
-export function errorResult(error: unknown, requestId: string | undefined, logger: Pick<Logger, 'error' | 'warn'>): ApiResult {
-  const answer = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    json(status, { error: { code, message, ...extra, ...(requestId ? { requestId } : {}) } }, headers);
+export function errorAnswer(error: unknown, requestId: string | undefined, logger: Pick<Logger, 'error' | 'warn'>): ErrorAnswer {
+  const answer = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ErrorAnswer => ({
+    status,
+    code,
+    message,
+    extra,
+    headers,
+  });
   if (error instanceof HttpError) return answer(error.status, error.code, error.message, error.extra, error.headers);
   if (error instanceof InsufficientCredits) {
     return answer(402, 'insufficient_credits', error.message, { balance: error.balance, needed: error.needed });
@@ -237,6 +250,16 @@ export function errorResult(error: unknown, requestId: string | undefined, logge
   }
   logger.error('unhandled error', { error: error as Error, requestId });
   return answer(500, 'internal', 'Something went wrong on our side.');
+}
+
+/**
+ * The answer for whatever a handler threw. Unknown errors (an AWS SDK error, a bug) and missing
+ * settings are logged in full and answered without their details (which name roles, tables,
+ * secrets): the answer carries the request id as the reference to find the log line by.
+ */
+export function errorResult(error: unknown, requestId: string | undefined, logger: Pick<Logger, 'error' | 'warn'>): ApiResult {
+  const { status, code, message, extra, headers } = errorAnswer(error, requestId, logger);
+  return json(status, { error: { code, message, ...extra, ...(requestId ? { requestId } : {}) } }, headers);
 }
 
 export interface RouteContext {

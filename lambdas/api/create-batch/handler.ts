@@ -1,7 +1,7 @@
 import { orderBatch } from '../../core/jobs/batches.js';
 import { fromEnvironment, IDEMPOTENCY_TTL_SECONDS, systemClock } from '../../shared/dependencies.js';
 import { ENV } from '../../shared/env.js';
-import { errorResult, json, parseBody, parseHeader, userRoute } from '../http.js';
+import { errorAnswer, json, parseBody, parseHeader, userRoute } from '../http.js';
 import { CreateBatchBody, IdempotencyKeySchema } from '../schemas.js';
 import { checkRequestedTarget } from '../webhook-target.js';
 import { batchView } from '../views.js';
@@ -41,10 +41,9 @@ export const handler = userRoute(deps, async ({ event, caller, requestId }) => {
       limits,
       // An item's refusal reads as the answer POST /api/videos gives (unknown errors logged, not shown).
       refusalOf: (error) => {
-        const answer = errorResult(error, requestId, logger);
-        const { error: body } = JSON.parse(answer.body ?? '{}') as { error: { code: string; message: string; limit?: string; retryAfterSeconds?: number } };
-        const { code, message, limit, retryAfterSeconds } = body;
-        return { status: answer.statusCode ?? 500, code, message, ...(limit ? { limit } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+        const { status, code, message, extra } = errorAnswer(error, requestId, logger);
+        const { limit, retryAfterSeconds } = extra as { limit?: string; retryAfterSeconds?: number };
+        return { status, code, message, ...(limit ? { limit } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
       },
       onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
     },
