@@ -68,30 +68,15 @@ function frameConfirmed(bytes: Uint8Array, end: number): boolean {
 
 /**
  * The playing time of an MPEG-1/2/2.5 Layer III stream in milliseconds, or undefined when the
- * bytes hold no MP3 frames. Skips ID3v2 tags and the Xing/Info frame; tolerates junk between
- * frames by resynchronising on the next valid header that is followed by another frame.
+ * bytes hold no MP3 frames. Skips ID3v2 tags and the Xing/Info/VBRI frame; tolerates junk between
+ * frames by resynchronising on the next valid header that is followed by another frame ({@link mp3Frames}).
  */
 export function mp3DurationMs(bytes: Uint8Array): number | undefined {
-  let at = id3v2Size(bytes);
-  let seconds = 0;
-  let frames = 0;
-  // In sync, a valid header at the end of the last frame is the next frame. Out of sync (at
-  // the start, after junk), a header-like pattern counts only if another frame follows it.
-  let synced = false;
-  while (at + 4 <= bytes.length) {
-    const header = readHeader(bytes, at);
-    const fits = header !== undefined && at + header.length <= bytes.length;
-    if (!header || !fits || (!synced && !frameConfirmed(bytes, at + header.length))) {
-      synced = false;
-      at++;
-      continue;
-    }
-    synced = true;
-    if (!(frames === 0 && isInfoTag(bytes, header.tagOffset))) seconds += header.samples / header.sampleRate;
-    frames++;
-    at += header.length;
-  }
-  return frames === 0 ? undefined : Math.round(seconds * 1000);
+  const frames = mp3Frames(bytes);
+  if (frames.length === 0) return undefined;
+  // A Xing/Info/VBRI tag frame carries no audio.
+  const seconds = frames.reduce((sum, frame) => (frame.tag ? sum : sum + frame.samples / frame.sampleRate), 0);
+  return Math.round(seconds * 1000);
 }
 
 /** One MPEG audio frame of a stream: where it is, how long it plays, and whether it is a Xing/Info/VBRI frame (no audio). */
@@ -104,8 +89,10 @@ export interface Mp3Frame {
 }
 
 /**
- * The frames of an MP3 stream, found as {@link mp3DurationMs} finds them (ID3v2 skipped, junk and
- * an ID3v1 tag passed over). Only the first frame can be a Xing/Info/VBRI tag frame.
+ * The frames of an MP3 stream (ID3v2 skipped, junk and an ID3v1 tag passed over). In sync, a valid
+ * header at the end of the last frame is the next frame; out of sync (at the start, after junk), a
+ * header-like pattern counts only if another frame follows it. Only the first frame can be a
+ * Xing/Info/VBRI tag frame.
  */
 export function mp3Frames(bytes: Uint8Array): Mp3Frame[] {
   const frames: Mp3Frame[] = [];
