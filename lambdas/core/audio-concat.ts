@@ -39,6 +39,24 @@ export function concatAudio(format: string, parts: AudioPart[]): JoinedAudio {
   throw new AudioConcatError(`Cannot join ${format} audio (only wav and mp3).`);
 }
 
+/**
+ * How long one take plays, measured as {@link concatAudio} measures it (its `partsMs`): a WAV's
+ * whole frames of PCM, an MP3's audio frames (not its tag frame).
+ */
+export function takeDurationMs(format: string, audio: Uint8Array): number {
+  if (format === 'wav') {
+    const { format: wav, data } = readWav(audio);
+    if (wav.blockAlign === 0 || wav.sampleRate === 0) throw new AudioConcatError('A WAV voice take has no frame size or sample rate.');
+    return (data.length / wav.blockAlign / wav.sampleRate) * 1000;
+  }
+  if (format === 'mp3') {
+    const frames = mp3Frames(audio).filter((f) => !f.tag);
+    if (frames.length === 0) throw new AudioConcatError('A voice take is not an MP3 file (no audio frames).');
+    return frames.reduce((ms, f) => ms + (f.samples / f.sampleRate) * 1000, 0);
+  }
+  throw new AudioConcatError(`Cannot measure ${format} audio (only wav and mp3).`);
+}
+
 function join(chunks: Uint8Array[], headerBytes = 0): Uint8Array {
   const out = new Uint8Array(headerBytes + chunks.reduce((n, c) => n + c.length, 0));
   let at = headerBytes;

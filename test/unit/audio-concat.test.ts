@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatAudio } from '../../lambdas/core/audio-concat.js';
+import { concatAudio, takeDurationMs } from '../../lambdas/core/audio-concat.js';
 import { mp3DurationMs } from '../../lambdas/core/mp3-duration.js';
 
 /**
@@ -111,5 +111,14 @@ describe('concatAudio', () => {
     const joined = concatAudio('wav', [{ audio: only }]);
     expect(joined.durationMs).toBeCloseTo(500, 0);
     expect(joined.offsetsMs).toEqual([0]);
+  });
+
+  it('measures a take alone as the join measures it', async () => {
+    for (const ext of ['wav', 'mp3'] as const) {
+      const takes = [await tone(`m1-${ext}`, 0.7, ext), await tone(`m2-${ext}`, 1.3, ext)];
+      const joined = concatAudio(ext, takes.map((audio) => ({ audio })));
+      expect(takes.map((audio) => takeDurationMs(ext, audio))).toEqual(joined.partsMs.map((ms) => expect.closeTo(ms, 6)));
+    }
+    expect(() => takeDurationMs('ogg', new Uint8Array(8))).toThrow(/only wav and mp3/);
   });
 });

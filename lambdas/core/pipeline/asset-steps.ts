@@ -1,7 +1,7 @@
 import { InvalidInput } from '../errors.js';
 import { FRAME_SIZES, narrationSegments, type WordTiming } from '../model.js';
 import type { BlobStore, ImageGenerator, JobStore, SpeechSynthesizer } from '../ports.js';
-import { concatAudio } from '../audio-concat.js';
+import { concatAudio, takeDurationMs } from '../audio-concat.js';
 import { contentHash, seedFrom } from './content-key.js';
 import type { GenerateImageEvent, GenerateVoiceEvent, ImageAsset, VoiceAsset } from './events.js';
 
@@ -182,9 +182,8 @@ export async function generateVoice(
 
   const extension = takes[0]!.audioKey.slice(takes[0]!.audioKey.lastIndexOf('.') + 1);
   const audios = await Promise.all(takes.map((take) => deps.blobs.get(take.audioKey)));
-  // The joined file's own measure of each take (bytes, not the provider's figure) places the silences and the words.
-  const measured = concatAudio(extension, audios.map((audio) => ({ audio })));
-  const silences = hintSilences(event.script, measured.partsMs);
+  // Each take's own measure (its bytes, not the provider's figure) places the silences and the words.
+  const silences = hintSilences(event.script, audios.map((audio) => takeDurationMs(extension, audio)));
   const result = concatAudio(
     extension,
     audios.map((audio, i) => ({ audio, silenceAfterMs: silences[i]! })),
