@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalLanguage, DEFAULT_LANGUAGE, LANGUAGES } from './languages.js';
 
 /** Video shapes the product renders; each maps to a pixel size (see {@link FRAME_SIZES}). */
 export const ASPECTS = ['9:16', '1:1', '16:9'] as const;
@@ -10,8 +11,25 @@ export const FRAME_SIZES: Record<Aspect, { width: number; height: number }> = {
   '16:9': { width: 1920, height: 1080 },
 };
 
+/** Caption looks (presets): each has its own font, colours, size and default place. */
 export const CAPTION_STYLES = ['bold', 'karaoke', 'minimal'] as const;
 export type CaptionStyle = (typeof CAPTION_STYLES)[number];
+
+/** Where captions sit, each inside the platforms' safe zones (frontend/remotion/layout.ts). */
+export const CAPTION_POSITIONS = ['top', 'middle', 'bottom'] as const;
+export type CaptionPosition = (typeof CAPTION_POSITIONS)[number];
+
+export const CAPTION_SIZES = ['small', 'medium', 'large'] as const;
+export type CaptionSize = (typeof CAPTION_SIZES)[number];
+
+/** Moods of the music bed made for a video (offline: synthesized from code; cloud: ElevenLabs music). */
+export const MUSIC_MOODS = ['calm', 'upbeat', 'dramatic', 'inspiring', 'lofi'] as const;
+export type MusicMood = (typeof MUSIC_MOODS)[number];
+/** A track the user uploaded (POST /api/music): `trk_` and 20 letters or digits. */
+export const MUSIC_TRACK_ID = /^trk_[A-Za-z0-9]{20}$/;
+
+export const MIN_VOICE_SPEED = 0.8;
+export const MAX_VOICE_SPEED = 1.3;
 
 export const FPS = 30;
 export const MIN_SECONDS = 10;
@@ -47,6 +65,38 @@ export const VideoRequestSchema = z.object({
    * edits the storyboard and starts the render with POST /api/videos/{id}/render (docs/api.md "Review").
    */
   review: z.boolean({ error: 'review must be true or false' }).optional(),
+  /** BCP 47 tag of the narration, captions and title; its primary language one of LANGUAGES. Stored canonical (`pt-br` → `pt-BR`). */
+  language: z
+    .string({ error: 'language must be a string' })
+    .max(35, 'language must be at most 35 characters')
+    .transform((tag, ctx) => {
+      const canonical = canonicalLanguage(tag);
+      if (!canonical) {
+        ctx.addIssue({ code: 'custom', message: `language must be a BCP 47 tag of one of ${LANGUAGES.join(', ')}` });
+        return z.NEVER;
+      }
+      return canonical;
+    })
+    .default(DEFAULT_LANGUAGE),
+  /** `none`, a mood of MUSIC_MOODS, or an uploaded track's id (MUSIC_TRACK_ID). */
+  music: z
+    .string({ error: 'music must be a string' })
+    .refine((m) => m === 'none' || (MUSIC_MOODS as readonly string[]).includes(m) || MUSIC_TRACK_ID.test(m), {
+      message: `music must be none, one of ${MUSIC_MOODS.join(', ')}, or an uploaded track's id (trk_…)`,
+    })
+    .default('none'),
+  captionPosition: z
+    .enum(CAPTION_POSITIONS, { error: `captionPosition must be one of ${CAPTION_POSITIONS.join(', ')}` })
+    .optional(),
+  captionSize: z.enum(CAPTION_SIZES, { error: `captionSize must be one of ${CAPTION_SIZES.join(', ')}` }).optional(),
+  /** Apply the user's brand kit (logo watermark, colours, font: PUT /api/brand) to this video. */
+  brand: z.boolean({ error: 'brand must be true or false' }).optional(),
+  /** How fast the voice speaks, 0.8–1.3 (1: the voice's own pace). */
+  voiceSpeed: z
+    .number({ error: 'voiceSpeed must be a number' })
+    .min(MIN_VOICE_SPEED, `voiceSpeed must be at least ${MIN_VOICE_SPEED}`)
+    .max(MAX_VOICE_SPEED, `voiceSpeed must be at most ${MAX_VOICE_SPEED}`)
+    .optional(),
 });
 export type VideoRequestInput = z.input<typeof VideoRequestSchema>;
 export type VideoRequest = z.output<typeof VideoRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPTION_STYLES } from './model.js';
+import { CAPTION_POSITIONS, CAPTION_SIZES, CAPTION_STYLES } from './model.js';
 
 /** One caption page: a few words shown together, each highlighted while it is spoken. */
 export const CaptionPageSchema = z.object({
@@ -17,6 +17,33 @@ export const TimedSceneSchema = z.object({
 export type TimedScene = z.infer<typeof TimedSceneSchema>;
 
 /**
+ * The music bed under the voice (absent: no music). Its level, ducking under speech, fades and
+ * looping are drawn by the composition from these fields (frontend/remotion), so Remotion Lambda,
+ * the local renders and the preview play the same mix.
+ */
+export const MusicPropsSchema = z.object({
+  url: z.string().min(1),
+  /** Length of the bed; the composition loops it when the video is longer. */
+  durationMs: z.number().positive(),
+});
+export type MusicProps = z.infer<typeof MusicPropsSchema>;
+
+/** The user's brand kit as drawn on a video (PUT /api/brand): a logo watermark, colours, a font. */
+export const BrandPropsSchema = z.object({
+  /** The logo picture (presigned); absent: no watermark. */
+  logoUrl: z.string().min(1).optional(),
+  logoPosition: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).default('top-right'),
+  /** 0.1–1. */
+  logoOpacity: z.number().min(0.1).max(1).default(0.85),
+  /** `#rrggbb` colours: captions' highlight / box, and the text. */
+  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  textColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  /** One of the bundled brand fonts (frontend/remotion/fonts.ts). */
+  font: z.string().min(1).max(40).optional(),
+});
+export type BrandProps = z.infer<typeof BrandPropsSchema>;
+
+/**
  * Everything the Remotion composition needs to draw a video. Shared by the local renderer,
  * Remotion Lambda and the SPA's preview, so all three draw the same frames.
  */
@@ -32,6 +59,13 @@ export const ShortVideoPropsSchema = z.object({
   audioUrl: z.string().min(1),
   captions: z.array(CaptionPageSchema),
   captionStyle: z.enum(CAPTION_STYLES),
+  /** Absent: the style's own place. */
+  captionPosition: z.enum(CAPTION_POSITIONS).optional(),
+  captionSize: z.enum(CAPTION_SIZES).optional(),
+  /** BCP 47 tag of the narration and captions (lambdas/core/languages.ts): picks fonts, direction and word breaking. */
+  language: z.string().min(2).max(35).optional(),
+  music: MusicPropsSchema.optional(),
+  brand: BrandPropsSchema.optional(),
 });
 export type ShortVideoProps = z.infer<typeof ShortVideoPropsSchema>;
 

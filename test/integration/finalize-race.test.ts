@@ -27,7 +27,7 @@ let jobs: DynamoJobStore;
 let credits: DynamoCreditStore;
 let blobs: S3BlobStore;
 
-const request = { prompt: 'a race between two writers', seconds: 10, aspect: '1:1', captionStyle: 'bold' } as const;
+const request = { prompt: 'a race between two writers', seconds: 10, aspect: '1:1', captionStyle: 'bold', language: 'en', music: 'none' } as const;
 const clock = { now: () => new Date() };
 /** The sweeper runs "an hour later": the job has made no progress for longer than STUCK_JOB_MINUTES. */
 const anHourLater = { now: () => new Date(Date.now() + 3600_000) };

@@ -22,7 +22,7 @@ let s3: S3Client;
 let jobs: DynamoJobStore;
 let blobs: S3BlobStore;
 
-const request = { prompt: 'a short film about tides', seconds: 30, aspect: '9:16', captionStyle: 'bold' } as const;
+const request = { prompt: 'a short film about tides', seconds: 30, aspect: '9:16', captionStyle: 'bold', language: 'en', music: 'none' } as const;
 
 function aJob(overrides: Partial<Job> = {}): Job {
   return { ...newJob({ jobId: randomUUID(), userId: 'user_1', request, now: new Date('2025-01-02T03:04:05.000Z') }), ...overrides };

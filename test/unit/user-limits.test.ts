@@ -86,7 +86,7 @@ describe('voices', () => {
       voices: espeakVoiceCatalog(),
       limits: { activeJobs: 3, jobsPerHour: 20, jobsPerDay: 100 },
     };
-    const request = { prompt: 'Why cats purr', seconds: 10, aspect: '1:1' as const, captionStyle: 'bold' as const, voice: 'nope' };
+    const request = { prompt: 'Why cats purr', seconds: 10, aspect: '1:1' as const, captionStyle: 'bold' as const, voice: 'nope', language: 'en', music: 'none' };
 
     await expect(createVideo({ userId: 'u', request }, deps)).rejects.toThrow(/^voice: eSpeak NG has no such voice/);
     expect(calls).toEqual([]);
@@ -146,7 +146,7 @@ function world(jobs: Job[], settings: { maxRunning: number; maxRunningPerUser: n
 }
 
 describe('the dispatcher', () => {
-  const request = { prompt: 'p', seconds: 10, aspect: '1:1', captionStyle: 'bold' } as const;
+  const request = { prompt: 'p', seconds: 10, aspect: '1:1', captionStyle: 'bold', language: 'en', music: 'none' } as const;
   const jobsOf = (userId: string, n: number) =>
     Array.from({ length: n }, (_, i) => newJob({ jobId: `${userId}${i + 1}`, userId, request, now: new Date(Date.UTC(2025, 0, 1, 0, 0, i)) }));
 

@@ -655,6 +655,15 @@ export interface components {
             captionStyle?: "bold" | "karaoke" | "minimal";
             webhookUrl?: string;
             review?: boolean;
+            language?: string;
+            /** @default none */
+            music?: string;
+            /** @enum {string} */
+            captionPosition?: "top" | "middle" | "bottom";
+            /** @enum {string} */
+            captionSize?: "small" | "medium" | "large";
+            brand?: boolean;
+            voiceSpeed?: number;
         };
         VideoList: {
             videos: components["schemas"]["VideoSummary"][];
@@ -764,6 +773,28 @@ export interface components {
                 }[];
                 /** @enum {string} */
                 captionStyle: "bold" | "karaoke" | "minimal";
+                /** @enum {string} */
+                captionPosition?: "top" | "middle" | "bottom";
+                /** @enum {string} */
+                captionSize?: "small" | "medium" | "large";
+                language?: string;
+                music?: {
+                    url: string;
+                    durationMs: number;
+                };
+                brand?: {
+                    logoUrl?: string;
+                    /**
+                     * @default top-right
+                     * @enum {string}
+                     */
+                    logoPosition: "top-left" | "top-right" | "bottom-left" | "bottom-right";
+                    /** @default 0.85 */
+                    logoOpacity: number;
+                    primaryColor?: string;
+                    textColor?: string;
+                    font?: string;
+                };
             };
             /** @description The script as scenes, once it exists (review before render). */
             storyboard?: components["schemas"]["Storyboard"];

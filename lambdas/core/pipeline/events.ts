@@ -50,10 +50,23 @@ export interface VoiceAsset {
   reused: boolean;
 }
 
+/** The music bed made by Generate Music (null when the request asks for none). */
+export interface MusicAsset {
+  key: string;
+  durationMs: number;
+  /** True when the bed already existed under its content address and was not paid for again. */
+  reused: boolean;
+}
+export interface GenerateMusicEvent extends ExecutionInput {
+  script: Script;
+}
+
 export interface BuildCaptionsEvent {
   jobId: string;
   words: WordTiming[];
   captionStyle: VideoRequest['captionStyle'];
+  /** The request's BCP 47 language (word breaking without spaces for ja, zh, th); absent: en. */
+  language?: string;
 }
 
 export interface ComputeDurationEvent {
@@ -72,6 +85,8 @@ export interface StartRenderEvent extends ExecutionInput {
   title: string;
   images: ImageAsset[];
   audioKey: string;
+  /** Absent in executions started before music existed; null: no music. */
+  music?: MusicAsset | null;
   captions: CaptionPage[];
   timeline: Timeline;
 }

@@ -37,6 +37,8 @@ export function previewPlan(event: StartRenderEvent): PreviewPlan {
     audioKey: event.audioKey,
     captions: event.captions,
     captionStyle: event.request.captionStyle,
+    // Executions started before languages existed carry no language: English.
+    language: event.request.language ?? 'en',
   };
 }
 
