@@ -28,6 +28,12 @@ export type MusicMood = (typeof MUSIC_MOODS)[number];
 /** A track the user uploaded (POST /api/music): `trk_` and 20 letters or digits. */
 export const MUSIC_TRACK_ID = /^trk_[A-Za-z0-9]{20}$/;
 
+/** Fonts a brand kit may choose (bundled with the composition, never fetched). */
+export const BRAND_FONTS = ['inter', 'montserrat', 'bebas-neue', 'anton', 'noto-serif'] as const;
+export type BrandFont = (typeof BRAND_FONTS)[number];
+export const LOGO_POSITIONS = ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
+export type LogoPosition = (typeof LOGO_POSITIONS)[number];
+
 export const MIN_VOICE_SPEED = 0.8;
 export const MAX_VOICE_SPEED = 1.3;
 

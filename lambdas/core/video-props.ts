@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPTION_POSITIONS, CAPTION_SIZES, CAPTION_STYLES } from './model.js';
+import { BRAND_FONTS, CAPTION_POSITIONS, CAPTION_SIZES, CAPTION_STYLES, LOGO_POSITIONS } from './model.js';
 
 /** One caption page: a few words shown together, each highlighted while it is spoken. */
 export const CaptionPageSchema = z.object({
@@ -32,14 +32,14 @@ export type MusicProps = z.infer<typeof MusicPropsSchema>;
 export const BrandPropsSchema = z.object({
   /** The logo picture (presigned); absent: no watermark. */
   logoUrl: z.string().min(1).optional(),
-  logoPosition: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).default('top-right'),
+  logoPosition: z.enum(LOGO_POSITIONS).default('top-right'),
   /** 0.1–1. */
   logoOpacity: z.number().min(0.1).max(1).default(0.85),
   /** `#rrggbb` colours: captions' highlight / box, and the text. */
   primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
   textColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
   /** One of the bundled brand fonts (frontend/remotion/fonts.ts). */
-  font: z.string().min(1).max(40).optional(),
+  font: z.enum(BRAND_FONTS).optional(),
 });
 export type BrandProps = z.infer<typeof BrandPropsSchema>;
 

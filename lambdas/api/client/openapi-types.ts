@@ -793,7 +793,8 @@ export interface components {
                     logoOpacity: number;
                     primaryColor?: string;
                     textColor?: string;
-                    font?: string;
+                    /** @enum {string} */
+                    font?: "inter" | "montserrat" | "bebas-neue" | "anton" | "noto-serif";
                 };
             };
             /** @description The script as scenes, once it exists (review before render). */
