@@ -31,6 +31,8 @@ import { STEPS } from '../../lambdas/core/job.js';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE as SERVICE } from '../../lambdas/core/ops/metric-names.js';
 import { alarmNamePrefix } from './api.js';
 
+/** CloudWatch allows 10 metrics in an alarm's math expression: errors and throttles of 5 functions. */
+const ROUTE_FUNCTIONS_PER_ALARM = 5;
 const FIVE_MINUTES = Duration.minutes(5);
 
 export interface ObservabilityThresholds {
@@ -138,9 +140,32 @@ export class Observability extends Construct {
 
     // --- Lambdas ---
     const allFunctions: [string, IFunction][] = [...Object.entries(props.functions), ...Object.entries(props.api?.functions ?? {})];
-    for (const [fid, fn] of allFunctions) {
+    // The pipeline's and the queue's functions: an errors and a throttles alarm each.
+    for (const [fid, fn] of Object.entries(props.functions)) {
       alarm(`${fid}Errors`, `Lambda ${fid} threw ${t.lambdaErrors}+ errors in 5 minutes.`, fn.metricErrors({ period: FIVE_MINUTES }), t.lambdaErrors);
       alarm(`${fid}Throttles`, `Lambda ${fid} was throttled.`, fn.metricThrottles({ period: FIVE_MINUTES }), 1);
+    }
+    // The API's route functions, a few per alarm: two alarms per route would take a fifth of
+    // CloudFormation's 500 resources a stack may hold. Each alarm's expression names every
+    // function it watches, so its description and the dashboard still say which one failed.
+    const routeFunctions = Object.entries(props.api?.functions ?? {});
+    for (let g = 0; g * ROUTE_FUNCTIONS_PER_ALARM < routeFunctions.length; g++) {
+      const group = routeFunctions.slice(g * ROUTE_FUNCTIONS_PER_ALARM, (g + 1) * ROUTE_FUNCTIONS_PER_ALARM);
+      const usingMetrics: Record<string, IMetric> = {};
+      group.forEach(([, fn], i) => {
+        usingMetrics[`e${i}`] = fn.metricErrors({ period: FIVE_MINUTES });
+        usingMetrics[`t${i}`] = fn.metricThrottles({ period: FIVE_MINUTES });
+      });
+      // Errors of the group's functions together reaching the threshold, or any throttle (a
+      // throttle counts as the whole threshold), breaches it.
+      const expression = `${group.map((_, i) => `e${i}`).join(' + ')} + (${group.map((_, i) => `t${i}`).join(' + ')}) * ${t.lambdaErrors}`;
+      const names = group.map(([fid]) => fid);
+      alarm(
+        `ApiFunctions${g + 1}Failures`,
+        `API functions ${names.join(', ')} threw ${t.lambdaErrors}+ errors in 5 minutes together, or one was throttled.`,
+        new MathExpression({ expression, usingMetrics, label: `Errors or throttles: ${names.join(', ')}`, period: FIVE_MINUTES }),
+        t.lambdaErrors,
+      );
     }
 
     // --- Queue ---

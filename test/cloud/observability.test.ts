@@ -46,12 +46,29 @@ describe('alarms', () => {
   });
 
   it('watch every step function, the queue workers and every API route for errors and throttles', () => {
-    const names = Object.keys(alarmsByName());
-    const ids = [...STEP_FUNCTIONS.map((s) => s.id), 'DispatchJobs', 'SweepJobs', ...Object.keys(synth.stack.api.functions)];
-    for (const id of ids) {
+    const alarms = alarmsByName();
+    const names = Object.keys(alarms);
+    for (const id of [...STEP_FUNCTIONS.map((s) => s.id), 'DispatchJobs', 'SweepJobs']) {
       expect(names).toContain(`${prefix}${id}Errors`);
       expect(names).toContain(`${prefix}${id}Throttles`);
     }
+    // Route functions share alarms, five to one (10 metrics, CloudWatch's most in a math alarm).
+    const grouped = names.filter((n) => n.startsWith(`${prefix}ApiFunctions`));
+    const watched = new Map<string, string[]>();
+    for (const name of grouped) {
+      const metrics = alarms[name]!.Metrics as any[];
+      expect(metrics.filter((m) => m.MetricStat).length, name).toBeLessThanOrEqual(10);
+      const expression = metrics.find((m) => m.ReturnData !== false && m.Expression)!.Expression as string;
+      for (const m of metrics.filter((q) => q.MetricStat)) {
+        expect(expression, name).toContain(m.Id);
+        const fn = JSON.stringify(m.MetricStat.Metric.Dimensions);
+        const list = watched.get(fn) ?? [];
+        list.push(m.MetricStat.Metric.MetricName);
+        watched.set(fn, list);
+      }
+    }
+    expect(watched.size).toBe(Object.keys(synth.stack.api.functions).length);
+    for (const [fn, metrics] of watched) expect(metrics.sort(), fn).toEqual(['Errors', 'Throttles']);
   });
 
   it('every alarm notifies the encrypted topic on ALARM and OK', () => {

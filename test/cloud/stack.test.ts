@@ -73,6 +73,14 @@ function functionOf(stepId: string) {
   return resource(logicalId(synth.stack.pipeline.functions[stepId]!.function)).Properties!;
 }
 
+describe('the stack', () => {
+  // CloudFormation refuses a stack of more than 500 resources, and CDK refuses to synthesize one.
+  // Keeping a tenth free makes this test fail a few routes before a deploy would.
+  it("keeps a tenth of CloudFormation's 500 resources free", () => {
+    expect(Object.keys(template.Resources).length).toBeLessThanOrEqual(450);
+  });
+});
+
 describe('the state machine', () => {
   it('deploys the ASL file the local runner executes, byte for byte after substitution', () => {
     const machine = resource(logicalId(synth.stack.pipeline.stateMachine)).Properties!;
