@@ -62,5 +62,6 @@ export function breakableText(text: string, language: string | undefined): strin
     if (parts.length > 0 && isWordLike) parts.push(BREAK_OPPORTUNITY);
     parts.push(segment);
   }
-  return parts.join('');
+  // An opening bracket or quote goes with the word after it: break before it, not after.
+  return parts.join('').replace(/([\p{Ps}\p{Pi}]+)\u200B/gu, `${BREAK_OPPORTUNITY}$1`);
 }

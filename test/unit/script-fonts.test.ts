@@ -81,5 +81,7 @@ describe('text direction and breaking', () => {
     expect(words.at(-1)).toMatch(/。$/);
     expect(words.every((w) => w !== '。')).toBe(true);
     expect(breakableText('Hello world', 'en')).toBe('Hello world');
+    // An opening quote stays with the word it opens.
+    expect(breakableText('第一天，“章鱼”', 'zh').split(BREAK_OPPORTUNITY).at(-1)).toBe('“章鱼”');
   });
 });
