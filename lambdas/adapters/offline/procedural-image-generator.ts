@@ -593,6 +593,14 @@ export function headlineWords(prompt: string): string {
   return run.join(' ');
 }
 
+/**
+ * Scripts this resvg (resvg-js 2.6) cannot lay out: it misplaces the second glyph of a cluster
+ * (linebender/resvg#1043, fixed upstream after 2.6), which garbles Devanagari and Bengali
+ * words and drops the space after them. Their pictures carry no headline; the video's title,
+ * drawn by Chromium, shows the words.
+ */
+const MISSHAPEN = /[\p{Script=Devanagari}\p{Script=Bengali}]/u;
+
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 /** The first words of a run of text without spaces, up to eight letters (marks aside), stopping at punctuation. */
@@ -618,7 +626,7 @@ function uncased(text: string): boolean {
 /** The headline's SVG (its bar coloured later) and how far down the frame it reaches. */
 function headline(prompt: string, W: number, H: number): { svg: string; bottom: number } {
   const text = headlineWords(prompt).toUpperCase();
-  if (!text) return { svg: '', bottom: 0 };
+  if (!text || MISSHAPEN.test(text)) return { svg: '', bottom: 0 };
   const min = Math.min(W, H);
   const maxWidth = W * 0.84;
   // Landscape frames have less height above the captions: smaller, higher text.
