@@ -47,11 +47,18 @@ function page(words: readonly string[], atS = 0): CaptionPage {
 }
 const wordStart = (i: number, atS = 0) => atS * FPS + 30 + 15 * i;
 
-/** Each word's characters rotated by one: the same number of characters per word, other glyphs. */
+/**
+ * Each word with its letters rotated by one place, its marks and punctuation left where they
+ * are. Drawn with a font that lacks them, every letter and mark is the same empty box, so this
+ * draws exactly what the original draws; drawn with real glyphs, it draws something else.
+ */
 function rotated(words: readonly string[]): string[] {
   return words.map((w) => {
     const chars = [...w];
-    return chars.length > 1 ? [...chars.slice(1), chars[0]].join('') : w;
+    const at = chars.flatMap((c, i) => (/\p{L}/u.test(c) ? [i] : []));
+    const out = [...chars];
+    at.forEach((i, k) => (out[i] = chars[at[(k + 1) % at.length]!]!));
+    return out.join('');
   });
 }
 
@@ -156,8 +163,7 @@ describe('captions and titles in every script', () => {
   };
 
   it.each(LANGUAGES_DRAWN)('draws %s captions and title with real glyphs, no empty boxes', async (language) => {
-    // Prepare: the sample, and the same words with their characters rotated. Missing glyphs
-    // all draw the same empty box, so the two would draw identical pixels; real glyphs differ.
+    // Prepare: the sample, and the same words with their letters rotated (see rotated()).
     const words = wordsOf(SCRIPT_SAMPLES[language], language);
     const other = rotated(words);
     const style: CaptionStyle = 'karaoke';
