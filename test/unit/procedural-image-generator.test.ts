@@ -1,6 +1,16 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ProceduralImageGenerator, headlineWords, sceneSvg } from '../../lambdas/adapters/offline/procedural-image-generator.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import {
+  ProceduralImageGenerator,
+  headlineFontOptions,
+  headlineFonts,
+  headlineWords,
+  sceneSvg,
+} from '../../lambdas/adapters/offline/procedural-image-generator.js';
+import { fontCodePoints, uncovered } from '../support/font-coverage.js';
 import { InvalidInput } from '../../lambdas/core/errors.js';
 import { ASPECTS, FRAME_SIZES, type Aspect } from '../../lambdas/core/model.js';
 import type { ImageRequest } from '../../lambdas/core/ports.js';
@@ -79,7 +89,7 @@ describe('ProceduralImageGenerator', () => {
 
     // Assess
     expect(generator.name).toBe('offline');
-    expect(generator.cacheKey).toBe('procedural-v1');
+    expect(generator.cacheKey).toBe('procedural-v2');
     expect(result.contentType).toBe('image/png');
     expect(result.spend).toEqual({ units: { images: 1 }, usd: 0 });
     expect([...result.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
@@ -183,5 +193,108 @@ describe('ProceduralImageGenerator', () => {
     // Prepare / Act / Assess
     await expect(generator.generate(request({ width: 0 }))).rejects.toBeInstanceOf(InvalidInput);
     await expect(generator.generate(request({ width: 10_000 }))).rejects.toBeInstanceOf(InvalidInput);
+  });
+});
+
+/** Image prompts as a script writer in each language may write them. */
+const PROMPTS: Record<string, { prompt: string; headline: string }> = {
+  ar: { prompt: 'مرحبا بالعالم: لقطة واسعة للبحر', headline: 'مرحبا بالعالم' },
+  hi: { prompt: 'छोटी कहानी: चाँद पर पहला दिन', headline: 'छोटी कहानी' },
+  bn: { prompt: 'সমুদ্র কেন লবণাক্ত', headline: 'সমুদ্র কেন' },
+  th: { prompt: 'ทะเลสีฟ้าในยามเช้า ภาพกว้าง', headline: 'ทะเลสีฟ้า' },
+  ja: { prompt: '月面の最初の日、宇宙飛行士が歩く', headline: '月面の最初の日' },
+  zh: { prompt: '月球上的第一天，宇航员在走路', headline: '月球上的第一天' },
+  ko: { prompt: '바다는 왜 짠가요: 넓은 장면', headline: '바다는' },
+  ru: { prompt: 'Почему море солёное: широкий план', headline: 'Почему море' },
+};
+
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'scripts');
+
+/** Renders an SVG with the fonts the generator would load for `text`. */
+function draw(svg: string, text: string): ReturnType<typeof decodePng> {
+  return decodePng(new Uint8Array(new Resvg(svg, { fitTo: { mode: 'original' }, font: headlineFontOptions(text), logLevel: 'off' }).render().asPng()));
+}
+
+/** Columns with ink (alpha) between rows, as runs: [first, last] column of each. */
+function inkRuns(png: ReturnType<typeof decodePng>): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (let x = 0; x < png.width; x++) {
+    let ink = false;
+    for (let y = 0; y < png.height && !ink; y++) ink = png.rgba[(y * png.width + x) * 4 + 3]! > 60;
+    if (!ink) continue;
+    const last = runs.at(-1);
+    if (last && last[1] === x - 1) last[1] = x;
+    else runs.push([x, x]);
+  }
+  return runs;
+}
+
+describe('ProceduralImageGenerator headlines in every script', () => {
+  const generator = new ProceduralImageGenerator();
+
+  it.each(['hi', 'bn'])('draws no %s headline, which this resvg cannot lay out, rather than a garbled one', (language) => {
+    // Prepare / Act
+    const svg = sceneSvg(request({ prompt: PROMPTS[language]!.prompt }));
+
+    // Assess
+    expect(headlineWords(PROMPTS[language]!.prompt)).toBe(PROMPTS[language]!.headline);
+    expect(svg).not.toContain('<text');
+  });
+
+  it.each(Object.entries(PROMPTS).filter(([language]) => language !== 'hi' && language !== 'bn'))('draws a %s headline with a font that has every letter, and ink where it stands', async (language, { prompt, headline }) => {
+    // Prepare
+    const words = headlineWords(prompt);
+    const drawn = words.toUpperCase();
+    const fonts = headlineFonts(drawn);
+    const req = request({ prompt, width: 360, height: 640, seed: 3 });
+
+    // Act
+    const png = (await generator.generate(req)).bytes;
+    // The same picture with each headline word's letters rotated: missing glyphs all draw the
+    // same empty box, so only real glyphs make the two differ.
+    const svg = sceneSvg(req);
+    const rotated = drawn
+      .split(' ')
+      .map((w) => [...w.slice([...w][0]!.length), [...w][0]].join(''))
+      .join(' ');
+    const other = draw(svg.replaceAll(`>${drawn}</text>`, `>${rotated}</text>`), drawn);
+
+    // Assess
+    expect(words).toBe(headline);
+    expect(uncovered(drawn, await Promise.all(fonts.files.map(fontCodePoints)))).toEqual([]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await writeFile(join(ARTIFACTS, `picture-${language}.png`), png);
+    const picture = decodePng(png);
+    // The headline: white letters in the top third.
+    let white = 0;
+    let changed = 0;
+    for (let i = 0; i < picture.width * Math.round(picture.height / 3); i++) {
+      const [r, g, b] = [picture.rgba[i * 4]!, picture.rgba[i * 4 + 1]!, picture.rgba[i * 4 + 2]!];
+      if (r > 235 && g > 235 && b > 235) white++;
+      if (Math.abs(r - other.rgba[i * 4]!) + Math.abs(g - other.rgba[i * 4 + 1]!) + Math.abs(b - other.rgba[i * 4 + 2]!) > 60) changed++;
+    }
+    expect(white).toBeGreaterThan(400);
+    expect(changed).toBeGreaterThan(300);
+  });
+
+  it('joins Arabic letters and lays Arabic words right to left', () => {
+    // Prepare
+    const text = (content: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="200"><text x="450" y="130" font-family="Inter, 'Noto Sans Arabic'" font-weight="800" font-size="80" text-anchor="middle" fill="#000">${content}</text></svg>`;
+
+    // Act: four beh joined; the same four kept apart by zero-width non-joiners; then a long
+    // word followed by a short one.
+    const joined = inkRuns(draw(text('بببب'), 'ب'));
+    const apart = inkRuns(draw(text('ب\u200Cب\u200Cب\u200Cب'), 'ب'));
+    const sentence = draw(text('سلامسلامسلام لا'), 'س');
+
+    // Assess: joined letters are one stroke; apart they are four. The first (long) word of the
+    // sentence is on the right, so most of the ink is right of the middle of the line.
+    expect(joined).toHaveLength(1);
+    expect(apart.length).toBeGreaterThanOrEqual(4);
+    const runs = inkRuns(sentence);
+    const [left, right] = [runs[0]![0], runs.at(-1)![1]];
+    const widest = runs.reduce((a, b) => (b[1] - b[0] > a[1] - a[0] ? b : a));
+    expect((widest[0] + widest[1]) / 2).toBeGreaterThan((left + right) / 2);
   });
 });

@@ -13,7 +13,8 @@ import { mulberry32 } from './seeded-random.js';
  */
 export class ProceduralImageGenerator implements ImageGenerator {
   readonly name = 'offline';
-  readonly cacheKey = 'procedural-v1';
+  // v2: headlines in every script (v1 drew empty boxes for anything but Latin and Cyrillic).
+  readonly cacheKey = 'procedural-v2';
 
   async generate(request: ImageRequest): Promise<{ bytes: Uint8Array; contentType: string; spend: Spend }> {
     const { width, height } = request;
@@ -23,7 +24,7 @@ export class ProceduralImageGenerator implements ImageGenerator {
     const { renderAsync } = await loadResvg();
     const rendered = await renderAsync(sceneSvg(request), {
       fitTo: { mode: 'original' },
-      font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: 'Inter' },
+      font: headlineFontOptions(headlineWords(request.prompt)),
       logLevel: 'off',
     });
     return { bytes: new Uint8Array(rendered.asPng()), contentType: 'image/png', spend: { units: { images: 1 }, usd: 0 } };
@@ -45,15 +46,55 @@ function loadResvg(): Promise<typeof import('@resvg/resvg-js')> {
   return resvg;
 }
 
-let fonts: string[] | undefined;
+/** A bundled font: its CSS family name and its file inside an @expo-google-fonts package. */
+interface HeadlineFont {
+  family: string;
+  pkg: string;
+  file: string;
+}
 
-/** Inter from the @expo-google-fonts/inter package, so no system font is needed. */
-function fontFiles(): string[] {
-  if (!fonts) {
-    const dir = dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/inter/package.json'));
-    fonts = ['800ExtraBold/Inter_800ExtraBold.ttf', '600SemiBold/Inter_600SemiBold.ttf'].map((f) => join(dir, f));
-  }
-  return fonts;
+const INTER: HeadlineFont[] = [
+  { family: 'Inter', pkg: '@expo-google-fonts/inter', file: '800ExtraBold/Inter_800ExtraBold.ttf' },
+  { family: 'Inter', pkg: '@expo-google-fonts/inter', file: '600SemiBold/Inter_600SemiBold.ttf' },
+];
+
+/**
+ * The Noto face for each script Inter lacks (Inter draws Latin, Cyrillic and Vietnamese), and
+ * the characters that call for it. Kana picks the Japanese face and Hangul the Korean one; Han
+ * alone is drawn with the Simplified Chinese face.
+ */
+const SCRIPT_FONTS: Array<{ test: RegExp; font: HeadlineFont }> = [
+  { test: /\p{Script=Arabic}/u, font: noto('arabic', 'NotoSansArabic') },
+  { test: /\p{Script=Devanagari}/u, font: noto('devanagari', 'NotoSansDevanagari') },
+  { test: /\p{Script=Bengali}/u, font: noto('bengali', 'NotoSansBengali') },
+  { test: /\p{Script=Thai}/u, font: noto('thai', 'NotoSansThai') },
+  { test: /[\p{Script=Hiragana}\p{Script=Katakana}]/u, font: noto('jp', 'NotoSansJP') },
+  { test: /\p{Script=Hangul}/u, font: noto('kr', 'NotoSansKR') },
+  { test: /^(?!.*[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]).*\p{Script=Han}/su, font: noto('sc', 'NotoSansSC') },
+];
+
+function noto(pkg: string, name: string): HeadlineFont {
+  const family = `Noto Sans ${pkg.length === 2 ? pkg.toUpperCase() : pkg[0]!.toUpperCase() + pkg.slice(1)}`;
+  return { family, pkg: `@expo-google-fonts/noto-sans-${pkg}`, file: `800ExtraBold/${name}_800ExtraBold.ttf` };
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/** The fonts a headline needs: Inter, and the Noto face of each other script in it (only those: a CJK face is 5–10 MB). */
+export function headlineFonts(text: string): { families: string[]; files: string[] } {
+  const fonts = [...INTER, ...SCRIPT_FONTS.filter(({ test }) => test.test(text)).map(({ font }) => font)];
+  return {
+    families: [...new Set(fonts.map((f) => f.family))],
+    files: fonts.map((f) => join(dirname(requireHere.resolve(`${f.pkg}/package.json`)), f.file)),
+  };
+}
+
+/**
+ * resvg's font options for a headline: the bundled files only (no system font), Inter by
+ * default; resvg falls back, character by character, to another loaded face that has it.
+ */
+export function headlineFontOptions(text: string): { fontFiles: string[]; loadSystemFonts: false; defaultFontFamily: string } {
+  return { fontFiles: headlineFonts(text).files, loadSystemFonts: false, defaultFontFamily: 'Inter' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,7 +581,10 @@ export function headlineWords(prompt: string): string {
   const tokens = prompt.split(/\s+/);
   const run: string[] = [];
   for (const raw of tokens) {
-    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    // Japanese, Chinese and Thai write no spaces: the headline is the first few words by Intl.Segmenter.
+    if (run.length === 0 && UNSPACED.test(raw)) return unspacedHeadline(raw);
+    // Marks (\p{M}) are part of a word: Devanagari and Bengali vowel signs end many words.
+    const word = raw.replace(/^[^\p{L}\p{M}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu, '');
     const usable = word.length >= 2 && !VISUAL_WORDS.has(word.toLowerCase()) && /\p{L}/u.test(word);
     if (usable && !(run.length === 1 && /(ing|ed)$/i.test(word))) run.push(word);
     else if (run.length > 0) break;
@@ -549,10 +593,40 @@ export function headlineWords(prompt: string): string {
   return run.join(' ');
 }
 
+/**
+ * Scripts this resvg (resvg-js 2.6) cannot lay out: it misplaces the second glyph of a cluster
+ * (linebender/resvg#1043, fixed upstream after 2.6), which garbles Devanagari and Bengali
+ * words and drops the space after them. Their pictures carry no headline; the video's title,
+ * drawn by Chromium, shows the words.
+ */
+const MISSHAPEN = /[\p{Script=Devanagari}\p{Script=Bengali}]/u;
+
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+
+/** The first words of a run of text without spaces, up to eight letters (marks aside), stopping at punctuation. */
+function unspacedHeadline(text: string): string {
+  const letters = (t: string) => [...t.replace(/\p{M}/gu, '')].length;
+  let out = '';
+  for (const { segment, isWordLike } of new Intl.Segmenter(undefined, { granularity: 'word' }).segment(text)) {
+    if (!isWordLike) {
+      if (out) break;
+      continue;
+    }
+    if (out && letters(out + segment) > 8) break;
+    out += segment;
+  }
+  return out;
+}
+
+/** True when the text has letters of a script without case; letter spacing would pull their joined or stacked letters apart. */
+function uncased(text: string): boolean {
+  return /[^\p{Script=Latin}\p{Script=Cyrillic}\P{L}]/u.test(text);
+}
+
 /** The headline's SVG (its bar coloured later) and how far down the frame it reaches. */
 function headline(prompt: string, W: number, H: number): { svg: string; bottom: number } {
   const text = headlineWords(prompt).toUpperCase();
-  if (!text) return { svg: '', bottom: 0 };
+  if (!text || MISSHAPEN.test(text)) return { svg: '', bottom: 0 };
   const min = Math.min(W, H);
   const maxWidth = W * 0.84;
   // Landscape frames have less height above the captions: smaller, higher text.
@@ -566,11 +640,12 @@ function headline(prompt: string, W: number, H: number): { svg: string; bottom: 
   }
   const lineHeight = size * 1.02;
   const top = H * (W > H ? 0.08 : 0.12);
-  const spacing = -size * 0.02;
+  const spacing = uncased(text) ? 0 : -size * 0.02;
+  const families = headlineFonts(text).families.map((family) => `'${family}'`).join(', ');
   const out: string[] = [];
   lines.forEach((line, i) => {
     const y = top + size * 0.78 + i * lineHeight;
-    const attrs = `x="${f(W / 2)}" y="${f(y)}" font-family="Inter" font-weight="800" font-size="${f(size)}" letter-spacing="${f(spacing)}" text-anchor="middle"`;
+    const attrs = `x="${f(W / 2)}" y="${f(y)}" font-family="${families}" font-weight="800" font-size="${f(size)}" letter-spacing="${f(spacing)}" text-anchor="middle"`;
     out.push(`<text ${attrs} fill="#000" fill-opacity="0.28" transform="translate(0 ${f(size * 0.045)})">${escapeXml(line)}</text>`);
     out.push(`<text ${attrs} fill="#fff">${escapeXml(line)}</text>`);
   });
@@ -581,11 +656,16 @@ function headline(prompt: string, W: number, H: number): { svg: string; bottom: 
   return { svg: out.join(''), bottom: barY + barH };
 }
 
-/** Approximate advance widths of Inter ExtraBold capitals, in em. */
+/** Approximate advance widths of Inter ExtraBold capitals (and of the Noto faces' letters), in em. */
 function textWidthEm(text: string): number {
   let em = 0;
   for (const ch of text) {
     if (ch === ' ') em += 0.26;
+    // Marks stack on the letter before them; ideographs, kana and Hangul are square.
+    else if (/\p{M}/u.test(ch)) em += 0;
+    else if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(ch)) em += 1;
+    else if (/[\p{Script=Arabic}\p{Script=Thai}]/u.test(ch)) em += 0.6;
+    else if (/[\p{Script=Devanagari}\p{Script=Bengali}]/u.test(ch)) em += 0.7;
     else if ('IJ1'.includes(ch)) em += 0.36;
     else if ('MW'.includes(ch)) em += 0.92;
     else if ('.,:;!\'-'.includes(ch)) em += 0.3;
