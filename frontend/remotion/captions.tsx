@@ -3,9 +3,10 @@ import { AbsoluteFill, interpolate, useCurrentFrame, useVideoConfig } from 'remo
 import type { CaptionStyle } from '../../lambdas/core/model.js';
 import type { CaptionPage } from '../../lambdas/core/video-props.js';
 import { captionStateAt } from './caption-timing.js';
-import { CAPTION_FONT_FAMILY } from './fonts.js';
+import { fontStackFor, loadFontsFor } from './fonts.js';
 import { useFrameSize } from './frame-size.js';
 import { frameLayout } from './layout.js';
+import { hasCase, textAttributes, textBlockStyle, tokenSeparator } from './text-direction.js';
 
 const HIGHLIGHT = '#FFD53D';
 const INK = '#111111';
@@ -13,10 +14,13 @@ const INK = '#111111';
 export interface CaptionsProps {
   pages: readonly CaptionPage[];
   captionStyle: CaptionStyle;
+  /** BCP 47 tag of the words: picks the font, direction, case and line breaking (text-direction.ts). */
+  language?: string;
 }
 
 /** Word-by-word captions: the current page, its spoken word highlighted, inside the safe zone. */
-export function Captions({ pages, captionStyle }: CaptionsProps) {
+export function Captions({ pages, captionStyle, language }: CaptionsProps) {
+  void loadFontsFor(language);
   const frame = useCurrentFrame();
   const { fps } = useVideoConfig();
   const { width, height } = useFrameSize();
@@ -30,17 +34,19 @@ export function Captions({ pages, captionStyle }: CaptionsProps) {
 
   // Block layout with real spaces, so text-wrap: balance evens the lines ("AND BLUE / BLOOD, AND",
   // not "AND BLUE BLOOD, / AND").
+  // Uppercase and letter spacing only where the script has case (`lang` makes Turkish i İ).
+  const cased = hasCase(language);
   const line: CSSProperties = {
     maxWidth: layout.captionMaxWidth,
     textWrap: 'balance',
     wordSpacing: `${captionStyle === 'bold' ? 0.18 : 0.04}em`,
-    fontFamily: `${CAPTION_FONT_FAMILY}, sans-serif`,
+    fontFamily: fontStackFor(language),
     fontWeight: 800,
     fontSize,
-    lineHeight: 1.15,
+    ...textBlockStyle(language, 1.15),
     textAlign: 'center',
-    textTransform: captionStyle === 'bold' ? 'uppercase' : 'none',
-    letterSpacing: captionStyle === 'bold' ? '0.01em' : '0',
+    textTransform: captionStyle === 'bold' && cased ? 'uppercase' : 'none',
+    letterSpacing: captionStyle === 'bold' && cased ? '0.01em' : '0',
     opacity: enter,
     transform: `translateY(${((1 - enter) * fontSize * 0.25).toFixed(2)}px) scale(${(0.94 + 0.06 * enter).toFixed(4)})`,
     ...(minimal
@@ -61,10 +67,11 @@ export function Captions({ pages, captionStyle }: CaptionsProps) {
         alignItems: 'center',
       }}
     >
-      <div style={line}>
+      {/* Tokens in spoken order; dir="rtl" lays them right to left, so the highlight moves that way. */}
+      <div style={line} {...textAttributes(language)}>
         {page.tokens.map((token, i) => (
           <Fragment key={i}>
-            {i > 0 ? ' ' : null}
+            {i > 0 ? tokenSeparator(language) : null}
             <Word
             text={token.text.trim()}
             state={i < active ? 'spoken' : i === active ? 'active' : 'upcoming'}
@@ -99,6 +106,8 @@ function Word({
   const base: CSSProperties = {
     display: 'inline-block',
     whiteSpace: 'pre',
+    // Each word is its own bidi run: a stray direction mark in one word cannot reorder the others.
+    unicodeBidi: 'isolate',
     transform: `scale(${scale.toFixed(4)})`,
     color: 'white',
   };

@@ -17,11 +17,11 @@ export function OverlayBand(props: OverlayBandProps) {
       <FrameSizeContext.Provider value={{ width: props.width, height: props.height }}>
         <AbsoluteFill style={{ top: -props.bandTop, height: props.height, bottom: 'auto' }}>
           {props.layer === 'title' ? (
-            <TitleCard title={props.title} />
+            <TitleCard title={props.title} language={props.language} />
           ) : (
             <>
               {props.captionStyle === 'minimal' ? null : <LegibilityShade />}
-              <Captions pages={props.captions} captionStyle={props.captionStyle} />
+              <Captions pages={props.captions} captionStyle={props.captionStyle} language={props.language} />
             </>
           )}
         </AbsoluteFill>

@@ -27,8 +27,8 @@ export function ShortVideo(props: ShortVideoProps) {
         </Sequence>
       ))}
       {props.captionStyle === 'minimal' ? null : <LegibilityShade />}
-      <TitleCard title={props.title} />
-      <Captions pages={props.captions} captionStyle={props.captionStyle} />
+      <TitleCard title={props.title} language={props.language} />
+      <Captions pages={props.captions} captionStyle={props.captionStyle} language={props.language} />
       <Audio src={props.audioUrl} />
     </AbsoluteFill>
   );
