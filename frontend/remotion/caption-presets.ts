@@ -44,7 +44,7 @@ export const CAPTION_PRESETS: Record<CaptionStyle, CaptionPreset> = {
   karaoke: { size: 0.078, weight: 800, uppercase: false, position: 'bottom', shade: true, word: 'fill', pop: 1.07, wordSpacing: 0.04, highlight: '#FFD53D', text: '#FFFFFF' },
   minimal: { size: 0.054, weight: 800, uppercase: false, position: 'bottom', shade: false, bar: 'rgba(0, 0, 0, 0.55)', word: 'tint', pop: 1.04, wordSpacing: 0.04, highlight: '#FFD53D', text: '#FFFFFF' },
   boxed: { size: 0.066, weight: 800, uppercase: false, position: 'middle', shade: false, word: 'box', pop: 1.1, wordSpacing: 0.22, highlight: '#7C4DFF', text: '#FFFFFF' },
-  outline: { size: 0.094, weight: 800, uppercase: true, position: 'middle', shade: false, word: 'hollow', pop: 1.16, wordSpacing: 0.12, highlight: '#3DF5A6', text: '#FFFFFF' },
+  outline: { size: 0.094, weight: 800, uppercase: true, position: 'middle', shade: false, word: 'hollow', pop: 1.16, wordSpacing: 0.3, highlight: '#3DF5A6', text: '#FFFFFF' },
   subtitle: { size: 0.044, weight: 800, uppercase: false, position: 'bottom', shade: false, bar: 'rgba(0, 0, 0, 0.72)', word: 'underline', pop: 1, wordSpacing: 0.02, highlight: '#FFD53D', text: '#FFFFFF' },
 };
 
