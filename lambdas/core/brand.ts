@@ -125,7 +125,8 @@ export async function checkedLogo(userId: string, uploadId: string, blobs: BlobS
   throw new InvalidInput('uploadId: nothing was uploaded under this id (upload the file to its URL first; an upload URL works 15 minutes)');
 }
 
-function logoProblem(bytes: Uint8Array, contentType: LogoContentType): string | undefined {
+/** What is wrong with a logo's bytes for its declared type, or undefined if it is a good logo. */
+export function logoProblem(bytes: Uint8Array, contentType: LogoContentType): string | undefined {
   if (bytes.byteLength > MAX_LOGO_BYTES) return `the file is larger than ${MAX_LOGO_BYTES / (1024 * 1024)} MiB`;
   let size: { type?: string; width?: number; height?: number };
   try {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { BrandPatchSchema, brandSnapshot, logoKey, MAX_LOGO_BYTES, setLogo, updateBrand, type BrandSnapshot, type BrandStore, type LogoContentType } from '../../lambdas/core/brand.js';
+import { BrandPatchSchema, brandSnapshot, logoKey, logoProblem, MAX_LOGO_BYTES, setLogo, updateBrand, type BrandSnapshot, type BrandStore, type LogoContentType } from '../../lambdas/core/brand.js';
 import { InvalidInput } from '../../lambdas/core/errors.js';
 import type { BlobStore } from '../../lambdas/core/ports.js';
 
@@ -59,6 +59,9 @@ export async function readBrandKitFile(path: string): Promise<BrandKitFile> {
     throw new BadBrandKitFile(`logo: cannot read ${logo}`);
   }
   if (bytes.byteLength > MAX_LOGO_BYTES) throw new BadBrandKitFile(`logo: ${logo} is larger than 2 MiB`);
+  // The same check POST /api/brand/logo makes, before anything starts.
+  const problem = logoProblem(bytes, contentType);
+  if (problem) throw new BadBrandKitFile(`logo: ${logo}: ${problem}`);
   return { settings, logo: { path: logo, bytes, contentType } };
 }
 
