@@ -517,7 +517,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
     // The union of what its tools' routes use, and nothing more (test/api/mcp.test.ts).
     access: {
-      store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger'],
+      // brand.get: create_video with `brand: true` copies the caller's kit (the CreateVideo handler).
+      store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger', 'brand.get'],
       objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'videos/*/uploads/'] },
       queue: true,
       env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
