@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import cliProgress from 'cli-progress';
 import { STEPS, STEP_LABELS, type Job, type StepName } from '../lambdas/core/job.js';
-import { ASPECTS, CAPTION_STYLES, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
+import { ASPECTS, CAPTION_POSITIONS, CAPTION_STYLES, type CaptionSize, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
 import type { EditChange } from '../lib/local/review-run.js';
 import { explainIssues } from '../lambdas/core/pipeline/script-steps.js';
 
@@ -13,6 +13,9 @@ import { explainIssues } from '../lambdas/core/pipeline/script-steps.js';
 const USAGE = 2;
 
 class UsageError extends Error {}
+
+/** --caption-size's letters (the full words work too). */
+const CAPTION_SIZE_FLAGS: Record<string, CaptionSize> = { s: 'small', m: 'medium', l: 'large', small: 'small', medium: 'medium', large: 'large' };
 
 function parseInteger(value: string): number {
   const n = Number(value);
@@ -160,7 +163,19 @@ function internalErrorDetail(runtime: { logs: { find(text: string): { functionNa
 
 async function generate(
   promptWords: string[],
-  opts: { out?: string; review?: boolean; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string },
+  opts: {
+    out?: string;
+    review?: boolean;
+    seconds?: number;
+    aspect?: string;
+    voice?: string;
+    captionStyle?: string;
+    captionPosition?: string;
+    captionSize?: string;
+    brand?: string;
+    dataDir?: string;
+    accessReport?: string;
+  },
 ) {
   const parsed = VideoRequestSchema.safeParse({
     prompt: promptWords.join(' '),
@@ -168,6 +183,9 @@ async function generate(
     aspect: opts.aspect,
     voice: opts.voice,
     captionStyle: opts.captionStyle,
+    ...(opts.captionPosition ? { captionPosition: opts.captionPosition } : {}),
+    ...(opts.captionSize ? { captionSize: CAPTION_SIZE_FLAGS[opts.captionSize] } : {}),
+    ...(opts.brand !== undefined ? { brand: true } : {}),
     ...(opts.review ? { review: true } : {}),
   });
   if (!parsed.success) throw new UsageError(`Invalid request: ${explainIssues(parsed.error)}.`);
@@ -175,6 +193,11 @@ async function generate(
   if (!opts.review && opts.out === undefined) throw new UsageError("required option '-o, --out <file.mp4>' not specified (or --review to stop before the render).");
   if (opts.review && opts.out !== undefined) throw new UsageError('--review stops before the render; give the file to `shorts render <id> --out file.mp4` instead of --out.');
   const outputPath = opts.out === undefined ? undefined : await checkOutputPath(opts.out);
+  // The kit file is read and checked before anything starts: a bad one is a usage error naming --brand.
+  const { readBrandKitFile, applyBrandKitFile, BadBrandKitFile } = await import('../lib/local/brand-kit-file.js');
+  const brandKit = opts.brand === undefined ? undefined : await readBrandKitFile(resolve(opts.brand)).catch((error: Error) => {
+    throw error instanceof BadBrandKitFile ? new UsageError(`--brand ${opts.brand}: ${error.message}`) : error;
+  });
   const reportPath = opts.accessReport ? await checkReportPath(opts.accessReport) : undefined;
   const { checkProviderSettings, voiceCatalogFor } = await import('../lambdas/shared/dependencies.js');
   // A chosen provider without its key fails here, naming the variable — never a silent fallback.
@@ -223,6 +246,14 @@ async function generate(
     void stop().finally(() => process.exit(130));
   });
   try {
+    if (brandKit) {
+      // Stored as the local user's kit through the routes' core, then copied onto the job as an order does.
+      const { LOCAL_CLI_USER } = await import('../lib/local/api-session.js');
+      const snapshot = await applyBrandKitFile(brandKit, LOCAL_CLI_USER, { brands: runtime.brands, blobs: runtime.blobs, now: new Date() }).catch((error: Error) => {
+        throw error instanceof BadBrandKitFile ? new UsageError(`--brand ${opts.brand}: ${error.message}`) : error;
+      });
+      request = { ...request, brand: true, brandKit: snapshot };
+    }
     if (outputPath === undefined) {
       const { job } = await generateVideo(runtime, { request: { ...request, review: true }, onProgress: (job) => view.update(job) });
       view.stop();
@@ -374,6 +405,9 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-a, --aspect <ratio>', 'frame shape').choices([...ASPECTS]))
     .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
     .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
+    .addOption(new Option('--caption-position <where>', "where the captions sit (default: the look's own)").choices([...CAPTION_POSITIONS]))
+    .addOption(new Option('--caption-size <size>', 'caption size: s, m or l').choices(Object.keys(CAPTION_SIZE_FLAGS)))
+    .option('--brand <kit.json>', 'apply a brand kit: {logo: "logo.png", logoPosition, logoOpacity, primaryColor, textColor, font}')
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
     .option('--access-report <file.json>', 'write every AWS call each function made, allowed or denied, and the grants none used')
     .action(generate);

@@ -14,6 +14,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCreditStore } from '../../lambdas/adapters/aws/dynamo-credit-store.js';
+import { DynamoBrandStore } from '../../lambdas/adapters/aws/dynamo-brand-store.js';
+import type { BrandStore } from '../../lambdas/core/brand.js';
 import { DynamoJobStore } from '../../lambdas/adapters/aws/dynamo-job-store.js';
 import { S3BlobStore } from '../../lambdas/adapters/aws/s3-blob-store.js';
 import type { BlobStore, CreditStore, JobIndex, JobStore } from '../../lambdas/core/ports.js';
@@ -151,6 +153,8 @@ export interface LocalRuntime {
   jobs: JobStore & JobIndex;
   blobs: BlobStore;
   credits: CreditStore;
+  /** Brand kits (the CLI's --brand stores the local user's). */
+  brands: BrandStore;
   /** SDK client configuration for the operator's own clients: `new S3Client(runtime.adminClientConfig('s3'))`. */
   adminClientConfig(service: keyof LocalEndpoints): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   /** Changes a deployment choice before the functions that read it start (the dev server learns its origin once it listens). */
@@ -345,6 +349,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tables: { jobs: tableName('JobsTable'), accounts: tableName('AccountsTable'), ledger: tableName('LedgerTable'), idempotency: tableName('IdempotencyTable') },
     });
 
+    const brands = new DynamoBrandStore({ doc: adminDoc, tableName: tableName('AccountsTable') });
+
     let stopped: Promise<void> | undefined;
     return {
       dataDir,
@@ -360,6 +366,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       jobs,
       blobs,
       credits,
+      brands,
       adminClientConfig: (service) => {
         const endpoint = endpoints[service];
         if (!endpoint) throw new Error(`The local ${service} endpoint is not running.`);

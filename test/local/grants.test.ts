@@ -140,11 +140,27 @@ describe('the whole app under the stack contract', () => {
     const hook = await user.call('POST', '/api/webhooks', { url: `${receiver.url}/hook` });
     ok(hook, 201);
 
+    // The brand kit: read, saved, a bad logo refused (and removed), a good one set and fetched; the
+    // first video below is ordered with it (Start Render and the video's detail presign the logo).
+    ok(await user.call('GET', '/api/brand'));
+    ok(await user.call('PUT', '/api/brand', { primaryColor: '#3366FF', logoPosition: 'top-left', logoOpacity: 0.7 }));
+    const uploadLogo = async (bytes: Uint8Array) => {
+      const ticket = await user.call('POST', '/api/brand/logo/upload', { contentType: 'image/png', bytes: bytes.byteLength });
+      ok(ticket, 201);
+      expect((await fetch(ticket.body.uploadUrl, { method: 'PUT', headers: ticket.body.headers, body: Buffer.from(bytes) })).status).toBe(200);
+      return user.call('POST', '/api/brand/logo', { uploadId: ticket.body.uploadId });
+    };
+    expect((await uploadLogo(new TextEncoder().encode('not a picture'))).status).toBe(400);
+    const logo = (await new ProceduralImageGenerator().generate({ prompt: 'a logo', style: 'flat', aspect: '1:1', width: 256, height: 256, seed: 7 })).bytes;
+    const branded = await uploadLogo(logo);
+    ok(branded);
+    expect(await fetchUrls(branded.body)).toBe(1);
+
     // A video, made through the API, the queue, the dispatcher and the pipeline; a new user's first call.
     const key = randomUUID();
-    const made = await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' }, key);
+    const made = await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1', brand: true }, key);
     ok(made, 202);
-    ok(await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' }, key), 202); // the same key: replayed
+    ok(await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1', brand: true }, key), 202); // the same key: replayed
     const video = await settled(user, made.body.id, (v) => v.status === 'SUCCEEDED' || v.status === 'FAILED');
     expect(video.status, JSON.stringify(video.error)).toBe('SUCCEEDED');
     const detail = await user.call('GET', `/api/videos/${made.body.id}`);
@@ -257,6 +273,7 @@ describe('the whole app under the stack contract', () => {
     ok(await user.call('POST', `/api/webhooks/${hook.body.id}/deliveries/${log.body.deliveries[0].id}/resend`), 202);
     ok(await user.call('POST', `/api/webhooks/${hook.body.id}/rotate`));
     ok(await user.call('POST', '/api/webhook-secret'));
+    ok(await user.call('DELETE', '/api/brand/logo'));
     ok(await user.call('DELETE', `/api/webhooks/${hook.body.id}`));
 
     // The MCP server: its tools run the routes' handlers with the MCP function's own grants.
@@ -271,7 +288,8 @@ describe('the whole app under the stack contract', () => {
     };
     await tool('get_credits');
     await tool('list_voices');
-    const ordered = await tool('create_video', { prompt: 'Ordered by an agent', seconds: 10, aspect: '1:1', idempotencyKey: randomUUID() });
+    ok(await mcpUser.call('PUT', '/api/brand', { textColor: '#FFEEDD' }));
+    const ordered = await tool('create_video', { prompt: 'Ordered by an agent', seconds: 10, aspect: '1:1', brand: true, idempotencyKey: randomUUID() });
     await tool('get_video', { id: ordered.id });
     await tool('list_videos');
     await mcp.close();

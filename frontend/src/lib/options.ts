@@ -1,5 +1,5 @@
 /** The choices the create form offers, with the words shown for them. */
-import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
+import type { Aspect, BrandFont, CaptionPosition, CaptionSize, CaptionStyle, LogoPosition } from '../../../lambdas/core/model.js';
 import type { VoiceOption } from '../config.js';
 
 export const LENGTHS = [10, 15, 30, 45, 60, 90] as const;
@@ -14,6 +14,36 @@ export const CAPTION_INFO: Record<CaptionStyle, { label: string; hint: string }>
   bold: { label: 'Bold', hint: 'Big words, the spoken one boxed' },
   karaoke: { label: 'Karaoke', hint: 'Words light up as they are said' },
   minimal: { label: 'Minimal', hint: 'Small text on a soft band' },
+  boxed: { label: 'Boxed', hint: 'The spoken word in a coloured box' },
+  outline: { label: 'Outline pop', hint: 'Outlined words, two at a time, the spoken one pops' },
+  subtitle: { label: 'Subtitle bar', hint: 'Whole sentences on a dark bar, like TV subtitles' },
+};
+
+export const CAPTION_POSITION_INFO: Record<CaptionPosition, { label: string; hint: string }> = {
+  top: { label: 'Top', hint: 'Under the status bar and the title' },
+  middle: { label: 'Middle', hint: 'Across the centre' },
+  bottom: { label: 'Bottom', hint: 'Above the description and buttons' },
+};
+
+export const CAPTION_SIZE_INFO: Record<CaptionSize, { label: string }> = {
+  small: { label: 'Small' },
+  medium: { label: 'Medium' },
+  large: { label: 'Large' },
+};
+
+export const LOGO_POSITION_INFO: Record<LogoPosition, { label: string }> = {
+  'top-left': { label: 'Top left' },
+  'top-right': { label: 'Top right' },
+  'bottom-left': { label: 'Bottom left' },
+  'bottom-right': { label: 'Bottom right' },
+};
+
+export const BRAND_FONT_INFO: Record<BrandFont, { label: string }> = {
+  inter: { label: 'Inter' },
+  montserrat: { label: 'Montserrat' },
+  'bebas-neue': { label: 'Bebas Neue' },
+  anton: { label: 'Anton' },
+  'noto-serif': { label: 'Noto Serif' },
 };
 
 /**
