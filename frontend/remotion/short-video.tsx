@@ -4,6 +4,7 @@ import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
 import { Captions } from './captions.js';
 import { KenBurnsScene } from './ken-burns-scene.js';
 import { LegibilityShade } from './legibility-shade.js';
+import { musicVolumeAt } from './music-mix.js';
 import { TitleCard } from './title-card.js';
 
 /** The short: scenes crossfading under word-by-word captions, over the voice-over. */
@@ -30,6 +31,17 @@ export function ShortVideo(props: ShortVideoProps) {
       <TitleCard title={props.title} />
       <Captions pages={props.captions} captionStyle={props.captionStyle} />
       <Audio src={props.audioUrl} />
+      {props.music ? (
+        // The bed loops under the whole video; 'extend' keeps counting frames across loops, so the
+        // ducking follows the video's time, not the bed's.
+        <Audio
+          src={props.music.url}
+          name="Music"
+          loop
+          loopVolumeCurveBehavior="extend"
+          volume={(frame) => musicVolumeAt(frame, { fps: props.fps, durationInFrames: props.durationInFrames, music: props.music! })}
+        />
+      ) : null}
     </AbsoluteFill>
   );
 }

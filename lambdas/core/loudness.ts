@@ -203,19 +203,21 @@ export function limitPeaks(audio: PcmAudio, ceiling: number, attackMs = 5, relea
 }
 
 /**
- * Brings `audio` to `targetLufs` integrated, its sample peaks under `ceiling` (linear): the gain,
- * then the limiter, measured again and corrected once (limiting lowers the loudness a little).
- * Silence comes back unchanged.
+ * Brings `audio` to `targetLufs` integrated, its sample peaks under `ceiling` (linear): a gain and
+ * the limiter, measured and the gain corrected until within 0.05 LU (limiting lowers the loudness,
+ * more the harder it works). Silence comes back unchanged.
  */
 export function normalizeLoudness(audio: PcmAudio, targetLufs: number, ceiling: number): PcmAudio {
+  const source = integratedLoudness(audio);
+  if (!Number.isFinite(source)) return audio;
+  let gainDb = targetLufs - source;
   let out = audio;
-  for (let pass = 0; pass < 3; pass++) {
-    const lufs = integratedLoudness(out);
-    if (!Number.isFinite(lufs)) return audio;
-    const correctionDb = targetLufs - lufs;
-    if (pass > 0 && Math.abs(correctionDb) < 0.05) break;
-    const gain = dbToGain(correctionDb);
-    out = limitPeaks({ sampleRate: out.sampleRate, channels: out.channels.map((c) => c.map((x) => x * gain)) }, ceiling);
+  for (let pass = 0; pass < 8; pass++) {
+    const gain = dbToGain(gainDb);
+    out = limitPeaks({ sampleRate: audio.sampleRate, channels: audio.channels.map((c) => c.map((x) => x * gain)) }, ceiling);
+    const error = targetLufs - integratedLoudness(out);
+    if (Math.abs(error) < 0.05) break;
+    gainDb += error;
   }
   return out;
 }

@@ -1,0 +1,48 @@
+/**
+ * The levels of the mix, set once here so every renderer plays the same sound. Nothing in the
+ * composition can measure or compress the final mix (Remotion Lambda sums its audio tracks as they
+ * come), so each part arrives at a known loudness and the composition only applies gains:
+ * - the voice is normalized to {@link VOICE_LUFS} with its peaks limited (Generate Voice);
+ * - every music bed is normalized to {@link MUSIC_BED_LUFS} (music-bed.ts);
+ * - under speech the bed plays {@link MUSIC_DUCK_DB} lower (−28 LUFS, 14 dB under the voice), in
+ *   pauses {@link MUSIC_PAUSE_DB} lower (−20 LUFS), with the ramps of frontend/remotion/music-mix.ts.
+ * The sum lands near −14 LUFS integrated (the level YouTube, TikTok and Instagram play at): the
+ * voice dominates the gated measure and the ducked bed adds about 0.2 LU.
+ */
+import type { CaptionPage } from './video-props.js';
+
+/** Integrated loudness of the joined voice-over (LUFS). */
+export const VOICE_LUFS = -14;
+/**
+ * Highest sample peak of the voice-over (dBFS). With the ducked bed's peaks (−1.5 − 12 dB) the sum
+ * stays under full scale, and under −1 dBFS unless two peaks meet.
+ */
+export const VOICE_PEAK_DB = -3;
+/** Gain on the bed while the voice speaks (dB). */
+export const MUSIC_DUCK_DB = -12;
+/** Gain on the bed in pauses (dB). */
+export const MUSIC_PAUSE_DB = -4;
+/** Gaps between words shorter than this stay ducked: raising the bed for a breath would pump. */
+export const SPEECH_MERGE_GAP_MS = 700;
+
+/** A stretch of speech in the video (ms). */
+export interface SpeechSpan {
+  fromMs: number;
+  toMs: number;
+}
+
+/** The stretches where the voice speaks: the captions' words, merged across gaps shorter than {@link SPEECH_MERGE_GAP_MS}. */
+export function speechSpans(captions: CaptionPage[], mergeGapMs = SPEECH_MERGE_GAP_MS): SpeechSpan[] {
+  const words = captions
+    .flatMap((page) => page.tokens)
+    .filter((token) => Number.isFinite(token.fromMs) && Number.isFinite(token.toMs) && token.toMs > token.fromMs)
+    .map((token) => ({ fromMs: Math.max(0, Math.round(token.fromMs)), toMs: Math.round(token.toMs) }))
+    .sort((a, b) => a.fromMs - b.fromMs);
+  const spans: SpeechSpan[] = [];
+  for (const word of words) {
+    const last = spans[spans.length - 1];
+    if (last && word.fromMs - last.toMs < mergeGapMs) last.toMs = Math.max(last.toMs, word.toMs);
+    else spans.push({ ...word });
+  }
+  return spans;
+}
