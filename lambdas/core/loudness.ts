@@ -9,6 +9,17 @@ import { frameCount, type PcmAudio } from './pcm.js';
 /** Loudness of silence (or of audio shorter than one block). */
 export const SILENT_LUFS = -Infinity;
 
+/**
+ * How much louder mono audio measures once played on both channels of a stereo mix (BS.1770 sums
+ * the channels' power): 10·log10(2) ≈ 3.01 dB. Remotion and ffmpeg play a mono file that way.
+ */
+export const MONO_IN_STEREO_DB = 10 * Math.log10(2);
+
+/** Integrated loudness of `audio` as heard in a stereo mix: a mono file counts on both sides. */
+export function playedLoudness(audio: PcmAudio): number {
+  return integratedLoudness(audio) + (audio.channels.length === 1 ? MONO_IN_STEREO_DB : 0);
+}
+
 /** Converts decibels to a linear gain. */
 export function dbToGain(db: number): number {
   return Math.pow(10, db / 20);
@@ -205,9 +216,11 @@ export function limitPeaks(audio: PcmAudio, ceiling: number, attackMs = 5, relea
 /**
  * Brings `audio` to `targetLufs` integrated, its sample peaks under `ceiling` (linear): a gain and
  * the limiter, measured and the gain corrected until within 0.05 LU (limiting lowers the loudness,
- * more the harder it works). Silence comes back unchanged.
+ * more the harder it works). Silence comes back unchanged. `played`: the target is the loudness
+ * as heard in a stereo mix ({@link playedLoudness}: a mono file ends 3 dB quieter as a file).
  */
-export function normalizeLoudness(audio: PcmAudio, targetLufs: number, ceiling: number): PcmAudio {
+export function normalizeLoudness(audio: PcmAudio, targetLufs: number, ceiling: number, { played = false } = {}): PcmAudio {
+  if (played && audio.channels.length === 1) targetLufs -= MONO_IN_STEREO_DB;
   const source = integratedLoudness(audio);
   if (!Number.isFinite(source)) return audio;
   let gainDb = targetLufs - source;

@@ -9,7 +9,7 @@ import { InvalidInput } from './errors.js';
 import { dbToGain, normalizeLoudness } from './loudness.js';
 import { decodeAudio, encodeWav16, pcmDurationMs, resample, type PcmAudio } from './pcm.js';
 
-/** Integrated loudness every bed is brought to before the mix (LUFS). */
+/** Integrated loudness every bed is brought to before the mix, as played in stereo (LUFS; a mono bed's file is 3 dB lower). */
 export const MUSIC_BED_LUFS = -16;
 /** Highest sample peak of a prepared bed (dBFS). */
 export const MUSIC_BED_PEAK_DB = -1.5;
@@ -42,7 +42,7 @@ export function prepareMusicPcm(source: PcmAudio): MusicBed {
   const durationMs = pcmDurationMs(audio);
   // Shorter than a second would loop audibly and measure badly (BS.1770 needs 400 ms blocks).
   if (durationMs < 1000) throw new MusicBedError('The music is shorter than one second.');
-  const normalized = normalizeLoudness(audio, MUSIC_BED_LUFS, dbToGain(MUSIC_BED_PEAK_DB));
+  const normalized = normalizeLoudness(audio, MUSIC_BED_LUFS, dbToGain(MUSIC_BED_PEAK_DB), { played: true });
   if (normalized === audio) throw new MusicBedError('The music is silent.');
   return { wav: encodeWav16(normalized), durationMs };
 }

@@ -8,7 +8,7 @@ import { ElevenLabsSpeechSynthesizer, elevenLabsUsdPerCharacter } from '../../la
 import { spokenWords } from '../../lambdas/core/alignment.js';
 import { ProviderRateLimited, ProviderRejected, ProviderTimeout, ProviderUnavailable, TRANSIENT_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
-import { integratedLoudness } from '../../lambdas/core/loudness.js';
+import { playedLoudness } from '../../lambdas/core/loudness.js';
 import { VOICE_LUFS } from '../../lambdas/core/mix-levels.js';
 import { decodeWav } from '../../lambdas/core/pcm.js';
 import { generateVoice } from '../../lambdas/core/pipeline/asset-steps.js';
@@ -202,7 +202,7 @@ describe('ElevenLabsSpeechSynthesizer against an ElevenLabs stub (@elevenlabs/el
     expect(heart2.startMs).toBeGreaterThan(first.words.find((w) => w.charStart === first.segmentStarts[1])!.endMs);
     const joined = decodeWav(await blobs.get(first.audioKey));
     expect(Math.round((joined.channels[0]!.length / joined.sampleRate) * 1000)).toBe(first.durationMs);
-    expect(Math.abs(integratedLoudness(joined) - VOICE_LUFS)).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(playedLoudness(joined) - VOICE_LUFS)).toBeLessThanOrEqual(0.3);
     expect(again.reused).toBe(true);
     // One call per segment (the hook and three narrations), each paid once; the second run speaks nothing.
     // (ElevenLabs' previous_text/next_text could carry the neighbours' words for a smoother join; not sent yet.)

@@ -159,10 +159,12 @@ describe('generateVoice, levels', () => {
 
     // Assess
     const { decodeWav } = await import('../../lambdas/core/pcm.js');
-    const { gainToDb, integratedLoudness, samplePeak } = await import('../../lambdas/core/loudness.js');
+    const { gainToDb, playedLoudness, samplePeak } = await import('../../lambdas/core/loudness.js');
     expect(voice.audioKey).toMatch(/^assets\/voice\/[0-9a-f]{64}\.wav$/);
     const audio = decodeWav(await deps.blobs.get(voice.audioKey));
-    expect(Math.abs(integratedLoudness(audio) - -14)).toBeLessThanOrEqual(0.3);
+    // Mono, played on both sides of the video's stereo track.
+    expect(audio.channels).toHaveLength(1);
+    expect(Math.abs(playedLoudness(audio) - -14)).toBeLessThanOrEqual(0.3);
     expect(gainToDb(samplePeak(audio))).toBeLessThanOrEqual(-1);
     expect(voice.durationMs).toBe(Math.round((audio.channels[0]!.length / audio.sampleRate) * 1000));
     if (ext === 'wav') {

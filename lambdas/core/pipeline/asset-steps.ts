@@ -142,7 +142,7 @@ export function hintSilences(script: GenerateVoiceEvent['script'], segmentMs: nu
 }
 
 /** Names how the joined voice is leveled (lambdas/core/mix-levels.ts); a new value means new joined files. */
-export const VOICE_MIX_VERSION = `lufs-v1:${VOICE_LUFS}:${VOICE_PEAK_DB}`;
+export const VOICE_MIX_VERSION = `lufs-v2:${VOICE_LUFS}:${VOICE_PEAK_DB}`;
 
 /**
  * Generate Voice: each segment (the hook, each scene's narration) is its own take, stored under
@@ -204,8 +204,8 @@ export async function generateVoice(
       endMs: Math.round(w.endMs + result.offsetsMs[i]!),
     })),
   );
-  // One loudness for every voice, peaks limited: the composition's music levels are set against it.
-  const pcm = normalizeLoudness(await decodeAudio(result.audio), VOICE_LUFS, dbToGain(VOICE_PEAK_DB));
+  // One loudness for every voice as heard in the (stereo) video, peaks limited: the music's levels are set against it.
+  const pcm = normalizeLoudness(await decodeAudio(result.audio), VOICE_LUFS, dbToGain(VOICE_PEAK_DB), { played: true });
   const stored = await writeTake(deps.blobs, joinedBase, encodeWav16(pcm), 'audio/wav', 'wav', { durationMs: Math.round(pcmDurationMs(pcm)), words });
   await deps.jobs.updateStep(event.jobId, 'voice', { total, done: total, reused });
   return { ...stored, segmentStarts: starts, reused: reused === total };
