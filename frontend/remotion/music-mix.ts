@@ -13,7 +13,7 @@
 import { MUSIC_DUCK_DB, MUSIC_PAUSE_DB, type SpeechSpan } from '../../lambdas/core/mix-levels.js';
 
 /** Time the bed takes to go down before speech (ms). */
-export const ATTACK_MS = 250;
+export const ATTACK_MS = 400;
 /** Time the bed takes to come back up after speech (ms). */
 export const RELEASE_MS = 600;
 /** Fade-in at the start of the video (ms). */

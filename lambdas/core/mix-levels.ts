@@ -4,15 +4,17 @@
  * come), so each part arrives at a known loudness and the composition only applies gains:
  * - the voice is normalized to {@link VOICE_LUFS} with its peaks limited (Generate Voice);
  * - every music bed is normalized to {@link MUSIC_BED_LUFS} (music-bed.ts);
- * - under speech the bed plays {@link MUSIC_DUCK_DB} lower (−28 LUFS, 14 dB under the voice), in
+ * - under speech the bed plays {@link MUSIC_DUCK_DB} lower (−28 LUFS, 14.5 dB under the voice), in
  *   pauses at {@link MUSIC_PAUSE_DB} (−16 LUFS), with the ramps of frontend/remotion/music-mix.ts.
  * The sum lands near −14 LUFS integrated (the level YouTube, TikTok and Instagram play at): under
- * speech the ducked bed adds about 0.2 LU, and pauses, 2 LU quieter, pull it down a little.
+ * speech the ducked bed adds about 0.2 LU, and pauses (the bed 2.5 LU under the voice) pull it
+ * down, by 0.5–1 LU in a video with long pauses; the voice sits half a unit high to centre both a
+ * voice-only video (≈ −13.6) and one with music (≈ −14.3) on −14.
  */
 import type { CaptionPage } from './video-props.js';
 
 /** Integrated loudness of the joined voice-over as heard in the stereo video (LUFS; a mono voice file measures 3 dB lower on its own). */
-export const VOICE_LUFS = -14;
+export const VOICE_LUFS = -13.5;
 /**
  * Highest sample peak of the voice-over (dBFS). With the ducked bed's peaks (−1.5 − 12 dB) the sum
  * stays under full scale, and under −1 dBFS unless two peaks meet.
@@ -21,7 +23,7 @@ export const VOICE_PEAK_DB = -3;
 /** Gain on the bed while the voice speaks (dB). */
 export const MUSIC_DUCK_DB = -12;
 /**
- * Gain on the bed in pauses (dB): none, the bed plays at −16 LUFS, 2 dB under the voice. A pause
+ * Gain on the bed in pauses (dB): none, the bed plays at −16 LUFS, 2.5 dB under the voice. A pause
  * counts in the gated loudness like speech does; a quieter bed there would pull a video with long
  * pauses well under −14 LUFS.
  */

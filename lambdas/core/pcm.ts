@@ -123,7 +123,10 @@ export async function decodeMp3(bytes: Uint8Array): Promise<PcmAudio> {
     const decoded = decoder.decode(bytes);
     if (decoded.samplesDecoded === 0 || decoded.channelData.length === 0) throw new AudioDecodeError('The MP3 file holds no audio frames.');
     // The decoder's buffers belong to its WASM memory: copy them out before freeing it.
-    return { sampleRate: decoded.sampleRate, channels: decoded.channelData.map((c) => Float32Array.from(c.subarray(0, decoded.samplesDecoded))) };
+    const channels = decoded.channelData.map((c) => Float32Array.from(c.subarray(0, decoded.samplesDecoded)));
+    // mpg123 hands a mono stream out as two equal channels: keep one (a mono voice stays mono, half the size).
+    if (channels.length === 2 && channels[0]!.every((x, i) => x === channels[1]![i])) channels.pop();
+    return { sampleRate: decoded.sampleRate, channels };
   } finally {
     decoder.free();
   }

@@ -174,6 +174,7 @@ describe('the music mix', () => {
 
   it('the final mix is -14 ± 1 LUFS integrated (ffmpeg ebur128)', async () => {
     const lufs = await ffmpegLoudness(files.mix!);
+    console.log(`mix ${lufs} LUFS`);
     expect(lufs).toBeGreaterThanOrEqual(-15);
     expect(lufs).toBeLessThanOrEqual(-13);
   });
@@ -188,6 +189,7 @@ describe('the music mix', () => {
     const [voice, music] = await Promise.all([pcm('voice'), pcm('music')]);
     const voiceOverSpeech = integratedLoudness(slices(voice, spans));
     const musicOverSpeech = integratedLoudness(slices(music, spans));
+    console.log(`over speech: voice ${voiceOverSpeech.toFixed(1)} LUFS, music ${musicOverSpeech.toFixed(1)} LUFS`);
     expect(voiceOverSpeech - musicOverSpeech).toBeGreaterThanOrEqual(10);
     // Span by span too (those long enough to measure).
     for (const span of spans.filter((s) => s.toMs - s.fromMs >= 400)) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gainToDb, integratedLoudness, samplePeak } from '../../lambdas/core/loudness.js';
+import { gainToDb, integratedLoudness, playedLoudness, samplePeak } from '../../lambdas/core/loudness.js';
 import { MUSIC_BED_LUFS, MusicBedError, prepareMusicBed } from '../../lambdas/core/music-bed.js';
 import { AudioDecodeError, decodeAudio, decodeWav, encodeWav16, pcmDurationMs, resample } from '../../lambdas/core/pcm.js';
 import { ffmpegLoudness } from '../support/loudness.js';
@@ -94,7 +94,7 @@ describe('pcm', () => {
 
 describe('prepareMusicBed', () => {
   it.each([
-    ['a quiet MP3', 'bed.mp3', 'anoisesrc=color=pink:sample_rate=44100:amplitude=0.05:duration=3:seed=1', ['-ac', '2', '-c:a', 'libmp3lame']],
+    ['a quiet stereo MP3', 'bed.mp3', "aevalsrc='0.05*(2*random(0)-1)|0.05*sin(2*PI*330*t)':s=44100:d=3", ['-c:a', 'libmp3lame']],
     ['a loud 96 kHz 5.1 WAV', 'bed.wav', 'anoisesrc=color=brown:sample_rate=96000:amplitude=0.9:duration=2:seed=2', ['-ac', '6', '-c:a', 'pcm_s24le']],
   ])('brings %s to the bed loudness, peaks under -1 dBFS, stereo, at most 48 kHz', async (_name, file, lavfi, extra) => {
     // Prepare
@@ -113,6 +113,13 @@ describe('prepareMusicBed', () => {
     expect(Math.abs(integratedLoudness(audio) - MUSIC_BED_LUFS)).toBeLessThanOrEqual(0.3);
     expect(gainToDb(samplePeak(audio))).toBeLessThanOrEqual(-1);
     expect(Math.abs(bed.durationMs - pcmDurationMs(audio))).toBeLessThan(1);
+  });
+
+  it('keeps a mono bed mono and levels it as heard on both sides of the stereo mix', async () => {
+    const bed = await prepareMusicBed(await make('mono.wav', 'sine=frequency=330:sample_rate=44100:duration=2', ['-c:a', 'pcm_s16le']));
+    const audio = decodeWav(bed.wav);
+    expect(audio.channels).toHaveLength(1);
+    expect(Math.abs(playedLoudness(audio) - MUSIC_BED_LUFS)).toBeLessThanOrEqual(0.3);
   });
 
   it('refuses a silent or too short bed', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Script } from '../../lambdas/core/model.js';
 import { narrationText, VideoRequestSchema } from '../../lambdas/core/model.js';
+import { VOICE_LUFS } from '../../lambdas/core/mix-levels.js';
 import { generateVoice } from '../../lambdas/core/pipeline/asset-steps.js';
 import { computeTimeline } from '../../lambdas/core/pipeline/timing-steps.js';
 import type { BlobStore, JobStore, Spend, SpeechSynthesizer } from '../../lambdas/core/ports.js';
@@ -164,7 +165,7 @@ describe('generateVoice, levels', () => {
     const audio = decodeWav(await deps.blobs.get(voice.audioKey));
     // Mono, played on both sides of the video's stereo track.
     expect(audio.channels).toHaveLength(1);
-    expect(Math.abs(playedLoudness(audio) - -14)).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(playedLoudness(audio) - VOICE_LUFS)).toBeLessThanOrEqual(0.3);
     expect(gainToDb(samplePeak(audio))).toBeLessThanOrEqual(-1);
     expect(voice.durationMs).toBe(Math.round((audio.channels[0]!.length / audio.sampleRate) * 1000));
     if (ext === 'wav') {
