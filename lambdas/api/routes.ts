@@ -197,8 +197,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'One video: status, steps with timings, progress, error, cost and (when done) a presigned URL',
     auth: 'user',
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
-    // assets/voice/: the preview's audio URL is presigned by this function.
-    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] }, env: REVIEW_ENV },
+    // assets/voice/, assets/music/: the preview's audio URLs (voice, music bed) are presigned by this function.
+    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'assets/music/'] }, env: REVIEW_ENV },
     throttle: READ_THROTTLE,
   },
   {
@@ -445,7 +445,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     // The union of what its tools' routes use, and nothing more (test/api/mcp.test.ts).
     access: {
       store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger'],
-      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'videos/*/uploads/'] },
+      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'assets/music/', 'videos/*/uploads/'] },
       queue: true,
       env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
     },
