@@ -5,6 +5,7 @@ import { CAPTION_PRESETS, captionPositionOf } from './caption-presets.js';
 import { Captions } from './captions.js';
 import { KenBurnsScene } from './ken-burns-scene.js';
 import { LegibilityShade } from './legibility-shade.js';
+import { musicVolumeAt } from './music-mix.js';
 import { TitleCard } from './title-card.js';
 import { Watermark } from './watermark.js';
 
@@ -40,6 +41,17 @@ export function ShortVideo(props: ShortVideoProps) {
         brand={props.brand}
       />
       <Audio src={props.audioUrl} />
+      {props.music ? (
+        // The bed loops under the whole video; 'extend' keeps counting frames across loops, so the
+        // ducking follows the video's time, not the bed's.
+        <Audio
+          src={props.music.url}
+          name="Music"
+          loop
+          loopVolumeCurveBehavior="extend"
+          volume={(frame) => musicVolumeAt(frame, { fps: props.fps, durationInFrames: props.durationInFrames, music: props.music! })}
+        />
+      ) : null}
     </AbsoluteFill>
   );
 }

@@ -270,8 +270,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'One video: status, steps with timings, progress, error, cost and (when done) a presigned URL',
     auth: 'user',
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
-    // assets/voice/: the preview's audio URL is presigned by this function; brand/: its logo.
-    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/', BRAND_OBJECTS] }, env: REVIEW_ENV },
+    // assets/voice/, assets/music/: the preview's audio URLs (voice, music bed) are presigned by this function; brand/: its logo.
+    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'assets/music/', BRAND_OBJECTS] }, env: REVIEW_ENV },
     throttle: READ_THROTTLE,
   },
   {
@@ -519,7 +519,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: {
       // brand.get: create_video with `brand: true` copies the caller's kit (the CreateVideo handler).
       store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger', 'brand.get'],
-      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'videos/*/uploads/'] },
+      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'assets/music/', 'videos/*/uploads/'] },
       queue: true,
       env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
     },

@@ -25,6 +25,12 @@ export const MusicPropsSchema = z.object({
   url: z.string().min(1),
   /** Length of the bed; the composition loops it when the video is longer. */
   durationMs: z.number().positive(),
+  /** Where the voice speaks (merged word spans, lambdas/core/mix-levels.ts speechSpans): the bed ducks under them. Absent: nowhere. */
+  speech: z.array(z.object({ fromMs: z.number().nonnegative(), toMs: z.number().nonnegative() })).max(10_000).optional(),
+  /** Gain on the bed (normalized to −16 LUFS) under speech, in dB; absent: MUSIC_DUCK_DB (mix-levels.ts). */
+  duckDb: z.number().min(-60).max(0).optional(),
+  /** Gain on the bed in pauses, in dB; absent: MUSIC_PAUSE_DB. */
+  pauseDb: z.number().min(-60).max(0).optional(),
 });
 export type MusicProps = z.infer<typeof MusicPropsSchema>;
 
@@ -77,11 +83,15 @@ export const COMPOSITION_ID = 'ShortVideo';
  * (`videos/{jobId}/preview.json`) from Start Render on, so the dashboard can play the video in
  * the browser before the render finishes (URLs expire; keys are presigned on each read).
  */
-export interface PreviewPlan extends Omit<ShortVideoProps, 'scenes' | 'audioUrl' | 'brand'> {
+export interface PreviewPlan extends Omit<ShortVideoProps, 'scenes' | 'audioUrl' | 'brand' | 'music'> {
   scenes: { imageKey: string; startFrame: number; durationInFrames: number }[];
   audioKey: string;
   /** The job's brand kit, its logo by key (`brand/{user}/…`). */
   brand?: Omit<BrandProps, 'logoUrl'> & { logoKey?: string };
+  /** The music bed's blob key; absent: no music. */
+  musicKey?: string;
+  /** The bed's length and ducking (its URL comes from {@link musicKey}). */
+  music?: Omit<MusicProps, 'url'>;
 }
 
 export function previewKey(jobId: string): string {
@@ -90,13 +100,18 @@ export function previewKey(jobId: string): string {
 
 /** Turns a plan into props by presigning its keys. */
 export async function presignPlan(plan: PreviewPlan, presign: (key: string) => Promise<string>): Promise<ShortVideoProps> {
-  const { scenes, audioKey, brand, ...rest } = plan;
-  const [audioUrl, ...imageUrls] = await Promise.all([presign(audioKey), ...scenes.map((scene) => presign(scene.imageKey))]);
+  const { scenes, audioKey, brand, musicKey, music, ...rest } = plan;
+  const [audioUrl, musicUrl, ...imageUrls] = await Promise.all([
+    presign(audioKey),
+    musicKey !== undefined && music ? presign(musicKey) : Promise.resolve(undefined),
+    ...scenes.map((scene) => presign(scene.imageKey)),
+  ]);
   const { logoKey, ...look } = brand ?? {};
   return ShortVideoPropsSchema.parse({
     ...rest,
     ...(brand ? { brand: { ...look, ...(logoKey ? { logoUrl: await presign(logoKey) } : {}) } } : {}),
     audioUrl,
+    ...(musicUrl !== undefined && music ? { music: { ...music, url: musicUrl } } : {}),
     scenes: scenes.map(({ imageKey: _key, ...scene }, i) => ({ ...scene, imageUrl: imageUrls[i] })),
   });
 }

@@ -479,7 +479,7 @@ describe('the HTTP API', () => {
       CreateBatch: [...user, 'sqs:SendMessage queue'],
       GetBatch: [...user],
       ListVideos: [...user, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/videos/*/uploads/*'],
-      GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*'],
+      GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/assets/music/*'],
       GetVideoFile: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       DeleteVideo: [...user, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
       RetryVideo: [...user, 'sqs:SendMessage queue'],
@@ -487,7 +487,7 @@ describe('the HTTP API', () => {
       GetCredits: [...user],
       GetMe: [...user],
       // The MCP server: what its tools' routes (CreateVideo, ListVideos, GetVideo, GetCredits, ListVoices) hold together, no more.
-      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/videos/*/uploads/*'],
+      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/assets/music/*', 's3:GetObject assets/videos/*/uploads/*'],
       CreateCheckout: [...user, ...readsSecret('STRIPE_SECRET_KEY')],
       CreateApiKey: [...user],
       ListApiKeys: [...user],

@@ -8,7 +8,9 @@ import { ElevenLabsSpeechSynthesizer, elevenLabsUsdPerCharacter } from '../../la
 import { spokenWords } from '../../lambdas/core/alignment.js';
 import { ProviderRateLimited, ProviderRejected, ProviderTimeout, ProviderUnavailable, TRANSIENT_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
-import { mp3DurationMs } from '../../lambdas/core/mp3-duration.js';
+import { playedLoudness } from '../../lambdas/core/loudness.js';
+import { VOICE_LUFS } from '../../lambdas/core/mix-levels.js';
+import { decodeWav } from '../../lambdas/core/pcm.js';
 import { generateVoice } from '../../lambdas/core/pipeline/asset-steps.js';
 import type { JobStore, Spend } from '../../lambdas/core/ports.js';
 import { MemoryBlobStore } from '../support/render-blob-store.js';
@@ -190,14 +192,17 @@ describe('ElevenLabsSpeechSynthesizer against an ElevenLabs stub (@elevenlabs/el
     const again = await generateVoice(event, deps);
 
     // Assess
-    expect(first.audioKey).toMatch(/\.mp3$/);
+    // ElevenLabs' MP3 takes are decoded, joined, leveled and stored as WAV (lambdas/core/mix-levels.ts).
+    expect(first.audioKey).toMatch(/\.wav$/);
     expect(first.words[0]).toMatchObject({ text: 'Octopuses', charStart: 0 });
     expect(first.segmentStarts).toHaveLength(4);
     // Scene 2's words are placed in the whole narration and after the takes before them.
     const heart2 = first.words.find((w) => w.charStart === first.segmentStarts[2])!;
     expect(heart2.text).toBe('Heart');
     expect(heart2.startMs).toBeGreaterThan(first.words.find((w) => w.charStart === first.segmentStarts[1])!.endMs);
-    expect(mp3DurationMs(await blobs.get(first.audioKey))).toBe(first.durationMs);
+    const joined = decodeWav(await blobs.get(first.audioKey));
+    expect(Math.round((joined.channels[0]!.length / joined.sampleRate) * 1000)).toBe(first.durationMs);
+    expect(Math.abs(playedLoudness(joined) - VOICE_LUFS)).toBeLessThanOrEqual(0.3);
     expect(again.reused).toBe(true);
     // One call per segment (the hook and three narrations), each paid once; the second run speaks nothing.
     // (ElevenLabs' previous_text/next_text could carry the neighbours' words for a smoother join; not sent yet.)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Script } from '../../lambdas/core/model.js';
 import { narrationText, VideoRequestSchema } from '../../lambdas/core/model.js';
+import { VOICE_LUFS } from '../../lambdas/core/mix-levels.js';
 import { generateVoice } from '../../lambdas/core/pipeline/asset-steps.js';
 import { computeTimeline } from '../../lambdas/core/pipeline/timing-steps.js';
 import type { BlobStore, JobStore, Spend, SpeechSynthesizer } from '../../lambdas/core/ports.js';
@@ -119,5 +120,62 @@ describe('generateVoice, per segment', () => {
     const voice = await generateVoice({ jobId: 'j', request, script: hinted }, deps);
     // Hook 400 + One 300 = 700: 300 ms of silence make the first scene last 1 s.
     expect(voice.words.map((w) => w.startMs)).toEqual([0, 400, 1000, 1400]);
+  });
+});
+
+describe('generateVoice, levels', () => {
+  /** A speech-like take made by ffmpeg: a tone with a syllable rhythm (high crest factor), `gain` quiet, as WAV or MP3. */
+  async function take(text: string, ext: 'wav' | 'mp3', gain: number): Promise<Uint8Array> {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/ai-shorts-voice-`);
+    const file = `${dir}/take.${ext}`;
+    const seconds = text.length * 0.1;
+    const codec = ext === 'wav' ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'libmp3lame', '-b:a', '64k'];
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${gain}*sin(2*PI*220*t)*pow(sin(PI*4*t),4)':s=22050:d=${seconds}`, ...codec, file]);
+    return new Uint8Array(await readFile(file));
+  }
+
+  it.each(['wav', 'mp3'] as const)('stores the joined %s voice as WAV at the voice loudness, peaks limited, words unchanged', async (ext) => {
+    // Prepare: quiet and loud takes in the provider's format (eSpeak: WAV; ElevenLabs: MP3).
+    const { deps } = harness();
+    const gains = [0.05, 0.9, 0.2, 0.6];
+    let n = 0;
+    deps.voice = {
+      ...deps.voice,
+      synthesize: async ({ text }) => ({
+        audio: await take(text, ext, gains[n++ % gains.length]!),
+        contentType: ext === 'wav' ? 'audio/wav' : 'audio/mpeg',
+        extension: ext,
+        durationMs: text.length * 100,
+        words: [{ text, charStart: 0, startMs: 0, endMs: text.length * 100 }],
+        spend: { units: { characters: text.length }, usd: 0 },
+      }),
+    };
+
+    // Act
+    const voice = await generateVoice({ jobId: 'j', request, script }, deps);
+
+    // Assess
+    const { decodeWav } = await import('../../lambdas/core/pcm.js');
+    const { gainToDb, playedLoudness, samplePeak } = await import('../../lambdas/core/loudness.js');
+    expect(voice.audioKey).toMatch(/^assets\/voice\/[0-9a-f]{64}\.wav$/);
+    const audio = decodeWav(await deps.blobs.get(voice.audioKey));
+    // Mono, played on both sides of the video's stereo track.
+    expect(audio.channels).toHaveLength(1);
+    expect(Math.abs(playedLoudness(audio) - VOICE_LUFS)).toBeLessThanOrEqual(0.3);
+    expect(gainToDb(samplePeak(audio))).toBeLessThanOrEqual(-1);
+    expect(voice.durationMs).toBe(Math.round((audio.channels[0]!.length / audio.sampleRate) * 1000));
+    if (ext === 'wav') {
+      // The takes are exactly as long as said: the words are where they were before leveling.
+      expect(voice.durationMs).toBe(400 + 300 + 2000 + 500);
+      expect(voice.words.map((w) => w.startMs)).toEqual([0, 400, 700, 2700]);
+    } else {
+      // An MP3 take is its encoder's whole frames, a little longer than the text's 100 ms a character.
+      expect(voice.durationMs).toBeGreaterThanOrEqual(3200);
+      expect(voice.durationMs).toBeLessThan(3200 + 4 * 120);
+    }
   });
 });

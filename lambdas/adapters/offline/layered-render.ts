@@ -19,7 +19,7 @@
  * offline renderer's way of getting the same pictures on one machine's two cores.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { renderFrames, selectComposition, type CancelSignal, type ChromiumOptions, type LogLevel, type BrowserLog } from '@remotion/renderer';
@@ -30,7 +30,9 @@ import {
   type OverlayBandPlan,
   type OverlayBandProps,
 } from '../../../frontend/remotion/overlay-plan.js';
+import { decodeAudio, encodeWav16 } from '../../core/pcm.js';
 import type { ShortVideoProps } from '../../core/video-props.js';
+import { mixSoundtrack } from './soundtrack.js';
 
 type Browser = NonNullable<Parameters<typeof renderFrames>[0]['puppeteerInstance']>;
 
@@ -65,7 +67,8 @@ export interface LayeredRenderResult {
 /** Renders `props` to `outputLocation` (H.264 + AAC MP4). */
 export async function renderLayered(options: LayeredRenderOptions): Promise<LayeredRenderResult> {
   const { props } = options;
-  const files = await downloadInputs(props, options.dir);
+  const downloaded = await downloadInputs(props, options.dir);
+  const files = { ...downloaded, audio: await writeSoundtrack(props, downloaded, options.dir) };
   const plans = planOverlay(props);
   const scripts = { graph: join(options.dir, 'graph.txt'), commands: join(options.dir, 'crossfades.cmd') };
   const command = ffmpegCommand(props, plans, { ...files, ...scripts }, { output: options.outputLocation, x264Preset: options.x264Preset });
@@ -201,6 +204,22 @@ interface InputFiles {
   /** One file per scene, in scene order. */
   images: string[];
   audio: string;
+  /** The music bed, when the props have one. */
+  music?: string;
+}
+
+/**
+ * The soundtrack ffmpeg encodes: the voice and the music mixed in Node with the composition's own
+ * per-frame volume curve (soundtrack.ts), so this render sounds as Remotion's does. Without music
+ * the voice goes to ffmpeg as it is.
+ */
+async function writeSoundtrack(props: ShortVideoProps, files: InputFiles, dir: string): Promise<string> {
+  if (!files.music) return files.audio;
+  const [voice, music] = await Promise.all([readFile(files.audio), readFile(files.music)]);
+  const mixed = mixSoundtrack(props, await decodeAudio(new Uint8Array(voice)), await decodeAudio(new Uint8Array(music)));
+  const path = join(dir, 'soundtrack.wav');
+  await writeFile(path, encodeWav16(mixed));
+  return path;
 }
 
 /** Downloads the pictures and the voice-over (presigned URLs) into `dir`; each URL once. */
@@ -224,11 +243,12 @@ async function downloadInputs(props: ShortVideoProps, dir: string): Promise<Inpu
     }
     return file;
   };
-  const [audio, ...images] = await Promise.all([
+  const [audio, music, ...images] = await Promise.all([
     fetchTo(props.audioUrl, 'voice', 'the voice-over'),
+    props.music ? fetchTo(props.music.url, 'music', 'the music') : Promise.resolve(undefined),
     ...props.scenes.map((scene, i) => fetchTo(scene.imageUrl, `scene-${i}`, `the picture of scene ${i + 1}`)),
   ]);
-  return { audio: audio!, images };
+  return { audio: audio!, images: images as string[], ...(music ? { music } : {}) };
 }
 
 /**
@@ -329,7 +349,7 @@ export function stripTimestamps(plan: Pick<OverlayBandPlan, 'frames'>): string {
 /** Converts to limited-range BT.709 4:2:0, as the composition's renders are encoded. */
 const TO_BT709 = 'scale=out_color_matrix=bt709:out_range=tv';
 
-/** The ffmpeg command: pictures → Ken Burns → crossfades → strips on top → H.264, plus the voice-over as AAC. */
+/** The ffmpeg command: pictures → Ken Burns → crossfades → strips on top → H.264, plus the soundtrack (voice, or voice and music premixed) as AAC. */
 export interface FfmpegCommand {
   args: string[];
   /** The filter graph, for `-filter_complex_script` (it outgrows a command-line argument on long videos). */

@@ -840,6 +840,12 @@ export interface components {
                 music?: {
                     url: string;
                     durationMs: number;
+                    speech?: {
+                        fromMs: number;
+                        toMs: number;
+                    }[];
+                    duckDb?: number;
+                    pauseDb?: number;
                 };
                 brand?: {
                     logoUrl?: string;

@@ -2,6 +2,9 @@ import { InvalidInput } from '../errors.js';
 import { FRAME_SIZES, narrationSegments, type WordTiming } from '../model.js';
 import type { BlobStore, ImageGenerator, JobStore, SpeechSynthesizer } from '../ports.js';
 import { concatAudio, takeDurationMs } from '../audio-concat.js';
+import { dbToGain, normalizeLoudness } from '../loudness.js';
+import { VOICE_LUFS, VOICE_PEAK_DB } from '../mix-levels.js';
+import { decodeAudio, encodeWav16, pcmDurationMs } from '../pcm.js';
 import { contentHash, seedFrom } from './content-key.js';
 import type { GenerateImageEvent, GenerateVoiceEvent, ImageAsset, VoiceAsset } from './events.js';
 
@@ -138,13 +141,17 @@ export function hintSilences(script: GenerateVoiceEvent['script'], segmentMs: nu
   return silences;
 }
 
+/** Names how the joined voice is leveled (lambdas/core/mix-levels.ts); a new value means new joined files. */
+export const VOICE_MIX_VERSION = `lufs-v2:${VOICE_LUFS}:${VOICE_PEAK_DB}`;
+
 /**
  * Generate Voice: each segment (the hook, each scene's narration) is its own take, stored under
  * its content (voice, provider, text), so editing one narration speaks one segment again; the
  * missing ones are synthesized a few at a time and paid for, the others reused. The takes are
  * joined into one (with silence where a scene's duration hint asks for it), stored under the
  * segments' keys and hints; its words carry offsets into {@link narrationText} and times in the
- * joined take, so captions and the timeline read it as one voice-over.
+ * joined take, so captions and the timeline read it as one voice-over. The joined voice is
+ * decoded (WAV or MP3), brought to {@link VOICE_LUFS} with its peaks limited and stored as WAV.
  */
 export async function generateVoice(
   event: GenerateVoiceEvent,
@@ -155,7 +162,8 @@ export async function generateVoice(
   const voiceName = event.request.voice ?? 'default';
   const segmentBases = segments.map((text) => `assets/voice/seg/${contentHash(deps.voice.cacheKey, voiceName, text)}`);
   const hints = event.script.scenes.map((scene) => scene.durationHint ?? '-');
-  const joinedBase = `assets/voice/${contentHash(deps.voice.cacheKey, voiceName, 'segments', ...segmentBases, 'hints', ...hints)}`;
+  // The mix's version is part of the key: a voice joined before normalization is never reused as if normalized.
+  const joinedBase = `assets/voice/${contentHash(deps.voice.cacheKey, voiceName, 'segments', ...segmentBases, 'hints', ...hints, 'mix', VOICE_MIX_VERSION)}`;
   const total = segments.length;
 
   const joined = await readTake(deps.blobs, `${joinedBase}.json`);
@@ -196,8 +204,9 @@ export async function generateVoice(
       endMs: Math.round(w.endMs + result.offsetsMs[i]!),
     })),
   );
-  const contentType = extension === 'mp3' ? 'audio/mpeg' : extension === 'wav' ? 'audio/wav' : 'application/octet-stream';
-  const stored = await writeTake(deps.blobs, joinedBase, result.audio, contentType, extension, { durationMs: Math.round(result.durationMs), words });
+  // One loudness for every voice as heard in the (stereo) video, peaks limited: the music's levels are set against it.
+  const pcm = normalizeLoudness(await decodeAudio(result.audio), VOICE_LUFS, dbToGain(VOICE_PEAK_DB), { played: true });
+  const stored = await writeTake(deps.blobs, joinedBase, encodeWav16(pcm), 'audio/wav', 'wav', { durationMs: Math.round(pcmDurationMs(pcm)), words });
   await deps.jobs.updateStep(event.jobId, 'voice', { total, done: total, reused });
   return { ...stored, segmentStarts: starts, reused: reused === total };
 }

@@ -1,6 +1,7 @@
 import { FRAME_SIZES } from '../model.js';
 import { RenderFailed } from '../errors.js';
 import type { BlobStore, Clock, JobStore, VideoRenderer } from '../ports.js';
+import { MUSIC_DUCK_DB, MUSIC_PAUSE_DB, speechSpans } from '../mix-levels.js';
 import { presignPlan, previewKey, type PreviewPlan, type ShortVideoProps } from '../video-props.js';
 import type { CheckRenderEvent, RenderStatus, RenderTicket, StartRenderEvent } from './events.js';
 
@@ -43,6 +44,13 @@ export function previewPlan(event: StartRenderEvent): PreviewPlan {
     ...(event.request.captionSize ? { captionSize: event.request.captionSize } : {}),
     // The kit copied onto the job when it was ordered (request.brandKit): later edits of the kit do not reach it.
     ...(event.request.brand && event.request.brandKit ? { brand: event.request.brandKit } : {}),
+    // The bed ducks under the captions' words (their times are the voice's).
+    ...(event.music
+      ? {
+          musicKey: event.music.key,
+          music: { durationMs: event.music.durationMs, speech: speechSpans(event.captions), duckDb: MUSIC_DUCK_DB, pauseDb: MUSIC_PAUSE_DB },
+        }
+      : {}),
   };
 }
 
