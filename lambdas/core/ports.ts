@@ -1,4 +1,4 @@
-import type { Aspect, Script, VideoRequest, WordTiming } from './model.js';
+import type { Aspect, MusicMood, Script, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
 import type { ExecutionInput } from './pipeline/events.js';
 import type { Job, JobPatch, JobPhase, JobStatus, StepName, StepPatch, StepState } from './job.js';
@@ -53,6 +53,23 @@ export interface SpeechSynthesizer {
   readonly name: string;
   readonly cacheKey: string;
   synthesize(input: { text: string; voice?: string }): Promise<Speech>;
+}
+
+/** What a music bed is asked for: a mood, a text prompt (cloud models), a length, a seed (stable per video). */
+export interface MusicRequest {
+  mood: MusicMood;
+  /** A short description of the music, for generators that take text (ElevenLabs). */
+  prompt: string;
+  lengthMs: number;
+  seed: number;
+}
+
+/** Composes an instrumental music bed for a video. */
+export interface MusicGenerator {
+  readonly name: string;
+  /** Identifies provider + model, so content-addressed keys differ between them. */
+  readonly cacheKey: string;
+  compose(request: MusicRequest): Promise<{ bytes: Uint8Array; spend: Spend }>;
 }
 
 export interface RenderProgress {
