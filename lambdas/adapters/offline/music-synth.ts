@@ -5,6 +5,7 @@
  * (stable per video) picks the key, the progression and the arpeggio among each mood's own.
  */
 import type { MusicMood } from '../../core/model.js';
+import { encodeWav16 } from '../../core/pcm.js';
 import type { MusicGenerator, MusicRequest, Spend } from '../../core/ports.js';
 import { mulberry32 } from './seeded-random.js';
 
@@ -316,37 +317,6 @@ function master(track: Track): void {
   }
 }
 
-/** 16-bit PCM WAV of the channels (interleaved), at `sampleRate`. */
-export function encodeWav(channels: Float32Array[], sampleRate: number): Uint8Array {
-  const frames = channels[0]?.length ?? 0;
-  const blockAlign = channels.length * 2;
-  const bytes = new Uint8Array(44 + frames * blockAlign);
-  const view = new DataView(bytes.buffer);
-  const ascii = (at: number, text: string) => [...text].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  view.setUint32(4, 36 + frames * blockAlign, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true); // PCM
-  view.setUint16(22, channels.length, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * blockAlign, true);
-  view.setUint16(32, blockAlign, true);
-  view.setUint16(34, 16, true);
-  ascii(36, 'data');
-  view.setUint32(40, frames * blockAlign, true);
-  let at = 44;
-  for (let i = 0; i < frames; i++) {
-    for (const channel of channels) {
-      const v = Math.max(-1, Math.min(1, channel[i]!));
-      view.setInt16(at, Math.round(v * 32767), true);
-      at += 2;
-    }
-  }
-  return bytes;
-}
-
 /** Composes beds from code (offline). Costs nothing. */
 export class SynthMusicGenerator implements MusicGenerator {
   readonly name = 'offline';
@@ -355,6 +325,6 @@ export class SynthMusicGenerator implements MusicGenerator {
 
   async compose(request: MusicRequest): Promise<{ bytes: Uint8Array; spend: Spend }> {
     const { left, right } = synthesizeMusic(request);
-    return { bytes: encodeWav([left, right], MUSIC_SAMPLE_RATE), spend: { units: { seconds: Math.round(request.lengthMs / 1000) }, usd: 0 } };
+    return { bytes: encodeWav16({ sampleRate: MUSIC_SAMPLE_RATE, channels: [left, right] }), spend: { units: { seconds: Math.round(request.lengthMs / 1000) }, usd: 0 } };
   }
 }
