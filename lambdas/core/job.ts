@@ -203,7 +203,9 @@ export function newJob(input: { jobId: string; userId: string; request: VideoReq
   };
 }
 
-function stepFraction(step: StepState): number {
+function stepFraction(step: StepState | undefined): number {
+  // Jobs stored before a step existed (music) have no entry for it.
+  if (!step) return 0;
   if (step.status === 'succeeded') return 1;
   if (step.status === 'pending') return 0;
   if (step.total && step.total > 0) return Math.min(1, (step.done ?? 0) / step.total);

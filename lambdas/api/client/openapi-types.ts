@@ -686,12 +686,12 @@ export interface components {
             /** @description Whole-job progress in percent. */
             progress: number;
             /** @enum {string} */
-            currentStep?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            currentStep?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             /** @description Credits this video costs. */
             credits: number;
             error?: {
                 /** @enum {string} */
-                step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+                step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
                 name: string;
                 /** @description What went wrong, in words a person can act on. */
                 message: string;
@@ -716,12 +716,12 @@ export interface components {
             /** @description Whole-job progress in percent. */
             progress: number;
             /** @enum {string} */
-            currentStep?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            currentStep?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             /** @description Credits this video costs. */
             credits: number;
             error?: {
                 /** @enum {string} */
-                step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+                step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
                 name: string;
                 /** @description What went wrong, in words a person can act on. */
                 message: string;
@@ -806,7 +806,7 @@ export interface components {
         };
         Step: {
             /** @enum {string} */
-            name: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            name: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             label: string;
             /** @enum {string} */
             status: "pending" | "running" | "succeeded" | "failed";
@@ -1074,7 +1074,7 @@ export interface components {
             to: string;
             periodSeconds: number;
             /** @enum {string} */
-            step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             points: {
                 at: string;
                 value: number | null;
@@ -1103,7 +1103,7 @@ export interface components {
              * @description Step metrics only: one step (default all steps pooled).
              * @enum {string}
              */
-            step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
         };
         QueueStatus: {
             checkedAt: string;
@@ -3331,7 +3331,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 period?: number;
-                step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+                step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             };
             header?: never;
             path?: never;
