@@ -103,6 +103,8 @@ export interface BlobStore {
    */
   presignGet(key: string, expiresInSeconds?: number, options?: { downloadName?: string }): Promise<string>;
   deletePrefix(prefix: string): Promise<number>;
+  /** Keys under a prefix (at most `limit`, default 1000), in key order. */
+  list(prefix: string, limit?: number): Promise<string[]>;
   /**
    * A time-limited PUT URL for exactly one object: its content type and length are signed, so the
    * upload must send those very headers (`headers` to send with it) or the store refuses it.
