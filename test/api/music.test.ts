@@ -16,7 +16,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, alterTemplate: withEveryRouteThrottle({ rate: 1000, burst: 1000 }) });
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await server?.stop();
