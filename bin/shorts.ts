@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import cliProgress from 'cli-progress';
 import { STEPS, STEP_LABELS, type Job, type StepName } from '../lambdas/core/job.js';
-import { ASPECTS, CAPTION_POSITIONS, CAPTION_STYLES, type CaptionSize, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
+import { ASPECTS, CAPTION_POSITIONS, CAPTION_STYLES, type CaptionSize, MUSIC_MOODS, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
 import type { EditChange } from '../lib/local/review-run.js';
 import { explainIssues } from '../lambdas/core/pipeline/script-steps.js';
 
@@ -173,11 +173,19 @@ async function generate(
     captionPosition?: string;
     captionSize?: string;
     brand?: string;
+    music?: string;
     dataDir?: string;
     accessReport?: string;
   },
 ) {
+  // --music: none, a mood, or a file (.mp3/.wav) uploaded and checked once the local cloud runs.
+  const musicFile = opts.music !== undefined && !VideoRequestSchema.shape.music.safeParse(opts.music).success ? opts.music : undefined;
+  if (musicFile !== undefined) {
+    const found = await stat(musicFile).catch(() => undefined);
+    if (!found?.isFile()) throw new UsageError(`--music "${musicFile}" is neither none, a mood (${MUSIC_MOODS.join(', ')}) nor a file.`);
+  }
   const parsed = VideoRequestSchema.safeParse({
+    ...(opts.music !== undefined && musicFile === undefined ? { music: opts.music } : {}),
     prompt: promptWords.join(' '),
     seconds: opts.seconds,
     aspect: opts.aspect,
@@ -253,6 +261,14 @@ async function generate(
         throw error instanceof BadBrandKitFile ? new UsageError(`--brand ${opts.brand}: ${error.message}`) : error;
       });
       request = { ...request, brand: true, brandKit: snapshot };
+    }
+    if (musicFile !== undefined) {
+      const { uploadLocalTrack, MusicFileError } = await import('../lib/local/music-upload.js');
+      try {
+        request = { ...request, music: await uploadLocalTrack(runtime, musicFile) };
+      } catch (error) {
+        throw error instanceof MusicFileError ? new UsageError(error.message) : error;
+      }
     }
     if (outputPath === undefined) {
       const { job } = await generateVideo(runtime, { request: { ...request, review: true }, onProgress: (job) => view.update(job) });
@@ -408,6 +424,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--caption-position <where>', "where the captions sit (default: the look's own)").choices([...CAPTION_POSITIONS]))
     .addOption(new Option('--caption-size <size>', 'caption size: s, m or l').choices(Object.keys(CAPTION_SIZE_FLAGS)))
     .option('--brand <kit.json>', 'apply a brand kit: {logo: "logo.png", logoPosition, logoOpacity, primaryColor, textColor, font}')
+    .option('--music <none|mood|file>', `music under the voice: none (default), a mood (${MUSIC_MOODS.join(', ')}) or an .mp3/.wav file of yours`)
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
     .option('--access-report <file.json>', 'write every AWS call each function made, allowed or denied, and the grants none used')
     .action(generate);

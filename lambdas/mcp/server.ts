@@ -77,7 +77,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
     description:
       'Orders a narrated, captioned short video about `prompt` (3–500 characters). It costs credits: 1 for up to 60 seconds, 2 above ' +
       '(get_credits shows the balance). Optional: `seconds` (10–90, default 30), `aspect` (9:16, 1:1 or 16:9), `voice` (an id from ' +
-      'list_voices), `captionStyle`, and `idempotencyKey` to make retries safe. Returns the video id at once; the video takes a few ' +
+      'list_voices), `captionStyle`, `music` (none, calm, upbeat, dramatic, inspiring, lofi, or a checked track id trk_…), and `idempotencyKey` to make retries safe. Returns the video id at once; the video takes a few ' +
       'minutes: call get_video with the id until its status is SUCCEEDED (its videoUrl is the MP4) or FAILED (its credits are refunded).',
     input: CreateVideoArgs,
     request({ idempotencyKey, ...body }) {
