@@ -221,7 +221,7 @@ describe('a video', () => {
     const plain = await user.createVideo(SHORT);
     const job = await jobStore().get(plain.body.id);
     const { language: _language, music: _music, ...oldRequest } = job!.request;
-    expect(await jobIndex().transition(plain.body.id, { status: 'QUEUED' }, { set: { request: oldRequest as typeof job.request } })).toBe(true);
+    expect(await jobIndex().transition(plain.body.id, { status: 'QUEUED' }, { set: { request: oldRequest as NonNullable<typeof job>['request'] } })).toBe(true);
     const old = await user.call('GET', `/api/videos/${plain.body.id}`);
     expect(old.body).toMatchObject({ language: 'en', music: 'none' });
     expect(old.body.captionPosition).toBeUndefined();

@@ -1,5 +1,5 @@
 /** The choices the create form offers, with the words shown for them. */
-import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
+import type { Aspect, BrandFont, CaptionPosition, CaptionSize, CaptionStyle, LogoPosition, MusicMood } from '../../../lambdas/core/model.js';
 import type { VoiceOption } from '../config.js';
 
 export const LENGTHS = [10, 15, 30, 45, 60, 90] as const;
@@ -35,3 +35,31 @@ export const PROMPT_IDEAS = [
   'How black holes bend light',
   'Three habits that make mornings easier',
 ];
+
+/** The music moods (MUSIC_MOODS) as the form names them. */
+export const MUSIC_INFO: Record<MusicMood, { label: string; hint: string }> = {
+  calm: { label: 'Calm', hint: 'Soft pads, slow' },
+  upbeat: { label: 'Upbeat', hint: 'Bright, with a beat' },
+  dramatic: { label: 'Dramatic', hint: 'Low and building' },
+  inspiring: { label: 'Inspiring', hint: 'Rising, hopeful' },
+  lofi: { label: 'Lo-fi', hint: 'Mellow, dusty drums' },
+};
+
+export const CAPTION_POSITION_INFO: Record<CaptionPosition, string> = { top: 'Top', middle: 'Middle', bottom: 'Bottom' };
+export const CAPTION_SIZE_INFO: Record<CaptionSize, string> = { small: 'Small', medium: 'Medium', large: 'Large' };
+
+export const LOGO_POSITION_INFO: Record<LogoPosition, string> = {
+  'top-left': 'Top left',
+  'top-right': 'Top right',
+  'bottom-left': 'Bottom left',
+  'bottom-right': 'Bottom right',
+};
+
+/** The brand fonts (BRAND_FONTS) by their names; Bebas Neue and Anton are capitals only and Latin only. */
+export const BRAND_FONT_INFO: Record<BrandFont, { label: string; hint: string }> = {
+  inter: { label: 'Inter', hint: 'Clean, neutral' },
+  montserrat: { label: 'Montserrat', hint: 'Round, geometric' },
+  'bebas-neue': { label: 'Bebas Neue', hint: 'Tall capitals (Latin)' },
+  anton: { label: 'Anton', hint: 'Heavy condensed (Latin)' },
+  'noto-serif': { label: 'Noto Serif', hint: 'Classic serif' },
+};
