@@ -1,22 +1,29 @@
 import { Fragment, type CSSProperties } from 'react';
 import { AbsoluteFill, interpolate, useCurrentFrame, useVideoConfig } from 'remotion';
-import type { CaptionStyle } from '../../lambdas/core/model.js';
-import type { CaptionPage } from '../../lambdas/core/video-props.js';
+import type { CaptionPosition, CaptionSize, CaptionStyle } from '../../lambdas/core/model.js';
+import type { BrandProps, CaptionPage } from '../../lambdas/core/video-props.js';
+import { captionLook, type CaptionLook } from './caption-presets.js';
 import { captionStateAt } from './caption-timing.js';
-import { CAPTION_FONT_FAMILY } from './fonts.js';
+import { BRAND_FONT_FACES, fontStackFor, loadFontsFor } from './fonts.js';
 import { useFrameSize } from './frame-size.js';
 import { frameLayout } from './layout.js';
-
-const HIGHLIGHT = '#FFD53D';
-const INK = '#111111';
+import { hasCase, textAttributes, textBlockStyle, tokenSeparator } from './text-direction.js';
 
 export interface CaptionsProps {
   pages: readonly CaptionPage[];
   captionStyle: CaptionStyle;
+  /** BCP 47 tag of the words: picks the font, direction, case and line breaking (text-direction.ts). */
+  language?: string;
+  /** Absent: the style's own place (caption-presets.ts). */
+  captionPosition?: CaptionPosition;
+  captionSize?: CaptionSize;
+  /** The brand kit's colours and font, over the preset's. */
+  brand?: BrandProps;
 }
 
 /** Word-by-word captions: the current page, its spoken word highlighted, inside the safe zone. */
-export function Captions({ pages, captionStyle }: CaptionsProps) {
+export function Captions({ pages, captionStyle, language, captionPosition, captionSize, brand }: CaptionsProps) {
+  void loadFontsFor(language, brand?.font);
   const frame = useCurrentFrame();
   const { fps } = useVideoConfig();
   const { width, height } = useFrameSize();
@@ -24,29 +31,32 @@ export function Captions({ pages, captionStyle }: CaptionsProps) {
   if (!state) return null;
 
   const { page, active, enter, pop } = state;
-  const layout = frameLayout(width, height);
-  const minimal = captionStyle === 'minimal';
-  const fontSize = Math.round(layout.unit * (minimal ? 0.054 : 0.078));
+  const look = captionLook(captionStyle, { unit: Math.min(width, height), position: captionPosition, size: captionSize, brand });
+  const layout = frameLayout(width, height, look.position);
+  const { fontSize } = look;
 
   // Block layout with real spaces, so text-wrap: balance evens the lines ("AND BLUE / BLOOD, AND",
   // not "AND BLUE BLOOD, / AND").
+  // Uppercase and letter spacing only where the script has case (`lang` makes Turkish i İ).
+  const cased = hasCase(language);
   const line: CSSProperties = {
     maxWidth: layout.captionMaxWidth,
     textWrap: 'balance',
-    wordSpacing: `${captionStyle === 'bold' ? 0.18 : 0.04}em`,
-    fontFamily: `${CAPTION_FONT_FAMILY}, sans-serif`,
-    fontWeight: 800,
+    wordSpacing: `${look.wordSpacing}em`,
+    fontFamily: fontStackFor(language, look.brandFont),
+    // Bebas Neue and Anton come in one (heavy) weight: no synthetic bold on top.
+    fontWeight: look.brandFont ? Number(BRAND_FONT_FACES[look.brandFont].weight) : look.weight,
     fontSize,
-    lineHeight: 1.15,
+    ...textBlockStyle(language, 1.15),
     textAlign: 'center',
-    textTransform: captionStyle === 'bold' ? 'uppercase' : 'none',
-    letterSpacing: captionStyle === 'bold' ? '0.01em' : '0',
+    textTransform: look.uppercase && cased ? 'uppercase' : 'none',
+    letterSpacing: look.uppercase && cased ? '0.01em' : '0',
     opacity: enter,
     transform: `translateY(${((1 - enter) * fontSize * 0.25).toFixed(2)}px) scale(${(0.94 + 0.06 * enter).toFixed(4)})`,
-    ...(minimal
+    ...(look.bar
       ? {
-          backgroundColor: 'rgba(0, 0, 0, 0.55)',
-          borderRadius: fontSize * 0.4,
+          backgroundColor: look.bar,
+          borderRadius: fontSize * (look.word === 'underline' ? 0.2 : 0.4),
           padding: `${0.35 * fontSize}px ${0.6 * fontSize}px`,
         }
       : {}),
@@ -61,16 +71,16 @@ export function Captions({ pages, captionStyle }: CaptionsProps) {
         alignItems: 'center',
       }}
     >
-      <div style={line}>
+      {/* Tokens in spoken order; dir="rtl" lays them right to left, so the highlight moves that way. */}
+      <div style={line} {...textAttributes(language)}>
         {page.tokens.map((token, i) => (
           <Fragment key={i}>
-            {i > 0 ? ' ' : null}
+            {i > 0 ? tokenSeparator(language) : null}
             <Word
             text={token.text.trim()}
             state={i < active ? 'spoken' : i === active ? 'active' : 'upcoming'}
             pop={i === active ? pop : 0}
-            captionStyle={captionStyle}
-            fontSize={fontSize}
+            look={look}
             />
           </Fragment>
         ))}
@@ -85,22 +95,23 @@ function Word({
   text,
   state,
   pop,
-  captionStyle,
-  fontSize,
+  look,
 }: {
   text: string;
   state: WordState;
   /** 0→1 as the word starts being spoken. */
   pop: number;
-  captionStyle: CaptionStyle;
-  fontSize: number;
+  look: CaptionLook;
 }) {
-  const scale = state === 'active' ? interpolate(pop, [0, 1], [1, captionStyle === 'minimal' ? 1.04 : 1.07]) : 1;
+  const { fontSize } = look;
+  const scale = state === 'active' ? interpolate(pop, [0, 1], [1, look.pop]) : 1;
   const base: CSSProperties = {
     display: 'inline-block',
     whiteSpace: 'pre',
+    // Each word is its own bidi run: a stray direction mark in one word cannot reorder the others.
+    unicodeBidi: 'isolate',
     transform: `scale(${scale.toFixed(4)})`,
-    color: 'white',
+    color: look.text,
   };
   // Outline drawn under the fill (paint-order) keeps letters full-width, plus a soft drop
   // shadow: readable on light and dark pictures alike.
@@ -110,36 +121,63 @@ function Word({
     textShadow: `0 ${(fontSize * 0.06).toFixed(1)}px ${(fontSize * 0.16).toFixed(1)}px rgba(0,0,0,0.55)`,
   };
 
-  if (captionStyle === 'bold') {
-    const boxed = state === 'active';
-    return (
-      <span
-        style={{
-          ...base,
-          ...(boxed ? { color: INK } : outlined),
-          backgroundColor: boxed ? HIGHLIGHT : 'transparent',
-          borderRadius: fontSize * 0.18,
-          padding: `${0.02 * fontSize}px ${0.16 * fontSize}px`,
-          margin: `0 ${-0.16 * fontSize}px`,
-          boxShadow: boxed ? `0 ${(fontSize * 0.06).toFixed(1)}px ${(fontSize * 0.2).toFixed(1)}px rgba(0,0,0,0.45)` : 'none',
-        }}
-      >
-        {text}
-      </span>
-    );
+  switch (look.word) {
+    case 'box': {
+      const boxed = state === 'active';
+      return (
+        <span
+          style={{
+            ...base,
+            ...(boxed ? { color: look.onHighlight } : outlined),
+            backgroundColor: boxed ? look.highlight : 'transparent',
+            borderRadius: fontSize * 0.18,
+            padding: `${0.02 * fontSize}px ${0.16 * fontSize}px`,
+            margin: `0 ${-0.16 * fontSize}px`,
+            boxShadow: boxed ? `0 ${(fontSize * 0.06).toFixed(1)}px ${(fontSize * 0.2).toFixed(1)}px rgba(0,0,0,0.45)` : 'none',
+          }}
+        >
+          {text}
+        </span>
+      );
+    }
+    case 'fill':
+      return <span style={{ ...base, ...outlined, color: state === 'upcoming' ? look.text : look.highlight }}>{text}</span>;
+    case 'hollow': {
+      // Hollow letters (the text colour's outline) with a dark glow behind; the spoken word filled.
+      const filled = state === 'active';
+      return (
+        <span
+          style={{
+            ...base,
+            color: filled ? look.highlight : 'transparent',
+            WebkitTextStroke: filled ? `${(fontSize * 0.1).toFixed(1)}px rgba(0,0,0,0.95)` : `${(fontSize * 0.045).toFixed(1)}px ${look.text}`,
+            paintOrder: 'stroke fill',
+            textShadow: `0 0 ${(fontSize * 0.12).toFixed(1)}px rgba(0,0,0,0.85)`,
+          }}
+        >
+          {text}
+        </span>
+      );
+    }
+    case 'underline':
+      return (
+        <span
+          style={{
+            ...base,
+            textDecorationLine: state === 'active' ? 'underline' : 'none',
+            textDecorationColor: look.highlight,
+            textDecorationThickness: `${(fontSize * 0.1).toFixed(1)}px`,
+            textUnderlineOffset: `${(fontSize * 0.14).toFixed(1)}px`,
+          }}
+        >
+          {text}
+        </span>
+      );
+    case 'tint':
+      return (
+        <span style={{ ...base, color: state === 'active' ? look.highlight : look.text, opacity: state === 'upcoming' ? 0.75 : 1 }}>
+          {text}
+        </span>
+      );
   }
-  if (captionStyle === 'karaoke') {
-    return <span style={{ ...base, ...outlined, color: state === 'upcoming' ? 'white' : HIGHLIGHT }}>{text}</span>;
-  }
-  return (
-    <span
-      style={{
-        ...base,
-        color: state === 'active' ? HIGHLIGHT : 'white',
-        opacity: state === 'upcoming' ? 0.75 : 1,
-      }}
-    >
-      {text}
-    </span>
-  );
 }

@@ -8,12 +8,14 @@
  */
 import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
 import { captionStateAt, titleOpacityAt } from './caption-timing.js';
+import { CAPTION_PRESETS, captionPositionOf } from './caption-presets.js';
 import { frameLayout } from './layout.js';
+import { watermarkBox } from './watermark.js';
 
 /** The id of the composition that draws one band of the overlay (overlay-band.tsx). */
 export const OVERLAY_BAND_COMPOSITION_ID = 'ShortVideoOverlayBand';
 
-export type OverlayLayer = 'title' | 'captions';
+export type OverlayLayer = 'title' | 'captions' | 'watermark';
 
 /** Props of the band composition: the video's props plus which layer and which strip of the frame. */
 export type OverlayBandProps = ShortVideoProps & {
@@ -42,8 +44,10 @@ export interface OverlayBandPlan {
  * outline and shadow, the active word's pop, a page or title that wraps to more lines) and, for
  * the captions, the legibility shade drawn under them (legibility-shade.tsx).
  */
-export function overlayBands(props: Pick<ShortVideoProps, 'width' | 'height' | 'captionStyle'>): Record<OverlayLayer, { top: number; height: number }> {
-  const { unit, captionTop, captionHeight, titleTop } = frameLayout(props.width, props.height);
+export function overlayBands(
+  props: Pick<ShortVideoProps, 'width' | 'height' | 'captionStyle' | 'captionPosition' | 'brand'>,
+): Record<OverlayLayer, { top: number; height: number }> {
+  const { unit, captionTop, captionHeight, titleTop } = frameLayout(props.width, props.height, captionPositionOf(props));
   const even = (v: number) => 2 * Math.round(v / 2);
   const clampBand = (top: number, bottom: number) => {
     const t = Math.max(0, even(top));
@@ -51,12 +55,16 @@ export function overlayBands(props: Pick<ShortVideoProps, 'width' | 'height' | '
     return { top: t, height: Math.max(2, b - t) };
   };
   // The shade spans captionTop − 0.6·h … captionTop + 1.6·h (legibility-shade.tsx).
-  const shaded = props.captionStyle !== 'minimal';
+  const shaded = CAPTION_PRESETS[props.captionStyle].shade;
   const captionsTop = captionTop - captionHeight * (shaded ? 0.6 : 0.5);
   const captionsBottom = captionTop + captionHeight * (shaded ? 1.6 : 1.5);
   return {
     title: clampBand(titleTop - unit * 0.05, titleTop + unit * 0.35),
     captions: clampBand(captionsTop, captionsBottom),
+    watermark: (() => {
+      const box = watermarkBox(props.width, props.height, props.brand?.logoPosition ?? 'top-right');
+      return clampBand(box.top, box.top + box.height);
+    })(),
   };
 }
 
@@ -73,9 +81,12 @@ export function planOverlay(props: ShortVideoProps): OverlayBandPlan[] {
       if (!state) return '';
       return `${props.captions.indexOf(state.page)}:${state.active}:${state.enter.toFixed(4)}:${state.pop.toFixed(4)}`;
     },
+    // The logo never changes: one frame drawn, standing for the whole video.
+    watermark: () => (props.brand?.logoUrl ? 'logo' : ''),
   };
   const plans: OverlayBandPlan[] = [];
-  for (const layer of ['title', 'captions'] as const) {
+  // Drawn in this order, each over the one before: the logo under the title and captions.
+  for (const layer of ['watermark', 'title', 'captions'] as const) {
     const plan: OverlayBandPlan = { layer, ...bands[layer], frames: [], runs: [], visibleUntil: 0 };
     let previous: string | undefined;
     let drawsSomething = false;

@@ -1,10 +1,12 @@
 import { Audio } from '@remotion/media';
 import { AbsoluteFill, Sequence } from 'remotion';
 import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
+import { CAPTION_PRESETS, captionPositionOf } from './caption-presets.js';
 import { Captions } from './captions.js';
 import { KenBurnsScene } from './ken-burns-scene.js';
 import { LegibilityShade } from './legibility-shade.js';
 import { TitleCard } from './title-card.js';
+import { Watermark } from './watermark.js';
 
 /** The short: scenes crossfading under word-by-word captions, over the voice-over. */
 export function ShortVideo(props: ShortVideoProps) {
@@ -26,9 +28,17 @@ export function ShortVideo(props: ShortVideoProps) {
           />
         </Sequence>
       ))}
-      {props.captionStyle === 'minimal' ? null : <LegibilityShade />}
-      <TitleCard title={props.title} />
-      <Captions pages={props.captions} captionStyle={props.captionStyle} />
+      {CAPTION_PRESETS[props.captionStyle].shade ? <LegibilityShade position={captionPositionOf(props)} /> : null}
+      <Watermark brand={props.brand} />
+      <TitleCard title={props.title} language={props.language} brand={props.brand} />
+      <Captions
+        pages={props.captions}
+        captionStyle={props.captionStyle}
+        language={props.language}
+        captionPosition={props.captionPosition}
+        captionSize={props.captionSize}
+        brand={props.brand}
+      />
       <Audio src={props.audioUrl} />
     </AbsoluteFill>
   );

@@ -1,11 +1,15 @@
 import { AbsoluteFill, useCurrentFrame, useVideoConfig } from 'remotion';
 import { titleOpacityAt } from './caption-timing.js';
-import { CAPTION_FONT_FAMILY } from './fonts.js';
+import type { BrandProps } from '../../lambdas/core/video-props.js';
+import { luminance } from './caption-presets.js';
+import { BRAND_FONT_FACES, fontStackFor, loadFontsFor } from './fonts.js';
 import { useFrameSize } from './frame-size.js';
 import { frameLayout } from './layout.js';
+import { breakableText, hasCase, textAttributes, textBlockStyle } from './text-direction.js';
 
 /** A small title pill near the top for the first ~1.5 s, fading in and out. */
-export function TitleCard({ title }: { title: string }) {
+export function TitleCard({ title, language, brand }: { title: string; language?: string; brand?: BrandProps }) {
+  void loadFontsFor(language, brand?.font);
   const frame = useCurrentFrame();
   const { fps } = useVideoConfig();
   const { width, height } = useFrameSize();
@@ -17,22 +21,24 @@ export function TitleCard({ title }: { title: string }) {
   return (
     <AbsoluteFill style={{ top: layout.titleTop, height: 'auto', alignItems: 'center', opacity }}>
       <div
+        {...textAttributes(language)}
         style={{
           maxWidth: layout.captionMaxWidth,
           padding: `${0.45 * fontSize}px ${0.9 * fontSize}px`,
           borderRadius: fontSize,
-          backgroundColor: 'rgba(0, 0, 0, 0.45)',
-          color: 'white',
-          fontFamily: `${CAPTION_FONT_FAMILY}, sans-serif`,
-          fontWeight: 800,
+          // A brand's pill: its primary colour, the text dark or light to read on it.
+          backgroundColor: brand?.primaryColor ? `${brand.primaryColor}E6` : 'rgba(0, 0, 0, 0.45)',
+          color: brand?.primaryColor ? (luminance(brand.primaryColor) > 0.45 ? '#111111' : '#FFFFFF') : (brand?.textColor ?? 'white'),
+          fontFamily: fontStackFor(language, brand?.font),
+          fontWeight: brand?.font ? Number(BRAND_FONT_FACES[brand.font].weight) : 800,
           fontSize,
-          lineHeight: 1.2,
+          ...textBlockStyle(language, 1.2),
           textAlign: 'center',
-          letterSpacing: '0.02em',
+          letterSpacing: hasCase(language) ? '0.02em' : '0',
           transform: `translateY(${((1 - opacity) * -fontSize * 0.3).toFixed(2)}px)`,
         }}
       >
-        {title}
+        {breakableText(title, language)}
       </div>
     </AbsoluteFill>
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BrandSnapshot } from './brand.js';
 import { canonicalLanguage, DEFAULT_LANGUAGE, LANGUAGES } from './languages.js';
 
 /** Video shapes the product renders; each maps to a pixel size (see {@link FRAME_SIZES}). */
@@ -11,8 +12,12 @@ export const FRAME_SIZES: Record<Aspect, { width: number; height: number }> = {
   '16:9': { width: 1920, height: 1080 },
 };
 
-/** Caption looks (presets): each has its own font, colours, size and default place. */
-export const CAPTION_STYLES = ['bold', 'karaoke', 'minimal'] as const;
+/**
+ * Caption looks (presets): each has its own font, colours, size and default place
+ * (frontend/remotion/caption-presets.ts). `boxed`: the spoken word in a coloured box, lower case;
+ * `outline`: outlined words, the spoken one pops; `subtitle`: a sentence on a dark bar.
+ */
+export const CAPTION_STYLES = ['bold', 'karaoke', 'minimal', 'boxed', 'outline', 'subtitle'] as const;
 export type CaptionStyle = (typeof CAPTION_STYLES)[number];
 
 /** Where captions sit, each inside the platforms' safe zones (frontend/remotion/layout.ts). */
@@ -105,7 +110,11 @@ export const VideoRequestSchema = z.object({
     .optional(),
 });
 export type VideoRequestInput = z.input<typeof VideoRequestSchema>;
-export type VideoRequest = z.output<typeof VideoRequestSchema>;
+/**
+ * A checked request as a job stores it. `brandKit` is never read from a body: the order route
+ * copies the user's kit there when the request says `brand: true` (lambdas/core/brand.ts).
+ */
+export type VideoRequest = z.output<typeof VideoRequestSchema> & { brandKit?: BrandSnapshot };
 
 export const MIN_DURATION_HINT_SECONDS = 1;
 export const MAX_DURATION_HINT_SECONDS = 20;

@@ -77,9 +77,11 @@ export const COMPOSITION_ID = 'ShortVideo';
  * (`videos/{jobId}/preview.json`) from Start Render on, so the dashboard can play the video in
  * the browser before the render finishes (URLs expire; keys are presigned on each read).
  */
-export interface PreviewPlan extends Omit<ShortVideoProps, 'scenes' | 'audioUrl'> {
+export interface PreviewPlan extends Omit<ShortVideoProps, 'scenes' | 'audioUrl' | 'brand'> {
   scenes: { imageKey: string; startFrame: number; durationInFrames: number }[];
   audioKey: string;
+  /** The job's brand kit, its logo by key (`brand/{user}/…`). */
+  brand?: Omit<BrandProps, 'logoUrl'> & { logoKey?: string };
 }
 
 export function previewKey(jobId: string): string {
@@ -88,10 +90,12 @@ export function previewKey(jobId: string): string {
 
 /** Turns a plan into props by presigning its keys. */
 export async function presignPlan(plan: PreviewPlan, presign: (key: string) => Promise<string>): Promise<ShortVideoProps> {
-  const { scenes, audioKey, ...rest } = plan;
+  const { scenes, audioKey, brand, ...rest } = plan;
   const [audioUrl, ...imageUrls] = await Promise.all([presign(audioKey), ...scenes.map((scene) => presign(scene.imageKey))]);
+  const { logoKey, ...look } = brand ?? {};
   return ShortVideoPropsSchema.parse({
     ...rest,
+    ...(brand ? { brand: { ...look, ...(logoKey ? { logoUrl: await presign(logoKey) } : {}) } } : {}),
     audioUrl,
     scenes: scenes.map(({ imageKey: _key, ...scene }, i) => ({ ...scene, imageUrl: imageUrls[i] })),
   });

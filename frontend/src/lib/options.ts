@@ -14,6 +14,36 @@ export const CAPTION_INFO: Record<CaptionStyle, { label: string; hint: string }>
   bold: { label: 'Bold', hint: 'Big words, the spoken one boxed' },
   karaoke: { label: 'Karaoke', hint: 'Words light up as they are said' },
   minimal: { label: 'Minimal', hint: 'Small text on a soft band' },
+  boxed: { label: 'Boxed', hint: 'The spoken word in a coloured box' },
+  outline: { label: 'Outline pop', hint: 'Outlined words, two at a time, the spoken one pops' },
+  subtitle: { label: 'Subtitle bar', hint: 'Whole sentences on a dark bar, like TV subtitles' },
+};
+
+export const CAPTION_POSITION_INFO: Record<CaptionPosition, { label: string; hint: string }> = {
+  top: { label: 'Top', hint: 'Under the status bar and the title' },
+  middle: { label: 'Middle', hint: 'Across the centre' },
+  bottom: { label: 'Bottom', hint: 'Above the description and buttons' },
+};
+
+export const CAPTION_SIZE_INFO: Record<CaptionSize, { label: string }> = {
+  small: { label: 'Small' },
+  medium: { label: 'Medium' },
+  large: { label: 'Large' },
+};
+
+export const LOGO_POSITION_INFO: Record<LogoPosition, { label: string }> = {
+  'top-left': { label: 'Top left' },
+  'top-right': { label: 'Top right' },
+  'bottom-left': { label: 'Bottom left' },
+  'bottom-right': { label: 'Bottom right' },
+};
+
+export const BRAND_FONT_INFO: Record<BrandFont, { label: string }> = {
+  inter: { label: 'Inter' },
+  montserrat: { label: 'Montserrat' },
+  'bebas-neue': { label: 'Bebas Neue' },
+  anton: { label: 'Anton' },
+  'noto-serif': { label: 'Noto Serif' },
 };
 
 /**
@@ -45,21 +75,3 @@ export const MUSIC_INFO: Record<MusicMood, { label: string; hint: string }> = {
   lofi: { label: 'Lo-fi', hint: 'Mellow, dusty drums' },
 };
 
-export const CAPTION_POSITION_INFO: Record<CaptionPosition, string> = { top: 'Top', middle: 'Middle', bottom: 'Bottom' };
-export const CAPTION_SIZE_INFO: Record<CaptionSize, string> = { small: 'Small', medium: 'Medium', large: 'Large' };
-
-export const LOGO_POSITION_INFO: Record<LogoPosition, string> = {
-  'top-left': 'Top left',
-  'top-right': 'Top right',
-  'bottom-left': 'Bottom left',
-  'bottom-right': 'Bottom right',
-};
-
-/** The brand fonts (BRAND_FONTS) by their names; Bebas Neue and Anton are capitals only and Latin only. */
-export const BRAND_FONT_INFO: Record<BrandFont, { label: string; hint: string }> = {
-  inter: { label: 'Inter', hint: 'Clean, neutral' },
-  montserrat: { label: 'Montserrat', hint: 'Round, geometric' },
-  'bebas-neue': { label: 'Bebas Neue', hint: 'Tall capitals (Latin)' },
-  anton: { label: 'Anton', hint: 'Heavy condensed (Latin)' },
-  'noto-serif': { label: 'Noto Serif', hint: 'Classic serif' },
-};

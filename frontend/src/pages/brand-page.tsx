@@ -121,7 +121,7 @@ function BrandEditor() {
             {LOGO_POSITIONS.map((p) => (
               <label key={p} className="segment">
                 <input type="radio" name="logoPosition" value={p} checked={draft.logoPosition === p} onChange={() => set('logoPosition', p)} />
-                <span>{LOGO_POSITION_INFO[p]}</span>
+                <span>{LOGO_POSITION_INFO[p].label}</span>
               </label>
             ))}
           </div>
@@ -172,7 +172,6 @@ function BrandEditor() {
                 <input type="radio" name="font" value={f} checked={draft.font === f} onChange={() => set('font', f)} />
                 <span className="option-card-body">
                   <span className="option-title">{BRAND_FONT_INFO[f].label}</span>
-                  <span className="option-hint">{BRAND_FONT_INFO[f].hint}</span>
                 </span>
               </label>
             ))}

@@ -301,7 +301,7 @@ export function CreatePage() {
                 {(['auto', ...CAPTION_POSITIONS] as const).map((p) => (
                   <label key={p} className="segment">
                     <input type="radio" name="captionPosition" value={p} checked={captionPosition === p} onChange={() => setCaptionPosition(p)} />
-                    <span>{p === 'auto' ? 'Auto' : CAPTION_POSITION_INFO[p]}</span>
+                    <span>{p === 'auto' ? 'Auto' : CAPTION_POSITION_INFO[p].label}</span>
                   </label>
                 ))}
               </div>
@@ -309,7 +309,7 @@ export function CreatePage() {
                 {(['auto', ...CAPTION_SIZES] as const).map((z) => (
                   <label key={z} className="segment">
                     <input type="radio" name="captionSize" value={z} checked={captionSize === z} onChange={() => setCaptionSize(z)} />
-                    <span>{z === 'auto' ? 'Auto' : CAPTION_SIZE_INFO[z]}</span>
+                    <span>{z === 'auto' ? 'Auto' : CAPTION_SIZE_INFO[z].label}</span>
                   </label>
                 ))}
               </div>
@@ -449,7 +449,7 @@ export function CreatePage() {
               <dt>Captions</dt>
               <dd>
                 {CAPTION_INFO[captionStyle]?.label ?? captionStyle}
-                {captionPosition !== 'auto' ? ` · ${CAPTION_POSITION_INFO[captionPosition]}` : ''}
+                {captionPosition !== 'auto' ? ` · ${CAPTION_POSITION_INFO[captionPosition].label}` : ''}
               </dd>
             </div>
             <div>

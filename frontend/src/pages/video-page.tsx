@@ -464,8 +464,8 @@ function VideoSettings({ request }: { request: Video['request'] }) {
     request.music === 'none' ? 'None' : request.music in MUSIC_INFO ? MUSIC_INFO[request.music as keyof typeof MUSIC_INFO].label : 'Your track';
   const captions = [
     CAPTION_INFO[request.captionStyle]?.label ?? request.captionStyle,
-    request.captionPosition ? CAPTION_POSITION_INFO[request.captionPosition] : undefined,
-    request.captionSize ? CAPTION_SIZE_INFO[request.captionSize] : undefined,
+    request.captionPosition ? CAPTION_POSITION_INFO[request.captionPosition].label : undefined,
+    request.captionSize ? CAPTION_SIZE_INFO[request.captionSize].label : undefined,
   ].filter(Boolean);
   return (
     <dl className="video-settings" data-testid="video-settings">

@@ -652,7 +652,7 @@ export interface components {
              * @default bold
              * @enum {string}
              */
-            captionStyle?: "bold" | "karaoke" | "minimal";
+            captionStyle?: "bold" | "karaoke" | "minimal" | "boxed" | "outline" | "subtitle";
             webhookUrl?: string;
             review?: boolean;
             language?: string;
@@ -679,7 +679,7 @@ export interface components {
             /** @enum {string} */
             aspect: "9:16" | "1:1" | "16:9";
             /** @enum {string} */
-            captionStyle: "bold" | "karaoke" | "minimal";
+            captionStyle: "bold" | "karaoke" | "minimal" | "boxed" | "outline" | "subtitle";
             voice?: string;
             /** @description BCP 47 tag of the narration and captions (`en` for videos ordered before languages existed). */
             language: string;
@@ -723,7 +723,7 @@ export interface components {
             /** @enum {string} */
             aspect: "9:16" | "1:1" | "16:9";
             /** @enum {string} */
-            captionStyle: "bold" | "karaoke" | "minimal";
+            captionStyle: "bold" | "karaoke" | "minimal" | "boxed" | "outline" | "subtitle";
             voice?: string;
             /** @description BCP 47 tag of the narration and captions (`en` for videos ordered before languages existed). */
             language: string;
@@ -800,7 +800,7 @@ export interface components {
                     }[];
                 }[];
                 /** @enum {string} */
-                captionStyle: "bold" | "karaoke" | "minimal";
+                captionStyle: "bold" | "karaoke" | "minimal" | "boxed" | "outline" | "subtitle";
                 /** @enum {string} */
                 captionPosition?: "top" | "middle" | "bottom";
                 /** @enum {string} */

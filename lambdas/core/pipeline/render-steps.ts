@@ -39,6 +39,10 @@ export function previewPlan(event: StartRenderEvent): PreviewPlan {
     captionStyle: event.request.captionStyle,
     // Executions started before languages existed carry no language: English.
     language: event.request.language ?? 'en',
+    ...(event.request.captionPosition ? { captionPosition: event.request.captionPosition } : {}),
+    ...(event.request.captionSize ? { captionSize: event.request.captionSize } : {}),
+    // The kit copied onto the job when it was ordered (request.brandKit): later edits of the kit do not reach it.
+    ...(event.request.brand && event.request.brandKit ? { brand: event.request.brandKit } : {}),
   };
 }
 

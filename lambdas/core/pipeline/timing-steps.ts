@@ -8,6 +8,10 @@ const PAGE_LIMITS: Record<CaptionStyle, { words: number; chars: number }> = {
   bold: { words: 3, chars: 18 },
   karaoke: { words: 5, chars: 28 },
   minimal: { words: 7, chars: 40 },
+  boxed: { words: 4, chars: 22 },
+  outline: { words: 2, chars: 16 },
+  // A subtitle bar shows a sentence's worth, as TV subtitles do: two lines of ~42 characters.
+  subtitle: { words: 12, chars: 64 },
 };
 
 /** A pause this long starts a new page even when the page has room. */
