@@ -70,6 +70,8 @@ export async function signIn(page: Page, url: string, name: string): Promise<voi
 export async function screenshots(page: Page, dir: string, name: string): Promise<void> {
   for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     await page.setViewportSize(size);
+    // From the top: a whole-page capture of a scrolled page draws the sticky bar mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(250);
     await page.screenshot({ path: path.join(dir, `${name}-${label}.png`), fullPage: true });
   }

@@ -4,7 +4,7 @@
  * in the composition as they change, and applied to every video ordered with "Use my brand kit".
  */
 import { useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { BRAND_FONTS, CAPTION_STYLES, LOGO_POSITIONS, type CaptionStyle } from '../../../lambdas/core/model.js';
+import { BRAND_FONTS, CAPTION_STYLES, LOGO_POSITIONS, type BrandFont, type CaptionStyle } from '../../../lambdas/core/model.js';
 import { brandApi, brandProps, logoProblem, LOGO_TYPES, settingsOf, useBrand, useBrandChange, type BrandSettings } from '../api/brand.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Icon } from '../components/icons.js';
@@ -13,6 +13,7 @@ import { useToast } from '../components/toasts.js';
 import { ErrorState, PageHeader, Skeleton, Spinner, errorMessage } from '../components/ui.js';
 import { formatDateTime } from '../lib/format.js';
 import { BRAND_FONT_INFO, CAPTION_INFO, LOGO_POSITION_INFO } from '../lib/options.js';
+import { useBrandFont } from '../lib/page-fonts.js';
 import { Link } from '../lib/router.js';
 
 export function BrandPage() {
@@ -168,12 +169,7 @@ function BrandEditor() {
           <legend className="field-label">Font</legend>
           <div className="option-cards brand-fonts">
             {BRAND_FONTS.map((f) => (
-              <label key={f} className="option-card">
-                <input type="radio" name="font" value={f} checked={draft.font === f} onChange={() => set('font', f)} />
-                <span className="option-card-body">
-                  <span className="option-title">{BRAND_FONT_INFO[f].label}</span>
-                </span>
-              </label>
+              <FontOption key={f} font={f} checked={draft.font === f} onChange={() => set('font', f)} />
             ))}
           </div>
           <p className="field-hint">Scripts a font lacks (Arabic, Hindi, Japanese …) are drawn in Noto.</p>
@@ -226,5 +222,20 @@ function BrandEditor() {
         Videos ordered from now on have no watermark. Videos already ordered keep theirs.
       </ConfirmDialog>
     </form>
+  );
+}
+
+/** A brand font to choose, its name written in it. */
+function FontOption({ font, checked, onChange }: { font: BrandFont; checked: boolean; onChange: () => void }) {
+  const family = useBrandFont(font);
+  return (
+    <label className="option-card">
+      <input type="radio" name="font" value={font} checked={checked} onChange={onChange} />
+      <span className="option-card-body">
+        <span className="option-title brand-font-name" style={{ fontFamily: `${family}, var(--font)` }}>
+          {BRAND_FONT_INFO[font].label}
+        </span>
+      </span>
+    </label>
   );
 }

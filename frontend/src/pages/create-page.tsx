@@ -31,6 +31,7 @@ import { useConfig } from '../lib/config-context.js';
 import { plural } from '../lib/format.js';
 import { uuid } from '../lib/ids.js';
 import { ASPECT_INFO, CAPTION_INFO, CAPTION_POSITION_INFO, CAPTION_SIZE_INFO, LENGTHS, MUSIC_INFO, OFFLINE_VOICES, PROMPT_IDEAS } from '../lib/options.js';
+import { useScriptFont } from '../lib/page-fonts.js';
 import { previewProps } from '../lib/preview-props.js';
 import { Link, navigate } from '../lib/router.js';
 
@@ -55,6 +56,8 @@ export function CreatePage() {
   const [useBrandKit, setUseBrandKit] = useState(false);
   const brand = useBrand();
   const kit = brand.data ?? undefined;
+  // The chosen language's native name is written in its script: the page loads the face that draws it.
+  const scriptFont = useScriptFont(language);
   const [touched, setTouched] = useState(false);
   // Review before render: stop once the scenes, voice and captions exist, to edit them first.
   const [review, setReview] = useState(false);
@@ -265,6 +268,7 @@ export function CreatePage() {
                 id="language"
                 name="language"
                 className="input select"
+                style={scriptFont ? { fontFamily: `var(--font), ${scriptFont}` } : undefined}
                 value={language}
                 onChange={(e) => {
                   setLanguage(e.target.value);
@@ -534,13 +538,15 @@ export function CreatePage() {
   );
 }
 
-/** A caption look as the composition draws it: one frame of the sample, a word highlighted, at 1:1. */
+/** A caption look as the composition draws it: one frame of the sample at 1:1, a word highlighted, cropped to the captions' half. */
 function CaptionLook({ style, language }: { style: CaptionStyle; language: string }) {
   const props = useMemo(() => previewProps({ aspect: '1:1', captionStyle: style, language }), [style, language]);
   // 2.5 s in: past the title pill, a page with a spoken, an active and an upcoming word.
   return (
     <span className="caption-look" aria-hidden>
-      <LazyCompositionThumbnail props={props} frame={75} />
+      <span className="caption-look-frame">
+        <LazyCompositionThumbnail props={props} frame={75} />
+      </span>
     </span>
   );
 }
