@@ -11,7 +11,7 @@ import { DEFAULT_PROPS } from '../../remotion/default-props.js';
 
 /** A title and a sentence per language, shown as the preview's title pill and captions. */
 export const SAMPLE_TEXT: Record<Language, { title: string; sentence: string }> = {
-  en: { title: 'Your story, in seconds', sentence: 'Every short starts with one prompt and ends with a story worth watching' },
+  en: { title: 'Your story, in seconds', sentence: 'Every short starts with one idea and ends with a story worth watching' },
   es: { title: 'Tu historia, en segundos', sentence: 'Cada video corto empieza con una idea y termina con una historia' },
   pt: { title: 'Sua história, em segundos', sentence: 'Cada vídeo curto começa com uma ideia e termina com uma história' },
   fr: { title: 'Votre histoire, en secondes', sentence: 'Chaque vidéo courte commence par une idée et finit par une histoire' },

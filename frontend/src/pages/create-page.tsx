@@ -195,6 +195,8 @@ export function CreatePage() {
                 id="prompt"
                 name="prompt"
                 className="prompt-input"
+                style={scriptFont ? { fontFamily: `var(--font), ${scriptFont}` } : undefined}
+                lang={language}
                 rows={4}
                 maxLength={PROMPT_MAX}
                 placeholder="e.g. Why octopuses have three hearts"
@@ -538,7 +540,7 @@ export function CreatePage() {
   );
 }
 
-/** A caption look as the composition draws it: one frame of the sample at 1:1, a word highlighted, cropped to the captions' half. */
+/** A caption look as the composition draws it: one frame of the sample at 1:1, a word highlighted, cropped to the rows where the looks put their captions. */
 function CaptionLook({ style, language }: { style: CaptionStyle; language: string }) {
   const props = useMemo(() => previewProps({ aspect: '1:1', captionStyle: style, language }), [style, language]);
   // 2.5 s in: past the title pill, a page with a spoken, an active and an upcoming word.
