@@ -38,7 +38,7 @@ export const SAFE_ZONES: Record<FrameShape, { top: number; bottom: number; side:
  * above the description and buttons (portrait) or low in the frame.
  */
 export const CAPTION_BANDS: Record<FrameShape, Record<CaptionPosition, readonly [number, number]>> = {
-  portrait: { top: [0.15, 0.28], middle: [0.43, 0.57], bottom: [0.6, 0.74] },
+  portrait: { top: [0.15, 0.28], middle: [0.4, 0.6], bottom: [0.6, 0.74] },
   square: { top: [0.17, 0.33], middle: [0.42, 0.58], bottom: [0.66, 0.84] },
   landscape: { top: [0.18, 0.36], middle: [0.4, 0.6], bottom: [0.7, 0.88] },
 };

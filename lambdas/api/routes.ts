@@ -38,9 +38,10 @@ import {
   WebhookEndpointList,
   WebhookSecretView,
 } from './webhook-schemas.js';
+import { BrandAnswer, BrandBody, BrandSaved, LogoUploadBody, LogoUploadTicket, SetLogoBody } from './brand-schemas.js';
 import { PatchSceneBody, PatchStoryboardBody, SetPictureBody, UploadRequestBody, UploadTicket, FileQuery } from './review-schemas.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 
 export interface RouteAccess {
@@ -153,6 +154,77 @@ const ALERT_ENV = [
   'ALERT_QUEUED_MINUTES',
 ];
 
+
+/** The brand kit's logos: `brand/{hash of the user id}/logo-{uploadId}.{ext}` (lambdas/core/brand.ts). */
+const BRAND_OBJECTS = 'brand/';
+
+/** The brand kit's routes (docs/api.md "Brand kit"). */
+const BRAND_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'GetBrand',
+    method: 'GET',
+    path: '/api/brand',
+    entry: 'lambdas/api/get-brand/handler.ts',
+    summary: "The caller's brand kit (null until one is saved)",
+    auth: 'user',
+    responses: { 200: { description: 'The kit, its logo presigned; `brand: null` if there is none.', schema: BrandAnswer } },
+    access: { store: ['brand.get'], objects: { read: [BRAND_OBJECTS] } },
+    throttle: READ_THROTTLE,
+  },
+  {
+    id: 'PutBrand',
+    method: 'PUT',
+    path: '/api/brand',
+    entry: 'lambdas/api/put-brand/handler.ts',
+    summary: 'Saves brand settings (logo position and opacity, colours, font); makes the kit if there is none',
+    description: 'Settings left out keep their value. Videos already ordered keep the kit they were ordered with.',
+    auth: 'user',
+    body: BrandBody,
+    responses: { 200: { description: 'The kit.', schema: BrandSaved }, 400: { description: 'A bad setting; `fields` names each.' } },
+    access: { store: ['brand.get', 'brand.put'], objects: { read: [BRAND_OBJECTS] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'UploadBrandLogo',
+    method: 'POST',
+    path: '/api/brand/logo/upload',
+    entry: 'lambdas/api/upload-brand-logo/handler.ts',
+    summary: 'A presigned PUT for a logo (PNG, JPEG or WebP, up to 2 MiB)',
+    description: 'PUT the file to `uploadUrl` with `headers` (its type and size are signed), then POST /api/brand/logo with the `uploadId`.',
+    auth: 'user',
+    body: LogoUploadBody,
+    responses: { 201: { description: 'Where to upload, until `expiresAt` (15 minutes).', schema: LogoUploadTicket }, 400: { description: 'A bad body; `fields` names each problem.' } },
+    access: { store: [], objects: { read: [], write: [BRAND_OBJECTS] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'SetBrandLogo',
+    method: 'POST',
+    path: '/api/brand/logo',
+    entry: 'lambdas/api/set-brand-logo/handler.ts',
+    summary: "Makes an uploaded logo the kit's, once its bytes are checked (type, size, 64 to 2048 px a side)",
+    auth: 'user',
+    body: SetLogoBody,
+    responses: {
+      200: { description: 'The kit with its new logo.', schema: BrandSaved },
+      400: { description: 'Nothing uploaded under `uploadId`, or a bad `file` (not the declared picture type, too big or too small: it is removed).' },
+    },
+    access: { store: ['brand.get', 'brand.put'], objects: { read: [BRAND_OBJECTS], delete: [BRAND_OBJECTS] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'DeleteBrandLogo',
+    method: 'DELETE',
+    path: '/api/brand/logo',
+    entry: 'lambdas/api/delete-brand-logo/handler.ts',
+    summary: 'Takes the logo off the kit (videos already ordered keep it)',
+    auth: 'user',
+    responses: { 200: { description: 'The kit without a logo.', schema: BrandSaved } },
+    access: { store: ['brand.get', 'brand.put'] },
+    throttle: WRITE_THROTTLE,
+  },
+];
+
 export const API_ROUTES: readonly ApiRoute[] = [
   {
     id: 'CreateVideo',
@@ -168,12 +240,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     headers: [{ name: 'Idempotency-Key', description: 'Any unique string (a UUID); a repeat within 24 h returns the first job.', required: false }],
     responses: {
       202: { description: 'Queued (or, for a repeated Idempotency-Key, the job it made).', schema: CreatedVideo },
-      400: { description: 'The body is not valid (a voice the provider does not offer included); `fields` names each problem.' },
+      400: { description: 'The body is not valid (a voice the provider does not offer, or `brand: true` without a brand kit, included); `fields` names each problem.' },
       402: { description: 'Not enough credits; `balance` and `needed` say how many.' },
       422: { description: 'The Idempotency-Key was used for a different request.' },
       429: { description: 'Over a limit of the user (videos in progress, per hour, per day); `limit` names it, `Retry-After` says when to try again.' },
     },
-    access: { store: ['credits.createJob'], queue: true, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
+    // brand.get: `brand: true` copies the caller's kit onto the job.
+    access: { store: ['credits.createJob', 'brand.get'], queue: true, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -197,8 +270,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'One video: status, steps with timings, progress, error, cost and (when done) a presigned URL',
     auth: 'user',
     responses: { 200: { description: 'The video.', schema: VideoDetail }, 404: { description: 'No such video of yours.' } },
-    // assets/voice/: the preview's audio URL is presigned by this function.
-    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/'] }, env: REVIEW_ENV },
+    // assets/voice/: the preview's audio URL is presigned by this function; brand/: its logo.
+    access: { store: ['jobs.get'], objects: { read: ['videos/', 'assets/images/', 'assets/voice/', BRAND_OBJECTS] }, env: REVIEW_ENV },
     throttle: READ_THROTTLE,
   },
   {
@@ -691,6 +764,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: { store: ['webhooks.signingSecret'] },
     throttle: WRITE_THROTTLE,
   },
+  ...BRAND_ROUTES,
 ];
 
 /**

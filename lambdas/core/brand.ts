@@ -68,6 +68,8 @@ export type LogoContentType = keyof typeof LOGO_TYPES;
 export const MAX_LOGO_BYTES = 2 * 1024 * 1024;
 export const MIN_LOGO_SIDE = 64;
 export const MAX_LOGO_SIDE = 2048;
+/** How long the logo URL in an answer works. */
+export const LOGO_VIEW_SECONDS = 3600;
 /** How long a logo's presigned PUT works. */
 export const LOGO_UPLOAD_SECONDS = 900;
 

@@ -24,6 +24,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type Stripe from 'stripe';
 import { CloudWatchAlarmReader } from '../adapters/aws/cloudwatch-alarms.js';
 import { DynamoBatchStore } from '../adapters/aws/dynamo-batch-store.js';
+import { DynamoBrandStore } from '../adapters/aws/dynamo-brand-store.js';
+import type { BrandStore } from '../core/brand.js';
 import { DynamoApiKeyStore } from '../adapters/aws/dynamo-api-key-store.js';
 import { DynamoCreditStore } from '../adapters/aws/dynamo-credit-store.js';
 import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
@@ -167,6 +169,8 @@ export class Dependencies {
   readonly batchStore = memo((): BatchStore => new DynamoBatchStore({ doc: this.documentClient(), tableName: required(this.config, ENV.IDEMPOTENCY_TABLE) }));
   /** API keys (docs/api.md): every user route looks up the key a request carries. */
   readonly apiKeyStore = memo((): ApiKeyStore => new DynamoApiKeyStore({ doc: this.documentClient(), tableName: required(this.config, ENV.API_KEYS_TABLE) }));
+  /** Brand kits (docs/api.md "Brand kit"): items of the accounts table. */
+  readonly brandStore = memo((): BrandStore => new DynamoBrandStore({ doc: this.documentClient(), tableName: required(this.config, ENV.ACCOUNTS_TABLE) }));
   readonly jobQueue = memo((): JobQueue => new SqsJobQueue({ client: this.sqsClient(), queueUrl: required(this.config, ENV.JOBS_QUEUE_URL) }));
   // --- Completion webhooks (docs/api.md "Webhooks").
   readonly webhookStore = memo((): WebhookStore => new DynamoWebhookStore({ doc: this.documentClient(), tableName: required(this.config, ENV.WEBHOOKS_TABLE) }));

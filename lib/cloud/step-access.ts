@@ -46,7 +46,8 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps
   // the preview plan beside the video (videos/{jobId}/preview.json, read by GET /api/videos/{id}).
   // A scene's picture may be the user's upload (videos/{jobId}/uploads/), presigned like the rest.
-  StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX, UPLOADS_PREFIX], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
+  // brand/: the logo of a video ordered with its brand kit (presigned for the renderer).
+  StartRender: { store: JOBS, assets: { read: [ASSET_PREFIX, UPLOADS_PREFIX, 'brand/'], write: [VIDEO_PREFIX] }, provider: ENV.RENDER, render: 'start' },
   // Writes the same preview plan as Start Render (no presigning: it only names the asset keys) and moves the job to REVIEW (a conditional update).
   HoldForReview: { store: ['jobs.update'], assets: { read: [], write: [VIDEO_PREFIX] }, reviewTtl: true },
   // Asks the render function for its progress (Remotion Lambda reads its own progress files). The

@@ -26,6 +26,9 @@ export interface TableUse {
 /** ApiKeysTable's index of a user's keys, newest first (DynamoApiKeyStore.list). */
 export const API_KEYS_BY_USER_INDEX = 'byUser';
 
+/** The attributes a brand kit's write names (DynamoBrandStore.put); its grant allows no other, so no balance can change. */
+export const BRAND_ATTRIBUTES = ['userId', 'brand', 'updatedAt'] as const;
+
 /** The attributes an API key's lastUsedAt write names (DynamoApiKeyStore.touch); its grant allows no other. */
 export const TOUCH_ATTRIBUTES = ['id', 'lastUsedAt'] as const;
 
@@ -146,6 +149,10 @@ export const STORE_OPERATIONS = {
   'webhooks.resend': [{ table: 'WebhooksTable', actions: ['GetItem', 'UpdateItem'] }],
   /** The deliverer: endpoints read, deliveries created once (PutItem), claimed and recorded (UpdateItem), the signing secret made on first use. */
   'webhooks.deliver': [{ table: 'WebhooksTable', actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }],
+  /** DynamoBrandStore.get: a user's brand kit (its own item of the accounts table). */
+  'brand.get': [{ table: 'AccountsTable', actions: ['GetItem'] }],
+  /** DynamoBrandStore.put: the kit written by an UpdateItem that may name only BRAND_ATTRIBUTES. */
+  'brand.put': [{ table: 'AccountsTable', actions: ['UpdateItem'], attributes: BRAND_ATTRIBUTES }],
 } as const satisfies Record<string, readonly TableUse[]>;
 
 export type StoreOperation = keyof typeof STORE_OPERATIONS;
@@ -161,6 +168,7 @@ export function tablesNamed(operations: readonly StoreOperation[]): StoreTable[]
     else if (operation.startsWith('batches.')) named.add('IdempotencyTable');
     else if (operation.startsWith('apiKeys.')) named.add('ApiKeysTable');
     else if (operation.startsWith('webhooks.')) named.add('WebhooksTable');
+    else if (operation.startsWith('brand.')) named.add('AccountsTable');
     else named.add('JobsTable');
   }
   return [...named];

@@ -16,6 +16,7 @@ export async function createVideoHandler(deps: Dependencies): Promise<RouteHandl
   const queue = deps.jobQueue();
   const voices = await deps.voiceCatalog();
   const limits = deps.userLimits();
+  const brands = deps.brandStore();
 
   return userRoute(deps, async ({ event, caller }) => {
     const request = parseBody(event, CreateVideoBody);
@@ -33,6 +34,7 @@ export async function createVideoHandler(deps: Dependencies): Promise<RouteHandl
         idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
         voices,
         limits,
+        brands,
         onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
       },
     );

@@ -1,5 +1,6 @@
 import { creditsFor } from '../credits.js';
-import { JobStateConflict, NotFound } from '../errors.js';
+import { brandSnapshot, type BrandSnapshot, type BrandStore } from '../brand.js';
+import { InvalidInput, JobStateConflict, NotFound } from '../errors.js';
 import { newJob, type Job } from '../job.js';
 import type { VideoRequest } from '../model.js';
 import { contentHash } from '../pipeline/content-key.js';
@@ -31,6 +32,8 @@ export interface CreateVideoDeps {
   limits: UserLimits;
   /** Told when the job is paid for but its queue message could not be sent (the sweeper re-sends it). */
   onEnqueueFailed?: (jobId: string, error: unknown) => void;
+  /** The users' brand kits, copied onto a job ordered with `brand: true`; absent: such an order is refused. */
+  brands?: BrandStore;
 }
 
 /**
@@ -47,9 +50,12 @@ export async function createVideo(
 ): Promise<{ job: Job; replayed: boolean }> {
   const now = deps.clock.now();
   const voice = checkVoice(input.request.voice, deps.voices);
-  const request: VideoRequest = { ...input.request, ...(voice ? { voice } : {}) };
+  const { brandKit: _never, ...asked } = input.request;
+  const request: VideoRequest = { ...asked, ...(voice ? { voice } : {}) };
+  // The kit as it is now goes onto the job: later edits of the kit do not change this video.
+  const brandKit = request.brand ? await orderedBrand(input.userId, deps.brands) : undefined;
   const job: Job = {
-    ...newJob({ jobId: deps.newId(), userId: input.userId, request, now }),
+    ...newJob({ jobId: deps.newId(), userId: input.userId, request: { ...request, ...(brandKit ? { brandKit } : {}) }, now }),
     credits: creditsFor(input.request),
     refunded: false,
     attempt: 0,
@@ -77,6 +83,11 @@ export async function createVideo(
     }
   }
   return result;
+}
+
+async function orderedBrand(userId: string, brands: BrandStore | undefined): Promise<BrandSnapshot> {
+  if (!brands) throw new InvalidInput('brand: brand kits cannot be used here; order the video through POST /api/videos');
+  return brandSnapshot(brands, userId);
 }
 
 /** The job if it exists and belongs to the user; anyone else's job is "not found", never "forbidden". */
