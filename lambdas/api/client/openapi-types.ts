@@ -597,6 +597,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's brand kit (null until one is saved) */
+        get: operations["getBrand"];
+        /**
+         * Saves brand settings (logo position and opacity, colours, font); makes the kit if there is none
+         * @description Settings left out keep their value. Videos already ordered keep the kit they were ordered with.
+         */
+        put: operations["putBrand"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brand/logo/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned PUT for a logo (PNG, JPEG or WebP, up to 2 MiB)
+         * @description PUT the file to `uploadUrl` with `headers` (its type and size are signed), then POST /api/brand/logo with the `uploadId`.
+         */
+        post: operations["uploadBrandLogo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brand/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes an uploaded logo the kit's, once its bytes are checked (type, size, 64 to 2048 px a side) */
+        post: operations["setBrandLogo"];
+        /** Takes the logo off the kit (videos already ordered keep it) */
+        delete: operations["deleteBrandLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1234,6 +1293,54 @@ export interface components {
             nextAttemptAt?: string;
             createdAt: string;
         };
+        BrandAnswer: {
+            brand: components["schemas"]["BrandKit"] | null;
+        };
+        BrandKit: {
+            /** @description The logo (presigned GET, one hour); absent: no logo. */
+            logoUrl?: string;
+            /** @enum {string} */
+            logoPosition: "top-left" | "top-right" | "bottom-left" | "bottom-right";
+            /** @description 0.1–1. */
+            logoOpacity: number;
+            /** @description `#rrggbb`: the spoken word’s highlight or box, and the title pill. */
+            primaryColor: string;
+            /** @description `#rrggbb`: the captions’ text. */
+            textColor: string;
+            /** @enum {string} */
+            font: "inter" | "montserrat" | "bebas-neue" | "anton" | "noto-serif";
+            updatedAt: string;
+        };
+        BrandSaved: {
+            brand: components["schemas"]["BrandKit"];
+        };
+        BrandPatch: {
+            /** @enum {string} */
+            logoPosition?: "top-left" | "top-right" | "bottom-left" | "bottom-right";
+            logoOpacity?: number;
+            primaryColor?: string;
+            textColor?: string;
+            /** @enum {string} */
+            font?: "inter" | "montserrat" | "bebas-neue" | "anton" | "noto-serif";
+        };
+        LogoUploadTicket: {
+            uploadId: string;
+            /** @description PUT the file here, with `headers`, before `expiresAt`. */
+            uploadUrl: string;
+            headers: {
+                [key: string]: string;
+            };
+            expiresAt: string;
+        };
+        LogoUploadRequest: {
+            /** @enum {string} */
+            contentType: "image/png" | "image/jpeg" | "image/webp";
+            bytes: number;
+        };
+        SetLogo: {
+            /** Format: uuid */
+            uploadId: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1327,7 +1434,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedVideo"];
                 };
             };
-            /** @description The body is not valid (a voice the provider does not offer included); `fields` names each problem. */
+            /** @description The body is not valid (a voice the provider does not offer, or `brand: true` without a brand kit, included); `fields` names each problem. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4012,6 +4119,343 @@ export interface operations {
             };
             /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kit, its logo presigned; `brand: null` if there is none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandAnswer"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 50 a second (bursts of 100) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrandPatch"];
+            };
+        };
+        responses: {
+            /** @description The kit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandSaved"];
+                };
+            };
+            /** @description A bad setting; `fields` names each. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadBrandLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Where to upload, until `expiresAt` (15 minutes). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoUploadTicket"];
+                };
+            };
+            /** @description A bad body; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setBrandLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLogo"];
+            };
+        };
+        responses: {
+            /** @description The kit with its new logo. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandSaved"];
+                };
+            };
+            /** @description Nothing uploaded under `uploadId`, or a bad `file` (not the declared picture type, too big or too small: it is removed). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBrandLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kit without a logo. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandSaved"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
