@@ -82,7 +82,7 @@ describe('brand kit and the look of a video (browser, shorts dev)', () => {
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0xFF0066:s=160x80', '-vf', 'drawbox=x=80:y=0:w=80:h=80:color=white:t=fill', '-frames:v', '1', '-y', logo]);
     notAPicture = path.join(dataDir, 'notes.png');
     await writeFile(notAPicture, 'these are my notes, not a picture\n'.repeat(20));
-    dev = await startShortsDev({ dataDir: path.join(dataDir, 'data'), env: { STARTING_CREDITS: '2', MAX_RUNNING_PIPELINES: '0' } });
+    dev = await startShortsDev({ dataDir: path.join(dataDir, 'data'), timeoutMs: 180_000, env: { STARTING_CREDITS: '2', MAX_RUNNING_PIPELINES: '0' } });
     browser = await launchBrowser({ viewport: DESKTOP });
     page = browser.page;
   }, 180_000);

@@ -1,33 +1,18 @@
 /**
- * The brand kit routes (docs/api.md "Brand kit"): GET/PUT /api/brand, the logo's presigned upload
- * and its check, DELETE /api/brand/logo. Called through `Api.request` and each answer parsed with
- * zod here, because the routes were built on another branch at the same time as this page: once
- * they are in the OpenAPI document these can move to the typed client.
+ * The brand kit routes (docs/api.md "Brand kit"), through the typed client generated from
+ * /api/openapi.json: GET/PUT /api/brand, the logo's presigned upload and its check,
+ * DELETE /api/brand/logo.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
-import { BRAND_FONTS, LOGO_POSITIONS, type BrandFont, type LogoPosition } from '../../../lambdas/core/model.js';
+import { unwrap, type Schemas } from '../../../lambdas/api/client/shorts-client.js';
+import type { BrandFont, LogoPosition } from '../../../lambdas/core/model.js';
 import type { BrandProps } from '../../../lambdas/core/video-props.js';
 import { ApiError, type Api } from './client.js';
 import { useApi } from './hooks.js';
 import { stableUrl } from './stable-urls.js';
 
-const COLOR = /^#[0-9a-fA-F]{6}$/;
-
 /** GET /api/brand's `brand`: the user's kit (logoUrl is a presigned GET). */
-export const BrandKitSchema = z.object({
-  logoUrl: z.string().min(1).optional(),
-  logoPosition: z.enum(LOGO_POSITIONS),
-  logoOpacity: z.number().min(0.1).max(1),
-  primaryColor: z.string().regex(COLOR).optional(),
-  textColor: z.string().regex(COLOR).optional(),
-  font: z.enum(BRAND_FONTS).optional(),
-  updatedAt: z.string().optional(),
-});
-export type BrandKit = z.infer<typeof BrandKitSchema>;
-
-const BrandAnswer = z.object({ brand: BrandKitSchema.nullable() });
-const LogoSlot = z.object({ uploadId: z.string().min(1), uploadUrl: z.string().min(1), headers: z.record(z.string(), z.string()).default({}) });
+export type BrandKit = Schemas['BrandKit'];
 
 /** The body of PUT /api/brand. */
 export interface BrandSettings {
@@ -66,22 +51,20 @@ export function logoProblem(file: { type: string; size: number }): string | unde
   return undefined;
 }
 
-const parse = (answer: unknown): BrandKit | null => {
-  const kit = BrandAnswer.parse(answer).brand;
-  // A new signature on every answer would reload the logo in the preview each time.
-  return kit?.logoUrl ? { ...kit, logoUrl: stableUrl(kit.logoUrl) } : kit;
-};
+/** The kit of an answer, its logo's URL kept stable: a new signature each time would reload the logo in the preview. */
+const stable = ({ brand }: { brand: BrandKit | null }): BrandKit | null => (brand?.logoUrl ? { ...brand, logoUrl: stableUrl(brand.logoUrl) } : brand);
 
 export const brandApi = {
   async get(api: Api): Promise<BrandKit | null> {
-    return parse(await api.request('GET', '/api/brand'));
+    return stable(await unwrap(api.client.GET('/api/brand')));
   },
   async save(api: Api, settings: BrandSettings): Promise<BrandKit | null> {
-    return parse(await api.request('PUT', '/api/brand', { body: settings }));
+    return stable(await unwrap(api.client.PUT('/api/brand', { body: settings })));
   },
   /** Asks for a presigned PUT, sends the bytes, then has the server check them and set the logo. */
   async uploadLogo(api: Api, file: File): Promise<BrandKit | null> {
-    const slot = LogoSlot.parse(await api.request('POST', '/api/brand/logo/upload', { body: { contentType: file.type, bytes: file.size } }));
+    const contentType = file.type as (typeof LOGO_TYPES)[number];
+    const slot = await unwrap(api.client.POST('/api/brand/logo/upload', { body: { contentType, bytes: file.size } }));
     let put: Response;
     try {
       put = await fetch(slot.uploadUrl, { method: 'PUT', headers: slot.headers, body: file });
@@ -89,10 +72,10 @@ export const brandApi = {
       throw new ApiError(0, 'The logo could not be sent. Check your connection and try again.');
     }
     if (!put.ok) throw new ApiError(put.status, `The logo could not be stored (HTTP ${put.status}). Try again.`);
-    return parse(await api.request('POST', '/api/brand/logo', { body: { uploadId: slot.uploadId } }));
+    return stable(await unwrap(api.client.POST('/api/brand/logo', { body: { uploadId: slot.uploadId } })));
   },
   async removeLogo(api: Api): Promise<BrandKit | null> {
-    return parse(await api.request('DELETE', '/api/brand/logo'));
+    return stable(await unwrap(api.client.DELETE('/api/brand/logo')));
   },
 };
 
