@@ -192,16 +192,21 @@ function BrandEditor() {
 
       <aside className="card brand-preview" aria-label="Preview">
         <LivePreview choice={{ aspect: '9:16', captionStyle: sampleStyle, language: 'en', brand: preview }} label="Preview with your brand kit" />
-        <label className="field">
-          <span className="field-label">Caption look in the preview</span>
-          <select className="input select" value={sampleStyle} onChange={(e) => setSampleStyle(e.target.value as CaptionStyle)}>
-            {CAPTION_STYLES.map((c) => (
-              <option key={c} value={c}>
-                {CAPTION_INFO[c]?.label ?? c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="field">
+          <label className="field-label" htmlFor="preview-look">
+            Caption look in the preview
+          </label>
+          <div className="select-wrap">
+            <Icon name="captions" size={16} />
+            <select id="preview-look" className="input select" value={sampleStyle} onChange={(e) => setSampleStyle(e.target.value as CaptionStyle)}>
+              {CAPTION_STYLES.map((c) => (
+                <option key={c} value={c}>
+                  {CAPTION_INFO[c]?.label ?? c}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
         <p className="muted small">
           Shown as it will be drawn, before you save. Order a branded video from{' '}
           <Link href="/" className="link">
