@@ -473,6 +473,12 @@ export function CreatePage() {
                 {voiceSpeed !== 1 ? ` · ${voiceSpeed.toFixed(2)}×` : ''}
               </dd>
             </div>
+            {useBrandKit && kit ? (
+              <div>
+                <dt>Brand kit</dt>
+                <dd>Applied</dd>
+              </div>
+            ) : null}
             {!many && review ? (
               <div>
                 <dt>Review</dt>
