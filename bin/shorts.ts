@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import cliProgress from 'cli-progress';
 import { STEPS, STEP_LABELS, type Job, type StepName } from '../lambdas/core/job.js';
-import { ASPECTS, CAPTION_STYLES, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
+import { ASPECTS, CAPTION_STYLES, MUSIC_MOODS, MAX_DURATION_HINT_SECONDS, MIN_DURATION_HINT_SECONDS, VideoRequestSchema, type VideoRequest } from '../lambdas/core/model.js';
 import type { EditChange } from '../lib/local/review-run.js';
 import { explainIssues } from '../lambdas/core/pipeline/script-steps.js';
 
@@ -160,9 +160,16 @@ function internalErrorDetail(runtime: { logs: { find(text: string): { functionNa
 
 async function generate(
   promptWords: string[],
-  opts: { out?: string; review?: boolean; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string },
+  opts: { out?: string; review?: boolean; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; music?: string; dataDir?: string; accessReport?: string },
 ) {
+  // --music: none, a mood, or a file (.mp3/.wav) uploaded and checked once the local cloud runs.
+  const musicFile = opts.music !== undefined && !VideoRequestSchema.shape.music.safeParse(opts.music).success ? opts.music : undefined;
+  if (musicFile !== undefined) {
+    const found = await stat(musicFile).catch(() => undefined);
+    if (!found?.isFile()) throw new UsageError(`--music "${musicFile}" is neither none, a mood (${MUSIC_MOODS.join(', ')}) nor a file.`);
+  }
   const parsed = VideoRequestSchema.safeParse({
+    ...(opts.music !== undefined && musicFile === undefined ? { music: opts.music } : {}),
     prompt: promptWords.join(' '),
     seconds: opts.seconds,
     aspect: opts.aspect,
@@ -223,6 +230,14 @@ async function generate(
     void stop().finally(() => process.exit(130));
   });
   try {
+    if (musicFile !== undefined) {
+      const { uploadLocalTrack, MusicFileError } = await import('../lib/local/music-upload.js');
+      try {
+        request = { ...request, music: await uploadLocalTrack(runtime, musicFile) };
+      } catch (error) {
+        throw error instanceof MusicFileError ? new UsageError(error.message) : error;
+      }
+    }
     if (outputPath === undefined) {
       const { job } = await generateVideo(runtime, { request: { ...request, review: true }, onProgress: (job) => view.update(job) });
       view.stop();
@@ -374,6 +389,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-a, --aspect <ratio>', 'frame shape').choices([...ASPECTS]))
     .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
     .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
+    .option('--music <none|mood|file>', `music under the voice: none (default), a mood (${MUSIC_MOODS.join(', ')}) or an .mp3/.wav file of yours`)
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
     .option('--access-report <file.json>', 'write every AWS call each function made, allowed or denied, and the grants none used')
     .action(generate);

@@ -39,6 +39,7 @@ import {
   WebhookSecretView,
 } from './webhook-schemas.js';
 import { BrandAnswer, BrandBody, BrandSaved, LogoUploadBody, LogoUploadTicket, SetLogoBody } from './brand-schemas.js';
+import { CheckedTrackView, MusicUploadBody, MusicUploadTicket, MusicView } from './music-schemas.js';
 import { PatchSceneBody, PatchStoryboardBody, SetPictureBody, UploadRequestBody, UploadTicket, FileQuery } from './review-schemas.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -137,6 +138,9 @@ const EDIT_RESPONSES: Record<number, RouteResponse> = {
 };
 
 /** Ordering and retrying cost provider spend: tight. */
+/** Users' music tracks: `uploads/music/{userId}/{trackId}` and its record (lambdas/core/music-tracks.ts). */
+const MUSIC_UPLOADS = 'uploads/music/';
+
 const WRITE_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
 /** Reads the dashboard polls. */
 const READ_THROTTLE: RouteThrottle = { rate: 50, burst: 100 };
@@ -245,8 +249,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
       422: { description: 'The Idempotency-Key was used for a different request.' },
       429: { description: 'Over a limit of the user (videos in progress, per hour, per day); `limit` names it, `Retry-After` says when to try again.' },
     },
-    // brand.get: `brand: true` copies the caller's kit onto the job.
-    access: { store: ['credits.createJob', 'brand.get'], queue: true, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
+    // brand.get: `brand: true` copies the caller's kit onto the job. uploads/music/: a `music` naming an uploaded track must be the caller's checked one (its record is read).
+    access: { store: ['credits.createJob', 'brand.get'], queue: true, objects: { read: [MUSIC_UPLOADS] }, env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV] },
     throttle: WRITE_THROTTLE,
   },
   {
@@ -462,6 +466,57 @@ export const API_ROUTES: readonly ApiRoute[] = [
     throttle: READ_THROTTLE,
   },
   {
+    id: 'CreateMusicUpload',
+    method: 'POST',
+    path: '/api/music/uploads',
+    entry: 'lambdas/api/create-music-upload/handler.ts',
+    summary: 'A presigned PUT for a music track of your own (MP3 or WAV, up to 20 MiB)',
+    description: 'PUT the file to `uploadUrl` with `headers` (its type and length are signed), then POST /api/music/{trackId} to check it.',
+    auth: 'user',
+    body: MusicUploadBody,
+    responses: { 201: { description: 'The track id and where to PUT the file.', schema: MusicUploadTicket }, 400: { description: 'A bad name, type or size; `fields` names it.' } },
+    // Writes the track's record (uploads/music/{userId}/{trackId}.json) and presigns the PUT beside it.
+    access: { store: [], objects: { read: [], write: [MUSIC_UPLOADS] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'CheckMusicTrack',
+    method: 'POST',
+    path: '/api/music/{trackId}',
+    entry: 'lambdas/api/check-music-track/handler.ts',
+    summary: 'Checks an uploaded track (type from its bytes, size, 5 s to 10 min) and makes it usable',
+    auth: 'user',
+    responses: {
+      200: { description: 'The checked track.', schema: CheckedTrackView },
+      400: { description: 'Nothing uploaded yet, or a bad file (removed); `fields` names `file` and says why.' },
+      404: { description: 'No such track of yours.' },
+    },
+    access: { store: [], objects: { read: [MUSIC_UPLOADS], write: [MUSIC_UPLOADS], delete: [MUSIC_UPLOADS] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
+    id: 'ListMusic',
+    method: 'GET',
+    path: '/api/music',
+    entry: 'lambdas/api/list-music/handler.ts',
+    summary: "The music moods and the caller's checked tracks",
+    auth: 'user',
+    responses: { 200: { description: 'Moods and tracks.', schema: MusicView } },
+    access: { store: [], objects: { read: [MUSIC_UPLOADS] } },
+    throttle: READ_THROTTLE,
+  },
+  {
+    id: 'DeleteMusicTrack',
+    method: 'DELETE',
+    path: '/api/music/{trackId}',
+    entry: 'lambdas/api/delete-music-track/handler.ts',
+    summary: 'Deletes one of your tracks (videos already made keep their music)',
+    auth: 'user',
+    responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such track of yours.' } },
+    access: { store: [], objects: { read: [MUSIC_UPLOADS], delete: [MUSIC_UPLOADS] } },
+    throttle: WRITE_THROTTLE,
+  },
+  {
     id: 'ListVoices',
     method: 'GET',
     path: '/api/voices',
@@ -518,7 +573,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     // The union of what its tools' routes use, and nothing more (test/api/mcp.test.ts).
     access: {
       store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger'],
-      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'videos/*/uploads/'] },
+      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'videos/*/uploads/', MUSIC_UPLOADS] },
       queue: true,
       env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
     },

@@ -1,7 +1,7 @@
 import type { Script, VideoRequest } from './model.js';
 
 /** The pipeline's steps as a user sees them, in order. Keys of `Job.steps`. */
-export const STEPS = ['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize'] as const;
+export const STEPS = ['script', 'parse', 'images', 'voice', 'music', 'captions', 'duration', 'render', 'finalize'] as const;
 export type StepName = (typeof STEPS)[number];
 
 export const STEP_LABELS: Record<StepName, string> = {
@@ -9,6 +9,7 @@ export const STEP_LABELS: Record<StepName, string> = {
   parse: 'Check script',
   images: 'Draw scenes',
   voice: 'Record voice',
+  music: 'Make music',
   captions: 'Build captions',
   duration: 'Time scenes',
   render: 'Render video',
@@ -19,8 +20,9 @@ export const STEP_LABELS: Record<StepName, string> = {
 const STEP_WEIGHTS: Record<StepName, number> = {
   script: 6,
   parse: 1,
-  images: 18,
-  voice: 10,
+  images: 17,
+  voice: 9,
+  music: 2,
   captions: 1,
   duration: 1,
   render: 61,
@@ -201,7 +203,9 @@ export function newJob(input: { jobId: string; userId: string; request: VideoReq
   };
 }
 
-function stepFraction(step: StepState): number {
+function stepFraction(step: StepState | undefined): number {
+  // Jobs stored before a step existed (music) have no entry for it.
+  if (!step) return 0;
   if (step.status === 'succeeded') return 1;
   if (step.status === 'pending') return 0;
   if (step.total && step.total > 0) return Math.min(1, (step.done ?? 0) / step.total);

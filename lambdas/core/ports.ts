@@ -1,4 +1,4 @@
-import type { Aspect, Script, VideoRequest, WordTiming } from './model.js';
+import type { Aspect, MusicMood, Script, VideoRequest, WordTiming } from './model.js';
 import type { ShortVideoProps } from './video-props.js';
 import type { ExecutionInput } from './pipeline/events.js';
 import type { Job, JobPatch, JobPhase, JobStatus, StepName, StepPatch, StepState } from './job.js';
@@ -55,6 +55,23 @@ export interface SpeechSynthesizer {
   synthesize(input: { text: string; voice?: string }): Promise<Speech>;
 }
 
+/** What a music bed is asked for: a mood, a text prompt (cloud models), a length, a seed (stable per video). */
+export interface MusicRequest {
+  mood: MusicMood;
+  /** A short description of the music, for generators that take text (ElevenLabs). */
+  prompt: string;
+  lengthMs: number;
+  seed: number;
+}
+
+/** Composes an instrumental music bed for a video. */
+export interface MusicGenerator {
+  readonly name: string;
+  /** Identifies provider + model, so content-addressed keys differ between them. */
+  readonly cacheKey: string;
+  compose(request: MusicRequest): Promise<{ bytes: Uint8Array; spend: Spend }>;
+}
+
 export interface RenderProgress {
   done: boolean;
   /** 0..1 */
@@ -86,6 +103,8 @@ export interface BlobStore {
    */
   presignGet(key: string, expiresInSeconds?: number, options?: { downloadName?: string }): Promise<string>;
   deletePrefix(prefix: string): Promise<number>;
+  /** Keys under a prefix (at most `limit`, default 1000), in key order. */
+  list(prefix: string, limit?: number): Promise<string[]>;
   /**
    * A time-limited PUT URL for exactly one object: its content type and length are signed, so the
    * upload must send those very headers (`headers` to send with it) or the store refuses it.

@@ -17,6 +17,7 @@ export const PROVIDERS = {
   [ENV.LLM]: ['offline', 'groq'],
   [ENV.IMAGES]: ['offline', 'replicate'],
   [ENV.VOICE]: ['offline', 'elevenlabs'],
+  [ENV.MUSIC]: ['offline', 'elevenlabs'],
   [ENV.RENDER]: ['offline', 'lambda'],
 } as const;
 export type ProviderVariable = keyof typeof PROVIDERS;
@@ -123,6 +124,7 @@ export const ConfigSchema = z.object({
   [ENV.LLM]: provider(ENV.LLM),
   [ENV.IMAGES]: provider(ENV.IMAGES),
   [ENV.VOICE]: provider(ENV.VOICE),
+  [ENV.MUSIC]: provider(ENV.MUSIC),
   [ENV.RENDER]: provider(ENV.RENDER),
   [ENV.GROQ_API_KEY]: text,
   [ENV.REPLICATE_API_TOKEN]: text,

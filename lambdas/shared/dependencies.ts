@@ -53,6 +53,7 @@ import type {
   BatchStore,
   CreditStore,
   ImageGenerator,
+  MusicGenerator,
   JobIndex,
   JobQueue,
   JobStore,
@@ -79,6 +80,7 @@ const PROVIDER_KEYS = {
   [ENV.LLM]: { provider: 'groq', key: ENV.GROQ_API_KEY },
   [ENV.IMAGES]: { provider: 'replicate', key: ENV.REPLICATE_API_TOKEN },
   [ENV.VOICE]: { provider: 'elevenlabs', key: ENV.ELEVENLABS_API_KEY },
+  [ENV.MUSIC]: { provider: 'elevenlabs', key: ENV.ELEVENLABS_API_KEY },
 } as const;
 
 /** What `SHORTS_RENDER=lambda` needs besides AWS credentials. */
@@ -271,6 +273,18 @@ export class Dependencies {
     }
     const { EspeakSpeechSynthesizer } = await import('../adapters/offline/espeak-speech.js');
     return new EspeakSpeechSynthesizer();
+  });
+
+  /** The music generator (SHORTS_MUSIC): ElevenLabs music, or a bed synthesized from code offline. */
+  readonly musicGenerator = memo(async (): Promise<MusicGenerator> => {
+    if (this.config[ENV.MUSIC] === 'elevenlabs') {
+      const apiKey = this.keyFor(ENV.MUSIC);
+      const baseUrl = this.config[ENV.ELEVENLABS_BASE_URL];
+      const { ElevenLabsMusicGenerator } = await import('../adapters/providers/elevenlabs-music.js');
+      return new ElevenLabsMusicGenerator({ apiKey, ...(baseUrl ? { baseUrl } : {}) });
+    }
+    const { SynthMusicGenerator } = await import('../adapters/offline/music-synth.js');
+    return new SynthMusicGenerator();
   });
 
   /**

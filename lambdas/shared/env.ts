@@ -10,6 +10,8 @@ export const ENV = {
   LLM: 'SHORTS_LLM',
   IMAGES: 'SHORTS_IMAGES',
   VOICE: 'SHORTS_VOICE',
+  /** The music generator: `offline` (a bed synthesized from code) or `elevenlabs` (ElevenLabs music). */
+  MUSIC: 'SHORTS_MUSIC',
   RENDER: 'SHORTS_RENDER',
   /** Seconds a render may take before the job fails. */
   RENDER_TIMEOUT_SECONDS: 'RENDER_TIMEOUT_SECONDS',

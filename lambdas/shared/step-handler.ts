@@ -9,7 +9,7 @@ import { systemClock } from './dependencies.js';
 import { userFacingError } from './internal-errors.js';
 
 /** Steps whose time is mostly a provider's answer (LLM, images, voice). */
-const PROVIDER_STEPS = new Set<StepName>(['script', 'images', 'voice']);
+const PROVIDER_STEPS = new Set<StepName>(['script', 'images', 'voice', 'music']);
 
 /** What a tracked step needs besides its own logic. */
 export interface StepDeps {

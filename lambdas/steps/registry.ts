@@ -22,6 +22,7 @@ export const STEP_FUNCTIONS: StepFunctionSpec[] = [
   { id: 'ParseScript', states: ['Parse Script'], substitution: 'ParseScriptFunctionArn', entry: 'lambdas/steps/parse-script/handler.ts', timeoutSeconds: 30, memoryMb: 256 },
   { id: 'GenerateImage', states: ['Generate Image'], substitution: 'GenerateImageFunctionArn', entry: 'lambdas/steps/generate-image/handler.ts', timeoutSeconds: 300, memoryMb: 1024 },
   { id: 'GenerateVoice', states: ['Generate Voice'], substitution: 'GenerateVoiceFunctionArn', entry: 'lambdas/steps/generate-voice/handler.ts', timeoutSeconds: 300, memoryMb: 1024 },
+  { id: 'GenerateMusic', states: ['Generate Music'], substitution: 'GenerateMusicFunctionArn', entry: 'lambdas/steps/generate-music/handler.ts', timeoutSeconds: 300, memoryMb: 1024 },
   { id: 'BuildCaptions', states: ['Build Captions'], substitution: 'BuildCaptionsFunctionArn', entry: 'lambdas/steps/build-captions/handler.ts', timeoutSeconds: 30, memoryMb: 256 },
   { id: 'ComputeDuration', states: ['Compute Duration'], substitution: 'ComputeDurationFunctionArn', entry: 'lambdas/steps/compute-duration/handler.ts', timeoutSeconds: 30, memoryMb: 256 },
   { id: 'HoldForReview', states: ['Hold for Review'], substitution: 'HoldForReviewFunctionArn', entry: 'lambdas/steps/hold-for-review/handler.ts', timeoutSeconds: 60, memoryMb: 256 },

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_RUNNING_PER_USER, DEFAULT_USER_LIMITS } from '../../lambdas
 import { ENV } from '../../lambdas/shared/env.js';
 
 /** The provider variables, as the handlers read them (lambdas/shared/config.ts). */
-export const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.RENDER] as const;
+export const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.MUSIC, ENV.RENDER] as const;
 export type ProviderVariable = (typeof PROVIDER_VARIABLES)[number];
 
 /**
@@ -21,6 +21,7 @@ export const CLOUD_PROVIDERS: Record<ProviderVariable, readonly [string, ...stri
   [ENV.LLM]: ['groq'],
   [ENV.IMAGES]: ['replicate'],
   [ENV.VOICE]: ['elevenlabs'],
+  [ENV.MUSIC]: ['elevenlabs'],
   [ENV.RENDER]: ['lambda'],
 };
 

@@ -30,6 +30,9 @@ export interface StepAccess {
 /** Scene pictures users uploaded, under each job's folder: `videos/{jobId}/uploads/…`. */
 const UPLOADS_PREFIX = `${VIDEO_PREFIX}*/uploads/`;
 
+/** Music tracks users uploaded (POST /api/music/uploads): `uploads/music/{userId}/{trackId}`. */
+const MUSIC_UPLOADS_PREFIX = 'uploads/music/';
+
 /** What stepHandler does with the job: read it, record the step's progress. */
 const JOBS = ['jobs.get', 'jobs.update'] as const satisfies readonly StoreOperation[];
 
@@ -41,6 +44,8 @@ export const STEP_ACCESS: Readonly<Record<string, StepAccess>> = {
   // A scene may use a picture the user uploaded to videos/{jobId}/uploads/ (read only, never drawn over).
   GenerateImage: { store: JOBS, assets: { read: [ASSET_PREFIX, UPLOADS_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.IMAGES, secrets: [ENV.REPLICATE_API_TOKEN] },
   GenerateVoice: { store: JOBS, assets: { read: [ASSET_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.VOICE, secrets: [ENV.ELEVENLABS_API_KEY] },
+  // Content-addressed beds under assets/music/; a user's uploaded track is read from uploads/music/{userId}/ (never written).
+  GenerateMusic: { store: JOBS, assets: { read: [ASSET_PREFIX, MUSIC_UPLOADS_PREFIX], write: [ASSET_PREFIX] }, provider: ENV.MUSIC, secrets: [ENV.ELEVENLABS_API_KEY] },
   BuildCaptions: { store: JOBS },
   ComputeDuration: { store: JOBS },
   // Presigns GET URLs for the images and the voice-over (the signer needs s3:GetObject) and keeps

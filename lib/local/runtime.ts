@@ -55,6 +55,7 @@ export const DEPLOYMENT_CHOICES = [
   ENV.LLM,
   ENV.IMAGES,
   ENV.VOICE,
+  ENV.MUSIC,
   ENV.RENDER,
   ENV.MAX_RUNNING_PIPELINES,
   ENV.STARTING_CREDITS,
@@ -81,7 +82,7 @@ export const DEPLOYMENT_CHOICES = [
  */
 export const VENDOR_ENDPOINTS = [ENV.GROQ_BASE_URL, ENV.REPLICATE_BASE_URL, ENV.ELEVENLABS_BASE_URL, ENV.STRIPE_API_BASE, ENV.CLERK_API_URL] as const;
 
-const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.RENDER] as const;
+const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.MUSIC, ENV.RENDER] as const;
 
 /** A provider's own settings, given to the functions that choose that service's provider. */
 const PROVIDER_SETTINGS: Record<string, { when: (choice: string) => boolean; names: readonly string[] }> = {

@@ -24,7 +24,7 @@ function configWith(context: Record<string, unknown>) {
 describe('configuration from CDK context', () => {
   it('defaults to the cloud vendors and keeps data and videos', () => {
     const config = configWith({});
-    expect(config.providers).toEqual({ SHORTS_LLM: 'groq', SHORTS_IMAGES: 'replicate', SHORTS_VOICE: 'elevenlabs', SHORTS_RENDER: 'lambda' });
+    expect(config.providers).toEqual({ SHORTS_LLM: 'groq', SHORTS_IMAGES: 'replicate', SHORTS_VOICE: 'elevenlabs', SHORTS_MUSIC: 'elevenlabs', SHORTS_RENDER: 'lambda' });
     expect(config).toMatchObject({ secretNamePrefix: 'ai-shorts/', assetsExpireAfterDays: 30, videosExpireAfterDays: undefined, retainData: true });
     expect(config).toMatchObject({ originVerifyGeneration: 1, waf: { rateLimit: 2000, orderRateLimit: 100 } });
   });

@@ -142,6 +142,7 @@ describe('the step functions', () => {
       ParseScript: base,
       GenerateImage: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.IMAGES]: 'replicate', ...secret('REPLICATE_API_TOKEN') },
       GenerateVoice: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.VOICE]: 'elevenlabs', ...secret('ELEVENLABS_API_KEY') },
+      GenerateMusic: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.MUSIC]: 'elevenlabs', ...secret('ELEVENLABS_API_KEY') },
       BuildCaptions: base,
       ComputeDuration: base,
       HoldForReview: { ...base, [ENV.ASSETS_BUCKET]: assets, [ENV.REVIEW_TTL_HOURS]: '168' },
@@ -232,6 +233,8 @@ describe('IAM', () => {
       // Reads the pictures users uploaded for scenes (videos/{jobId}/uploads/), writes only drawn ones.
       GenerateImage: [...secret('REPLICATE_API_TOKEN'), ...assets(['assets/', 'videos/*/uploads/'], ['assets/'])],
       GenerateVoice: [...secret('ELEVENLABS_API_KEY'), ...assets(['assets/'], ['assets/'])],
+      // Reads the user's uploaded track (uploads/music/{userId}/…), writes only content-addressed beds.
+      GenerateMusic: [...secret('ELEVENLABS_API_KEY'), ...assets(['assets/', 'uploads/music/'], ['assets/'])],
       BuildCaptions: [],
       ComputeDuration: [],
       // The preview plan is kept beside the video: videos/{jobId}/preview.json.

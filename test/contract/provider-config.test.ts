@@ -84,7 +84,7 @@ describe('provider configuration', () => {
 
     it('runs offline by default', async () => {
       await asFunction({}, async () => {
-        expect(await checkProviderSettings(process.env)).toEqual({ SHORTS_LLM: 'offline', SHORTS_IMAGES: 'offline', SHORTS_VOICE: 'offline', SHORTS_RENDER: 'offline' });
+        expect(await checkProviderSettings(process.env)).toEqual({ SHORTS_LLM: 'offline', SHORTS_IMAGES: 'offline', SHORTS_VOICE: 'offline', SHORTS_MUSIC: 'offline', SHORTS_RENDER: 'offline' });
         expect((await fromEnvironment().scriptWriter()).name).not.toBe('groq');
       });
     });

@@ -92,7 +92,7 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
   { fn: /./, grant: /^logs:(CreateLogStream|PutLogEvents) on .*:log-group:\/aws\/lambda\//, reason: 'the Lambda service writes the function’s logs with its role' },
   { fn: /./, grant: /^xray:(PutTraceSegments|PutTelemetryRecords) on \*$/, reason: 'the Lambda service sends the function’s traces (Tracing: Active)' },
   { fn: /^StateMachine$/, grant: /^(logs|xray):/, reason: 'Step Functions’ log delivery and X-Ray, done by the service' },
-  { fn: /^(GenerateScript|GenerateImage|GenerateVoice)$/, grant: /^secretsmanager:GetSecretValue on .*:secret:ai-shorts\/(groq-api-key|replicate-api-token|elevenlabs-api-key)-/, reason: 'its vendor’s key, read when the step’s provider is a cloud vendor (test/integration/cloud-adapters-pipeline.test.ts)' },
+  { fn: /^(GenerateScript|GenerateImage|GenerateVoice|GenerateMusic)$/, grant: /^secretsmanager:GetSecretValue on .*:secret:ai-shorts\/(groq-api-key|replicate-api-token|elevenlabs-api-key)-/, reason: 'its vendor’s key, read when the step’s provider is a cloud vendor (test/integration/cloud-adapters-pipeline.test.ts)' },
   { fn: /^(StartRender|CheckRender)$/, grant: /^lambda:InvokeFunction on .*:function:remotion-render-/, reason: 'Remotion Lambda, with SHORTS_RENDER=lambda (cloud-adapters-pipeline.test.ts)' },
   { fn: /^StartRender$/, grant: /^s3:PutObject on arn:aws:s3:::[^/]+-render\/input-props\/\*$/, reason: 'input props too large to send inline are uploaded to Remotion’s bucket' },
   { fn: /^GetHealth|GetAlerts$/, grant: /^lambda:GetFunction on .*:function:remotion-render-/, reason: 'the render health check with SHORTS_RENDER=lambda' },

@@ -27,6 +27,10 @@ export class MemoryBlobStore implements BlobStore {
     return { url: `memory://${key}`, headers: { 'content-type': options.contentType, 'content-length': String(options.contentLength) } };
   }
 
+  async list(prefix: string, limit = 1000): Promise<string[]> {
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort().slice(0, limit);
+  }
+
   async deletePrefix(prefix: string): Promise<number> {
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix));
     keys.forEach((k) => this.objects.delete(k));

@@ -103,6 +103,25 @@ export class S3BlobStore implements BlobStore {
     return { url, headers: { 'content-type': options.contentType } };
   }
 
+  /** Keys under `prefix`, in key order, at most `limit` (ListObjects v1, as deletePrefix, for the same reason). */
+  async list(prefix: string, limit = 1000): Promise<string[]> {
+    if (prefix === '') throw new Error('list needs a non-empty prefix');
+    const keys: string[] = [];
+    try {
+      let marker: string | undefined;
+      while (keys.length < limit) {
+        const page = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, Marker: marker, MaxKeys: Math.min(1000, limit - keys.length) }));
+        const found = (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+        keys.push(...found);
+        if (!page.IsTruncated || found.length === 0) break;
+        marker = found[found.length - 1];
+      }
+    } catch (error) {
+      throw toStoreError(error, `list ${prefix}*`);
+    }
+    return keys.slice(0, limit);
+  }
+
   /** Deletes every object whose key starts with `prefix`; returns how many. */
   async deletePrefix(prefix: string): Promise<number> {
     if (prefix === '') throw new Error('deletePrefix needs a non-empty prefix (it would empty the bucket)');

@@ -245,6 +245,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/music/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned PUT for a music track of your own (MP3 or WAV, up to 20 MiB)
+         * @description PUT the file to `uploadUrl` with `headers` (its type and length are signed), then POST /api/music/{trackId} to check it.
+         */
+        post: operations["createMusicUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/music/{trackId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks an uploaded track (type from its bytes, size, 5 s to 10 min) and makes it usable */
+        post: operations["checkMusicTrack"];
+        /** Deletes one of your tracks (videos already made keep their music) */
+        delete: operations["deleteMusicTrack"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/music": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The music moods and the caller's checked tracks */
+        get: operations["listMusic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/voices": {
         parameters: {
             query?: never;
@@ -759,12 +814,12 @@ export interface components {
             /** @description Whole-job progress in percent. */
             progress: number;
             /** @enum {string} */
-            currentStep?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            currentStep?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             /** @description Credits this video costs. */
             credits: number;
             error?: {
                 /** @enum {string} */
-                step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+                step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
                 name: string;
                 /** @description What went wrong, in words a person can act on. */
                 message: string;
@@ -803,12 +858,12 @@ export interface components {
             /** @description Whole-job progress in percent. */
             progress: number;
             /** @enum {string} */
-            currentStep?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            currentStep?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             /** @description Credits this video costs. */
             credits: number;
             error?: {
                 /** @enum {string} */
-                step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+                step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
                 name: string;
                 /** @description What went wrong, in words a person can act on. */
                 message: string;
@@ -893,7 +948,7 @@ export interface components {
         };
         Step: {
             /** @enum {string} */
-            name: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            name: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             label: string;
             /** @enum {string} */
             status: "pending" | "running" | "succeeded" | "failed";
@@ -1023,6 +1078,36 @@ export interface components {
         };
         CreateBatchRequest: {
             items: components["schemas"]["CreateVideoRequest"][];
+        };
+        MusicUploadTicket: {
+            /** @description `trk_` and 20 letters or digits. */
+            trackId: string;
+            /** @description PUT the file here, with `headers` (its type and length are signed), within `expiresAt`. */
+            uploadUrl: string;
+            headers: {
+                [key: string]: string;
+            };
+            expiresAt: string;
+        };
+        MusicUploadRequest: {
+            name: string;
+            /** @enum {string} */
+            contentType: "audio/mpeg" | "audio/wav";
+            bytes: number;
+        };
+        CheckedTrack: {
+            track: components["schemas"]["Track"];
+        };
+        Track: {
+            trackId: string;
+            name: string;
+            durationMs: number;
+            createdAt: string;
+        };
+        Music: {
+            moods: ("calm" | "upbeat" | "dramatic" | "inspiring" | "lofi")[];
+            /** @description The caller's checked tracks, newest first. */
+            tracks: components["schemas"]["Track"][];
         };
         Voices: {
             /** @description The voice provider (SHORTS_VOICE): offline (eSpeak NG) or elevenlabs. */
@@ -1161,7 +1246,7 @@ export interface components {
             to: string;
             periodSeconds: number;
             /** @enum {string} */
-            step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             points: {
                 at: string;
                 value: number | null;
@@ -1190,7 +1275,7 @@ export interface components {
              * @description Step metrics only: one step (default all steps pooled).
              * @enum {string}
              */
-            step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+            step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
         };
         QueueStatus: {
             checkedAt: string;
@@ -2743,6 +2828,290 @@ export interface operations {
             };
         };
     };
+    createMusicUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MusicUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The track id and where to PUT the file. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MusicUploadTicket"];
+                };
+            };
+            /** @description A bad name, type or size; `fields` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    checkMusicTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checked track. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckedTrack"];
+                };
+            };
+            /** @description Nothing uploaded yet, or a bad file (removed); `fields` names `file` and says why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such track of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over this route's limit (64 KiB; 1 MiB for Stripe events). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteMusicTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such track of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMusic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Moods and tracks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Music"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key without the scope this method needs (`read` for GET, else `write`); `scope` names it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: this route takes 50 a second (bursts of 100) from everyone together, and each client IP has a limit per 5 minutes. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listVoices: {
         parameters: {
             query?: never;
@@ -3466,7 +3835,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 period?: number;
-                step?: "script" | "parse" | "images" | "voice" | "captions" | "duration" | "render" | "finalize";
+                step?: "script" | "parse" | "images" | "voice" | "music" | "captions" | "duration" | "render" | "finalize";
             };
             header?: never;
             path?: never;

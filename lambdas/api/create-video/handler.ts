@@ -17,6 +17,7 @@ export async function createVideoHandler(deps: Dependencies): Promise<RouteHandl
   const voices = await deps.voiceCatalog();
   const limits = deps.userLimits();
   const brands = deps.brandStore();
+  const tracks = deps.blobStore();
 
   return userRoute(deps, async ({ event, caller }) => {
     const request = parseBody(event, CreateVideoBody);
@@ -35,6 +36,7 @@ export async function createVideoHandler(deps: Dependencies): Promise<RouteHandl
         voices,
         limits,
         brands,
+        tracks,
         onEnqueueFailed: (jobId, error) => logger.error('job recorded but not queued; the sweeper will queue it', { jobId, error: error as Error }),
       },
     );

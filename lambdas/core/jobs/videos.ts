@@ -5,6 +5,7 @@ import { newJob, type Job } from '../job.js';
 import type { VideoRequest } from '../model.js';
 import { contentHash } from '../pipeline/content-key.js';
 import type { BlobStore, Clock, CreditStore, JobIndex, JobQueue, JobStore } from '../ports.js';
+import { checkMusicChoice } from '../music-tracks.js';
 import { checkVoice, type VoiceCatalog } from '../voices.js';
 import type { UserLimits } from './limits.js';
 
@@ -30,6 +31,8 @@ export interface CreateVideoDeps {
   voices: VoiceCatalog;
   /** The user's limits, enforced in the transaction that debits and records the job. */
   limits: UserLimits;
+  /** Where users' uploaded music tracks are: a `music` naming a track must name the caller's checked one. Absent: tracks are refused. */
+  tracks?: BlobStore;
   /** Told when the job is paid for but its queue message could not be sent (the sweeper re-sends it). */
   onEnqueueFailed?: (jobId: string, error: unknown) => void;
   /** The users' brand kits, copied onto a job ordered with `brand: true`; absent: such an order is refused. */
@@ -50,6 +53,7 @@ export async function createVideo(
 ): Promise<{ job: Job; replayed: boolean }> {
   const now = deps.clock.now();
   const voice = checkVoice(input.request.voice, deps.voices);
+  await checkMusicChoice(input.userId, input.request.music, { ...(deps.tracks ? { blobs: deps.tracks } : {}) });
   const { brandKit: _never, ...asked } = input.request;
   const request: VideoRequest = { ...asked, ...(voice ? { voice } : {}) };
   // The kit as it is now goes onto the job: later edits of the kit do not change this video.

@@ -20,7 +20,7 @@ export const ELEVENLABS_STUB_MODELS = ['eleven_multilingual_v2', 'eleven_flash_v
 export interface ElevenLabsStub extends StubServer {
   /** `baseUrl` for @elevenlabs/elevenlabs-js (it appends `/v1/...`). */
   baseUrl: string;
-  fail(route: 'tts' | '*', ...faults: Fault[]): void;
+  fail(route: 'tts' | 'music' | '*', ...faults: Fault[]): void;
   /** The next answer has no `alignment` (as when ElevenLabs cannot align). */
   omitAlignmentOnce(): void;
 }
@@ -111,11 +111,41 @@ export async function startElevenLabsStub(options: StubServerOptions & { apiKey?
     sendJson(ctx.res, 200, answer, { 'request-id': `stub-${Date.now()}`, 'x-character-count': String(body.text.length) });
   };
 
+  // POST /v1/music?output_format=…: {prompt, music_length_ms, model_id, force_instrumental} → the MP3 bytes (audio/mpeg).
+  const music = async (ctx: StubContext) => {
+    if (ctx.req.headers['xi-api-key'] !== apiKey) {
+      sendJson(ctx.res, 401, detail('invalid_api_key', 'Invalid API key'));
+      return;
+    }
+    const body = (ctx.json ?? {}) as { prompt?: unknown; composition_plan?: unknown; music_length_ms?: unknown; seed?: unknown; model_id?: unknown };
+    if (typeof body.prompt !== 'string' && body.composition_plan === undefined) {
+      sendJson(ctx.res, 422, { detail: [{ type: 'value_error', loc: ['body'], msg: 'Either prompt or composition_plan is required', input: body }] });
+      return;
+    }
+    if (body.seed !== undefined && body.prompt !== undefined) {
+      sendJson(ctx.res, 400, detail('invalid_request', 'seed cannot be used in conjunction with prompt.'));
+      return;
+    }
+    const lengthMs = typeof body.music_length_ms === 'number' ? body.music_length_ms : 30_000;
+    if (lengthMs < 3000 || lengthMs > 600_000) {
+      sendJson(ctx.res, 422, { detail: [{ type: 'value_error', loc: ['body', 'music_length_ms'], msg: 'music_length_ms must be between 3000 and 600000', input: lengthMs }] });
+      return;
+    }
+    if (body.model_id !== undefined && !['music_v1', 'music_v2', 'music_v2_5'].includes(String(body.model_id))) {
+      sendJson(ctx.res, 400, detail('model_not_found', `A model with model ID ${String(body.model_id)} does not exist.`));
+      return;
+    }
+    const audio = await toneMp3(lengthMs / 1000);
+    ctx.res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': String(audio.byteLength), 'song-id': `stub-song-${Date.now()}` });
+    ctx.res.end(audio);
+  };
+
   const server = await startStubServer(
     'ElevenLabs',
     (method, path) => {
       const match = /^\/v1\/text-to-speech\/([^/]+)\/with-timestamps$/.exec(path);
       if (method === 'POST' && match) return { route: 'tts', handle: (ctx) => tts(ctx, decodeURIComponent(match[1]!)) };
+      if (method === 'POST' && path === '/v1/music') return { route: 'music', handle: music };
       return undefined;
     },
     { ...(options.port === undefined ? {} : { port: options.port }), ...(options.onRequest ? { onRequest: options.onRequest } : {}) },
