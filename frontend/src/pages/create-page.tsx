@@ -10,7 +10,6 @@ import {
   DEFAULT_SECONDS,
   MAX_VOICE_SPEED,
   MIN_VOICE_SPEED,
-  MUSIC_MOODS,
   type Aspect,
   type CaptionPosition,
   type CaptionSize,
@@ -18,6 +17,7 @@ import {
   type VideoRequest,
 } from '../../../lambdas/core/model.js';
 import { brandProps, settingsOf, useBrand } from '../api/brand.js';
+import { useMusic } from '../api/music.js';
 import { ApiError } from '../api/client.js';
 import { useCreateBatch, type BatchResult } from '../api/batches.js';
 import { useCreateVideo, useCredits, useVoices } from '../api/hooks.js';
@@ -25,6 +25,7 @@ import { BatchOutcome, BatchPrompts, parsePrompts } from '../components/batch-pr
 import { Icon } from '../components/icons.js';
 import { LazyCompositionThumbnail } from '../components/lazy-player.js';
 import { LivePreview } from '../components/live-preview.js';
+import { MusicPicker } from '../components/music-picker.js';
 import { RecentVideos } from '../components/recent-videos.js';
 import { Skeleton, Spinner, errorMessage } from '../components/ui.js';
 import { useConfig } from '../lib/config-context.js';
@@ -55,6 +56,7 @@ export function CreatePage() {
   const [voiceSpeed, setVoiceSpeed] = useState(1);
   const [useBrandKit, setUseBrandKit] = useState(false);
   const brand = useBrand();
+  const tracks = useMusic().data?.tracks ?? [];
   const kit = brand.data ?? undefined;
   // The chosen language's native name is written in its script: the page loads the face that draws it.
   const scriptFont = useScriptFont(language);
@@ -327,18 +329,10 @@ export function CreatePage() {
             <label className="field-label" htmlFor="music">
               Music
             </label>
-            <div className="select-wrap">
+            <div className="select-wrap has-status">
               <Icon name="music" size={16} />
-              <select id="music" name="music" className="input select" value={music} onChange={(e) => setMusic(e.target.value)}>
-                <option value="none">No music</option>
-                {MUSIC_MOODS.map((m) => (
-                  <option key={m} value={m}>
-                    {MUSIC_INFO[m].label} — {MUSIC_INFO[m].hint}
-                  </option>
-                ))}
-              </select>
+              <MusicPicker value={music} onChange={setMusic} />
             </div>
-            <p className="field-hint">Made for your video and lowered while the voice speaks.</p>
           </div>
 
           {kit ? (
@@ -464,7 +458,7 @@ export function CreatePage() {
             </div>
             <div>
               <dt>Music</dt>
-              <dd>{music === 'none' ? 'None' : (MUSIC_INFO[music as keyof typeof MUSIC_INFO]?.label ?? 'Your track')}</dd>
+              <dd>{music === 'none' ? 'None' : (MUSIC_INFO[music as keyof typeof MUSIC_INFO]?.label ?? (tracks.find((t) => t.trackId === music)?.name ?? 'Your track'))}</dd>
             </div>
             <div>
               <dt>Voice</dt>
