@@ -156,7 +156,7 @@ describe('brand kit and the look of a video (browser, shorts dev)', () => {
     expect((await captionWords(preview, 'en')).y).toBeGreaterThan(0.55);
 
     await page.getByLabel('Language').selectOption('ja');
-    await page.getByLabel('Music').selectOption('calm');
+    await page.locator('#music').selectOption('calm');
     await page.getByTestId('caption-look-karaoke').click();
     await page.getByRole('radiogroup', { name: 'Caption position' }).getByText('Top', { exact: true }).click();
     const brandBox = page.getByRole('checkbox', { name: /Use my brand kit/ });
