@@ -202,7 +202,7 @@ describe('a video', () => {
       refunded: false,
       costUsd: 0,
     });
-    expect(answer.body.steps.map((s: { name: string }) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize']);
+    expect(answer.body.steps.map((s: { name: string }) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'music', 'captions', 'duration', 'render', 'finalize']);
     expect(answer.body.videoUrl).toBeUndefined();
     expect((await user.call('GET', `/api/videos/${created.body.id}/file`)).status).toBe(409);
   });
