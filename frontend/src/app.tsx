@@ -8,6 +8,7 @@ import { ToastProvider } from './components/toasts.js';
 import { EmptyState } from './components/ui.js';
 import { Link, matchRoute, navigate, useLocation } from './lib/router.js';
 import { ApiKeysPage } from './pages/api-keys-page.js';
+import { BrandPage } from './pages/brand-page.js';
 import { CreatePage } from './pages/create-page.js';
 import { CreditsPage } from './pages/credits-page.js';
 import { LibraryPage } from './pages/library-page.js';
@@ -55,6 +56,7 @@ const TITLES: Record<string, string> = {
   ops: 'Ops',
   keys: 'API keys',
   webhooks: 'Webhooks',
+  brand: 'Brand',
   'not-found': 'Not found',
 };
 
@@ -85,6 +87,8 @@ function Routes() {
         <ApiKeysPage />
       ) : route.name === 'webhooks' ? (
         <WebhooksPage />
+      ) : route.name === 'brand' ? (
+        <BrandPage />
       ) : (
         <EmptyState icon="info" title="There is nothing here" action={<Link href="/" className="btn btn-primary">Go to Create</Link>}>
           The page {path} does not exist.

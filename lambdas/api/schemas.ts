@@ -4,7 +4,7 @@ import { ShortVideoPropsSchema } from '../core/video-props.js';
  * GET /api/openapi.json is generated from them (lambdas/api/openapi.ts).
  */
 import { z } from 'zod';
-import { ASPECTS, CAPTION_STYLES, VideoRequestSchema } from '../core/model.js';
+import { ASPECTS, CAPTION_POSITIONS, CAPTION_SIZES, CAPTION_STYLES, VideoRequestSchema } from '../core/model.js';
 import { STEPS } from '../core/job.js';
 import { API_KEY_ID_PATTERN, API_KEY_SCOPES } from '../core/api-keys.js';
 import { ReviewView, StoryboardView, VersionView } from './review-schemas.js';
@@ -92,6 +92,12 @@ export const VideoSummary = z
     aspect: z.enum(ASPECTS),
     captionStyle: z.enum(CAPTION_STYLES),
     voice: z.string().optional(),
+    language: z.string().describe('BCP 47 tag of the narration and captions (`en` for videos ordered before languages existed).'),
+    music: z.string().describe('`none`, a mood, or an uploaded track id (`trk_…`).'),
+    captionPosition: z.enum(CAPTION_POSITIONS).optional().describe("Absent: the caption style's own place."),
+    captionSize: z.enum(CAPTION_SIZES).optional(),
+    brand: z.boolean().optional().describe('The brand kit was applied (copied onto the video when it was ordered).'),
+    voiceSpeed: z.number().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     progress: z.number().min(0).max(100).describe('Whole-job progress in percent.'),

@@ -54,6 +54,13 @@ export function videoSummary(job: Job, urls: Pick<VideoUrls, 'thumbnailUrl'> = {
     aspect: job.request.aspect,
     captionStyle: job.request.captionStyle,
     ...(job.request.voice ? { voice: job.request.voice } : {}),
+    // Jobs stored before #14 have neither in their request.
+    language: job.request.language ?? 'en',
+    music: job.request.music ?? 'none',
+    ...(job.request.captionPosition ? { captionPosition: job.request.captionPosition } : {}),
+    ...(job.request.captionSize ? { captionSize: job.request.captionSize } : {}),
+    ...(job.request.brand ? { brand: true } : {}),
+    ...(job.request.voiceSpeed !== undefined ? { voiceSpeed: job.request.voiceSpeed } : {}),
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     progress: jobProgress(job),

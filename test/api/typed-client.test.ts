@@ -58,7 +58,7 @@ describe('the typed client against the local server', () => {
     const created = await unwrap(client.POST('/api/videos', { body: { prompt: 'Why the sea is salty', seconds: 10 } }));
     expect(created).toMatchObject({ status: 'QUEUED', credits: 1, replayed: false });
     const video = await unwrap(client.GET('/api/videos/{id}', { params: { path: { id: created.id } } }));
-    expect(video.steps.map((s) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize']);
+    expect(video.steps.map((s) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'music', 'captions', 'duration', 'render', 'finalize']);
     const list = await unwrap(client.GET('/api/videos', { params: { query: { limit: 5 } } }));
     expect(list.videos.map((v) => v.id)).toEqual([created.id]);
     const credits = await unwrap(client.GET('/api/credits'));

@@ -202,9 +202,29 @@ describe('a video', () => {
       refunded: false,
       costUsd: 0,
     });
-    expect(answer.body.steps.map((s: { name: string }) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'captions', 'duration', 'render', 'finalize']);
+    expect(answer.body.steps.map((s: { name: string }) => s.name)).toEqual(['script', 'parse', 'images', 'voice', 'music', 'captions', 'duration', 'render', 'finalize']);
     expect(answer.body.videoUrl).toBeUndefined();
     expect((await user.call('GET', `/api/videos/${created.body.id}/file`)).status).toBe(409);
+  });
+
+  it('shows the language, music, caption place and size and voice speed it was ordered with; an old job reads as English, no music', async () => {
+    const user = await ApiClient.signIn(server.url, `looks-${randomUUID()}`);
+    const created = await user.createVideo({ ...SHORT, language: 'pt-br', music: 'calm', captionPosition: 'top', captionSize: 'large', voiceSpeed: 1.2 });
+    expect(created.status).toBe(202);
+    const answer = await user.call('GET', `/api/videos/${created.body.id}`);
+    expect(answer.body).toMatchObject({ language: 'pt-BR', music: 'calm', captionPosition: 'top', captionSize: 'large', voiceSpeed: 1.2 });
+    expect(answer.body.brand).toBeUndefined();
+    const listed = await user.call('GET', '/api/videos');
+    expect(listed.body.videos[0]).toMatchObject({ language: 'pt-BR', music: 'calm' });
+
+    // A job stored before languages and music existed has neither in its request.
+    const plain = await user.createVideo(SHORT);
+    const job = await jobStore().get(plain.body.id);
+    const { language: _language, music: _music, ...oldRequest } = job!.request;
+    expect(await jobIndex().transition(plain.body.id, { status: 'QUEUED' }, { set: { request: oldRequest as NonNullable<typeof job>['request'] } })).toBe(true);
+    const old = await user.call('GET', `/api/videos/${plain.body.id}`);
+    expect(old.body).toMatchObject({ language: 'en', music: 'none' });
+    expect(old.body.captionPosition).toBeUndefined();
   });
 
   it('previews from the plan Start Render keeps, from the render step on and after a retry', async () => {

@@ -89,7 +89,8 @@ describe('many videos from the create page', () => {
     await writeFile(csv, 'prompt,seconds,aspect\n"Why, exactly, owls hoot",10,1:1\nHow tides turn,500,9:16\n');
     await page.getByRole('link', { name: 'Create' }).first().click();
     await page.getByText('Many videos', { exact: true }).click();
-    await page.locator('input[type=file]').setInputFiles(csv);
+    // The CSV's file input (the music picker has one for tracks).
+    await page.locator('input[type=file][accept*=".csv"]').setInputFiles(csv);
 
     await eventually(() => page.locator('#prompts-help').textContent()).toMatch(/^Row 3: seconds: .*90/);
     expect(await page.getByTestId('csv-chip').textContent()).toContain('prompts.csv');

@@ -83,6 +83,18 @@ describe('SPA client mapping', () => {
     expect(video.versions).toEqual([{ version: 1, url: 'http://127.0.0.1:9000/b/videos/job-1/short.mp4?sig=1', durationMs: 9000, finishedAt: '2026-01-01T11:00:00.000Z' }]);
   });
 
+  it('reads how a video was asked to look and sound, and the notes of its detail', () => {
+    const job = failedJob();
+    job.request = VideoRequestSchema.parse({ prompt: 'Por qué el mar es salado', language: 'es-mx', music: 'calm', captionPosition: 'top', captionSize: 'large', brand: true, voiceSpeed: 1.2 });
+    const raw = { ...overTheWire(videoDetail(job)), notes: ['Offline scripts are written in English; the voice and captions follow Spanish.', 7, ''] };
+    const video = toVideo(raw);
+    expect(video.request).toMatchObject({ language: 'es-MX', music: 'calm', captionPosition: 'top', captionSize: 'large', brand: true, voiceSpeed: 1.2 });
+    // Only lines of text are notes.
+    expect(video.notes).toEqual(['Offline scripts are written in English; the voice and captions follow Spanish.']);
+    expect(toVideo(overTheWire(videoDetail(failedJob())))).not.toHaveProperty('notes');
+    expect(toVideo(overTheWire(videoDetail(failedJob()))).request).toMatchObject({ language: 'en', music: 'none' });
+  });
+
   it('reads a list item', () => {
     const video = toVideo(overTheWire(videoSummary(failedJob())));
     expect(video).toMatchObject({ id: 'job-1', status: 'FAILED', request: { seconds: 10 }, error: { step: 'images' } });

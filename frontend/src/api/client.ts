@@ -179,7 +179,19 @@ export function toVideo(raw: Schemas['VideoSummary'] | Schemas['VideoDetail']): 
   return {
     id: raw.id,
     status: raw.status,
-    request: { prompt: raw.prompt, seconds: raw.seconds, aspect: raw.aspect, voice: raw.voice, captionStyle: raw.captionStyle },
+    request: {
+      prompt: raw.prompt,
+      seconds: raw.seconds,
+      aspect: raw.aspect,
+      voice: raw.voice,
+      captionStyle: raw.captionStyle,
+      language: raw.language,
+      music: raw.music,
+      ...(raw.captionPosition ? { captionPosition: raw.captionPosition } : {}),
+      ...(raw.captionSize ? { captionSize: raw.captionSize } : {}),
+      ...(raw.brand ? { brand: true } : {}),
+      ...(raw.voiceSpeed !== undefined ? { voiceSpeed: raw.voiceSpeed } : {}),
+    },
     title: raw.title,
     createdAt: raw.createdAt,
     updatedAt: raw.updatedAt,
@@ -200,7 +212,18 @@ export function toVideo(raw: Schemas['VideoSummary'] | Schemas['VideoDetail']): 
     sceneCount: detail?.sceneCount,
     attempt: detail?.attempt,
     ...reviewFields(detail),
+    ...notesOf(detail),
   };
+}
+
+/**
+ * The detail's `notes` (added to the API with the languages of #14, on another branch): read
+ * without trusting their type, so this compiles with and without the field in the document.
+ */
+function notesOf(detail: Schemas['VideoDetail'] | undefined): Pick<Video, 'notes'> {
+  const notes = (detail as { notes?: unknown } | undefined)?.notes;
+  const lines = Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
+  return lines.length ? { notes: lines } : {};
 }
 
 /** The review fields of a detail (storyboard, review, versions), their URLs kept stable across polls. */

@@ -4,7 +4,7 @@
  * maps them onto these, so a renamed field fails the type check in one place.
  */
 import type { JobStatus, StepName, StepState, StepStatus } from '../../../lambdas/core/job.js';
-import type { Aspect, CaptionStyle } from '../../../lambdas/core/model.js';
+import type { Aspect, CaptionPosition, CaptionSize, CaptionStyle } from '../../../lambdas/core/model.js';
 import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
 import type { Schemas } from '../../../lambdas/api/client/shorts-client.js';
 import type { ReviewView, StoryboardView, VersionView } from './storyboard.js';
@@ -17,6 +17,14 @@ export interface VideoRequestView {
   aspect: Aspect;
   voice?: string;
   captionStyle: CaptionStyle;
+  /** BCP 47 tag (`en` for videos ordered before languages existed). */
+  language: string;
+  /** `none`, a mood, or an uploaded track id. */
+  music: string;
+  captionPosition?: CaptionPosition;
+  captionSize?: CaptionSize;
+  brand?: boolean;
+  voiceSpeed?: number;
 }
 
 /** A step as the API reports it: the job record's step entry. */
@@ -62,6 +70,8 @@ export interface Video {
   review?: ReviewView;
   /** Earlier renders kept after a reopen, with download links. */
   versions?: VersionView[];
+  /** What the pipeline wants the user to know about what they got (e.g. an English script for another language). */
+  notes?: string[];
 }
 
 export interface Page<T> {

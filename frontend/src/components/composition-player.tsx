@@ -2,7 +2,7 @@
  * The Remotion composition the renderers draw, played in the page by @remotion/player: the
  * preview is the same frames as the final MP4, drawn from the same props.
  */
-import { Player, type PlayerRef } from '@remotion/player';
+import { Player, Thumbnail, type PlayerRef } from '@remotion/player';
 import { forwardRef, type CSSProperties } from 'react';
 import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
 import { ShortVideo } from '../../remotion/short-video.js';
@@ -44,3 +44,20 @@ export const CompositionPlayer = forwardRef<PlayerRef, CompositionPlayerProps>(f
     />
   );
 });
+
+/** One frame of the composition, drawn live (no render): how a caption look appears, in a picker. */
+export function CompositionThumbnail({ props, frame, className }: { props: ShortVideoProps; frame: number; className?: string }) {
+  return (
+    <Thumbnail
+      component={ShortVideo}
+      inputProps={props}
+      frameToDisplay={frame}
+      durationInFrames={props.durationInFrames}
+      compositionWidth={props.width}
+      compositionHeight={props.height}
+      fps={props.fps}
+      className={className}
+      style={{ width: '100%', aspectRatio: `${props.width} / ${props.height}` }}
+    />
+  );
+}

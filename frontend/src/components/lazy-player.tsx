@@ -1,6 +1,7 @@
 /** The player and the composition, loaded on first use: they are most of the bundle's weight. */
 import type { PlayerRef } from '@remotion/player';
 import { Suspense, forwardRef, lazy } from 'react';
+import type { ShortVideoProps } from '../../../lambdas/core/video-props.js';
 import type { CompositionPlayerProps } from './composition-player.js';
 
 const Player = lazy(async () => ({ default: (await import('./composition-player.js')).CompositionPlayer }));
@@ -13,3 +14,14 @@ export const LazyCompositionPlayer = forwardRef<PlayerRef, CompositionPlayerProp
     </Suspense>
   );
 });
+
+const Still = lazy(async () => ({ default: (await import('./composition-player.js')).CompositionThumbnail }));
+
+/** One frame of the composition, loaded with the player's chunk. */
+export function LazyCompositionThumbnail(props: { props: ShortVideoProps; frame: number; className?: string }) {
+  return (
+    <Suspense fallback={<span className="skeleton player-fallback" style={{ aspectRatio: `${props.props.width} / ${props.props.height}` }} aria-hidden />}>
+      <Still {...props} />
+    </Suspense>
+  );
+}

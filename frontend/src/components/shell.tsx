@@ -24,6 +24,7 @@ export function Shell({ route, children }: { route: Route['name']; children: Rea
   const items: NavItem[] = [
     { href: '/', label: 'Create', icon: 'plus', route: 'create' },
     { href: '/videos', label: 'Library', icon: 'grid', route: 'library' },
+    { href: '/brand', label: 'Brand', icon: 'palette', route: 'brand' },
     { href: '/credits', label: 'Credits', icon: 'coins', route: 'credits' },
     { href: '/keys', label: 'API keys', icon: 'key', route: 'keys' },
     { href: '/webhooks', label: 'Webhooks', icon: 'external', route: 'webhooks' },

@@ -1,5 +1,5 @@
 /** The choices the create form offers, with the words shown for them. */
-import type { Aspect, BrandFont, CaptionPosition, CaptionSize, CaptionStyle, LogoPosition } from '../../../lambdas/core/model.js';
+import type { Aspect, BrandFont, CaptionPosition, CaptionSize, CaptionStyle, LogoPosition, MusicMood } from '../../../lambdas/core/model.js';
 import type { VoiceOption } from '../config.js';
 
 export const LENGTHS = [10, 15, 30, 45, 60, 90] as const;
@@ -65,3 +65,13 @@ export const PROMPT_IDEAS = [
   'How black holes bend light',
   'Three habits that make mornings easier',
 ];
+
+/** The music moods (MUSIC_MOODS) as the form names them. */
+export const MUSIC_INFO: Record<MusicMood, { label: string; hint: string }> = {
+  calm: { label: 'Calm', hint: 'Soft pads, slow' },
+  upbeat: { label: 'Upbeat', hint: 'Bright, with a beat' },
+  dramatic: { label: 'Dramatic', hint: 'Low and building' },
+  inspiring: { label: 'Inspiring', hint: 'Rising, hopeful' },
+  lofi: { label: 'Lo-fi', hint: 'Mellow, dusty drums' },
+};
+

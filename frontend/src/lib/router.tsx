@@ -41,6 +41,7 @@ export type Route =
   | { name: 'ops' }
   | { name: 'keys' }
   | { name: 'webhooks' }
+  | { name: 'brand' }
   | { name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -52,6 +53,7 @@ export function matchRoute(path: string): Route {
   if (path === '/ops') return { name: 'ops' };
   if (path === '/keys') return { name: 'keys' };
   if (path === '/webhooks') return { name: 'webhooks' };
+  if (path === '/brand') return { name: 'brand' };
   return { name: 'not-found' };
 }
 

@@ -1,18 +1,39 @@
 /** Create: a prompt and a few choices, the price and the balance, one button. */
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { creditsFor } from '../../../lambdas/core/credits.js';
-import { ASPECTS, CAPTION_STYLES, DEFAULT_SECONDS, type Aspect, type CaptionStyle } from '../../../lambdas/core/model.js';
+import { LANGUAGES, LANGUAGE_INFO, baseLanguage } from '../../../lambdas/core/languages.js';
+import {
+  ASPECTS,
+  CAPTION_POSITIONS,
+  CAPTION_SIZES,
+  CAPTION_STYLES,
+  DEFAULT_SECONDS,
+  MAX_VOICE_SPEED,
+  MIN_VOICE_SPEED,
+  type Aspect,
+  type CaptionPosition,
+  type CaptionSize,
+  type CaptionStyle,
+  type VideoRequest,
+} from '../../../lambdas/core/model.js';
+import { brandProps, settingsOf, useBrand } from '../api/brand.js';
+import { useMusic } from '../api/music.js';
 import { ApiError } from '../api/client.js';
 import { useCreateBatch, type BatchResult } from '../api/batches.js';
 import { useCreateVideo, useCredits, useVoices } from '../api/hooks.js';
 import { BatchOutcome, BatchPrompts, parsePrompts } from '../components/batch-prompts.js';
 import { Icon } from '../components/icons.js';
+import { LazyCompositionThumbnail } from '../components/lazy-player.js';
+import { LivePreview } from '../components/live-preview.js';
+import { MusicPicker } from '../components/music-picker.js';
 import { RecentVideos } from '../components/recent-videos.js';
 import { Skeleton, Spinner, errorMessage } from '../components/ui.js';
 import { useConfig } from '../lib/config-context.js';
 import { plural } from '../lib/format.js';
 import { uuid } from '../lib/ids.js';
-import { ASPECT_INFO, CAPTION_INFO, LENGTHS, OFFLINE_VOICES, PROMPT_IDEAS } from '../lib/options.js';
+import { ASPECT_INFO, CAPTION_INFO, CAPTION_POSITION_INFO, CAPTION_SIZE_INFO, LENGTHS, MUSIC_INFO, OFFLINE_VOICES, PROMPT_IDEAS } from '../lib/options.js';
+import { useScriptFont } from '../lib/page-fonts.js';
+import { previewProps } from '../lib/preview-props.js';
 import { Link, navigate } from '../lib/router.js';
 
 const PROMPT_MIN = 3;
@@ -27,6 +48,18 @@ export function CreatePage() {
   const [aspect, setAspect] = useState<Aspect>('9:16');
   const [voice, setVoice] = useState('');
   const [captionStyle, setCaptionStyle] = useState<CaptionStyle>('bold');
+  // 'auto': the caption style's own place and size (the fields are left out of the request).
+  const [captionPosition, setCaptionPosition] = useState<CaptionPosition | 'auto'>('auto');
+  const [captionSize, setCaptionSize] = useState<CaptionSize | 'auto'>('auto');
+  const [language, setLanguage] = useState<string>('en');
+  const [music, setMusic] = useState('none');
+  const [voiceSpeed, setVoiceSpeed] = useState(1);
+  const [useBrandKit, setUseBrandKit] = useState(false);
+  const brand = useBrand();
+  const tracks = useMusic().data?.tracks ?? [];
+  const kit = brand.data ?? undefined;
+  // The chosen language's native name is written in its script: the page loads the face that draws it.
+  const scriptFont = useScriptFont(language);
   const [touched, setTouched] = useState(false);
   // Review before render: stop once the scenes, voice and captions exist, to edit them first.
   const [review, setReview] = useState(false);
@@ -44,9 +77,22 @@ export function CreatePage() {
   // The server's own list (GET /api/voices): any other voice is refused before it is paid for.
   const served = useVoices();
   const voices = served.data ?? config.voices ?? (config.mode === 'local' ? OFFLINE_VOICES : []);
+  // The look and sound chosen here, as request fields: the same for one video and for every line of a batch.
+  const looks = useMemo(
+    (): Partial<VideoRequest> => ({
+      language,
+      music,
+      ...(captionPosition !== 'auto' ? { captionPosition } : {}),
+      ...(captionSize !== 'auto' ? { captionSize } : {}),
+      ...(voiceSpeed !== 1 ? { voiceSpeed } : {}),
+      ...(useBrandKit && kit ? { brand: true } : {}),
+    }),
+    [language, music, captionPosition, captionSize, voiceSpeed, useBrandKit, kit],
+  );
+  const previewBrand = useMemo(() => (useBrandKit && kit ? brandProps(settingsOf(kit), kit.logoUrl) : undefined), [useBrandKit, kit]);
   const parsed = useMemo(
-    () => parsePrompts(batchText, Boolean(csvName), { seconds, aspect, captionStyle, ...(voice ? { voice } : {}) }),
-    [batchText, csvName, seconds, aspect, captionStyle, voice],
+    () => parsePrompts(batchText, Boolean(csvName), { seconds, aspect, captionStyle, ...looks, ...(voice ? { voice } : {}) }),
+    [batchText, csvName, seconds, aspect, captionStyle, voice, looks],
   );
   const many = mode === 'many';
   const cost = many ? parsed.lines.reduce((sum, line) => sum + creditsFor(line.request), 0) : creditsFor({ seconds });
@@ -95,7 +141,7 @@ export function CreatePage() {
     if (promptProblem || blocked || create.isPending) return;
     create.mutate(
       {
-        input: { prompt: trimmed, seconds, aspect, captionStyle, ...(voice ? { voice } : {}), ...(review ? { review: true } : {}) },
+        input: { prompt: trimmed, seconds, aspect, captionStyle, ...looks, ...(voice ? { voice } : {}), ...(review ? { review: true } : {}) },
         idempotencyKey: idempotencyKey.current,
       },
       {
@@ -151,6 +197,8 @@ export function CreatePage() {
                 id="prompt"
                 name="prompt"
                 className="prompt-input"
+                style={scriptFont ? { fontFamily: `var(--font), ${scriptFont}` } : undefined}
+                lang={language}
                 rows={4}
                 maxLength={PROMPT_MAX}
                 placeholder="e.g. Why octopuses have three hearts"
@@ -214,21 +262,114 @@ export function CreatePage() {
             </div>
           </fieldset>
 
+          <div className="field">
+            <label className="field-label" htmlFor="language">
+              Language
+            </label>
+            <div className="select-wrap">
+              <Icon name="globe" size={16} />
+              <select
+                id="language"
+                name="language"
+                className="input select"
+                style={scriptFont ? { fontFamily: `var(--font), ${scriptFont}` } : undefined}
+                value={language}
+                onChange={(e) => {
+                  setLanguage(e.target.value);
+                  // The voices listed are the default's language; the default voice follows the language.
+                  setVoice('');
+                }}
+              >
+                {LANGUAGES.map((code) => (
+                  <option key={code} value={code}>
+                    {LANGUAGE_INFO[code].nativeName === LANGUAGE_INFO[code].name ? LANGUAGE_INFO[code].name : `${LANGUAGE_INFO[code].nativeName} — ${LANGUAGE_INFO[code].name}`}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="field-hint">The script, the voice and the captions are in this language.</p>
+          </div>
+
           <fieldset className="field">
             <legend className="field-label">Captions</legend>
-            <div className="option-cards cols-3">
+            <div className="option-cards cols-3 caption-looks">
               {CAPTION_STYLES.map((c) => (
-                <label key={c} className="option-card">
+                <label key={c} className="option-card" data-testid={`caption-look-${c}`}>
                   <input type="radio" name="captionStyle" value={c} checked={captionStyle === c} onChange={() => setCaptionStyle(c)} />
                   <span className="option-card-body">
-                    <CaptionSample style={c} />
-                    <span className="option-title">{CAPTION_INFO[c].label}</span>
-                    <span className="option-hint">{CAPTION_INFO[c].hint}</span>
+                    <CaptionLook style={c} language={language} />
+                    <span className="option-title">{CAPTION_INFO[c]?.label ?? c}</span>
+                    <span className="option-hint">{CAPTION_INFO[c]?.hint ?? ''}</span>
                   </span>
                 </label>
               ))}
             </div>
+            <div className="field-row">
+              <div className="segmented segmented-sm" role="radiogroup" aria-label="Caption position">
+                {(['auto', ...CAPTION_POSITIONS] as const).map((p) => (
+                  <label key={p} className="segment">
+                    <input type="radio" name="captionPosition" value={p} checked={captionPosition === p} onChange={() => setCaptionPosition(p)} />
+                    <span>{p === 'auto' ? 'Auto' : CAPTION_POSITION_INFO[p].label}</span>
+                  </label>
+                ))}
+              </div>
+              <div className="segmented segmented-sm" role="radiogroup" aria-label="Caption size">
+                {(['auto', ...CAPTION_SIZES] as const).map((z) => (
+                  <label key={z} className="segment">
+                    <input type="radio" name="captionSize" value={z} checked={captionSize === z} onChange={() => setCaptionSize(z)} />
+                    <span>{z === 'auto' ? 'Auto' : CAPTION_SIZE_INFO[z].label}</span>
+                  </label>
+                ))}
+              </div>
+            </div>
+            <p className="field-hint">Position and size: Auto keeps the look's own. Every place stays clear of the apps' buttons.</p>
           </fieldset>
+
+          <div className="field">
+            <label className="field-label" htmlFor="music">
+              Music
+            </label>
+            <div className="select-wrap has-status">
+              <Icon name="music" size={16} />
+              <MusicPicker value={music} onChange={setMusic} />
+            </div>
+          </div>
+
+          {kit ? (
+            <label className="check-row">
+              <input type="checkbox" name="brand" checked={useBrandKit} onChange={(e) => setUseBrandKit(e.target.checked)} />
+              <span>
+                <span className="check-title">Use my brand kit</span>
+                <span className="field-hint">
+                  Your logo, colours and font on this video.{' '}
+                  <Link href="/brand" className="link">
+                    Edit the kit
+                  </Link>
+                </span>
+              </span>
+            </label>
+          ) : (
+            <label className="check-row is-disabled">
+              <input type="checkbox" name="brand" checked={false} disabled aria-describedby="brand-help" />
+              <span>
+                <span className="check-title">Use my brand kit</span>
+                <span className="field-hint" id="brand-help">
+                  {brand.isPending ? (
+                    'Looking for your brand kit…'
+                  ) : brand.isError ? (
+                    `Your brand kit could not be loaded: ${errorMessage(brand.error)}`
+                  ) : (
+                    <>
+                      You have no brand kit yet.{' '}
+                      <Link href="/brand" className="link">
+                        Make one on the Brand page
+                      </Link>
+                    </>
+                  )}
+                </span>
+              </span>
+            </label>
+          )}
 
           {!many ? (
             <label className="check-row">
@@ -257,16 +398,42 @@ export function CreatePage() {
                 ))}
               </select>
             </div>
+            {language !== 'en' ? <p className="field-hint">The default voice speaks {LANGUAGE_INFO[baseLanguage(language)].name}.</p> : null}
+          </div>
+
+          <div className="field">
+            <label className="field-label" htmlFor="voiceSpeed">
+              Voice speed <output htmlFor="voiceSpeed" className="muted" data-testid="voice-speed">{voiceSpeed.toFixed(2)}×</output>
+            </label>
+            <input
+              id="voiceSpeed"
+              name="voiceSpeed"
+              type="range"
+              className="range"
+              min={MIN_VOICE_SPEED}
+              max={MAX_VOICE_SPEED}
+              step={0.05}
+              value={voiceSpeed}
+              onChange={(e) => setVoiceSpeed(Math.round(Number(e.target.value) * 100) / 100)}
+            />
+            <div className="range-scale small muted" aria-hidden>
+              <span>{MIN_VOICE_SPEED}× slower</span>
+              <span>{MAX_VOICE_SPEED}× faster</span>
+            </div>
           </div>
         </div>
 
         <aside className="card create-summary" aria-label="Summary">
-          <div className="summary-preview" aria-hidden>
-            <div className={`summary-frame frame-${aspect.replace(':', 'x')}`}>
-              <div className="summary-frame-art" />
-              <CaptionSample style={captionStyle} large />
-            </div>
-          </div>
+          <LivePreview
+            choice={{
+              aspect,
+              captionStyle,
+              captionPosition: captionPosition === 'auto' ? undefined : captionPosition,
+              captionSize: captionSize === 'auto' ? undefined : captionSize,
+              language,
+              brand: previewBrand,
+            }}
+          />
           <dl className="summary-list">
             <div>
               <dt>Length</dt>
@@ -280,12 +447,32 @@ export function CreatePage() {
             </div>
             <div>
               <dt>Captions</dt>
-              <dd>{CAPTION_INFO[captionStyle].label}</dd>
+              <dd>
+                {CAPTION_INFO[captionStyle]?.label ?? captionStyle}
+                {captionPosition !== 'auto' ? ` · ${CAPTION_POSITION_INFO[captionPosition].label}` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>Language</dt>
+              <dd>{LANGUAGE_INFO[baseLanguage(language)].name}</dd>
+            </div>
+            <div>
+              <dt>Music</dt>
+              <dd>{music === 'none' ? 'None' : (MUSIC_INFO[music as keyof typeof MUSIC_INFO]?.label ?? (tracks.find((t) => t.trackId === music)?.name ?? 'Your track'))}</dd>
             </div>
             <div>
               <dt>Voice</dt>
-              <dd>{voices.find((v) => v.id === voice)?.label ?? 'Default'}</dd>
+              <dd>
+                {voices.find((v) => v.id === voice)?.label ?? 'Default'}
+                {voiceSpeed !== 1 ? ` · ${voiceSpeed.toFixed(2)}×` : ''}
+              </dd>
             </div>
+            {useBrandKit && kit ? (
+              <div>
+                <dt>Brand kit</dt>
+                <dd>Applied</dd>
+              </div>
+            ) : null}
             {!many && review ? (
               <div>
                 <dt>Review</dt>
@@ -353,18 +540,14 @@ export function CreatePage() {
   );
 }
 
-/** A still of what each caption style looks like, drawn in CSS. */
-function CaptionSample({ style, large = false }: { style: CaptionStyle; large?: boolean }) {
-  const words = ['your', 'story', 'here'];
-  const active = 1;
+/** A caption look as the composition draws it: one frame of the sample at 1:1, a word highlighted, cropped to the rows where the looks put their captions. */
+function CaptionLook({ style, language }: { style: CaptionStyle; language: string }) {
+  const props = useMemo(() => previewProps({ aspect: '1:1', captionStyle: style, language }), [style, language]);
+  // 2.5 s in: past the title pill, a page with a spoken, an active and an upcoming word.
   return (
-    <span className={`caption-sample caption-${style} ${large ? 'caption-sample-lg' : ''}`} aria-hidden>
-      <span className="caption-line">
-        {words.map((w, i) => (
-          <span key={w} className={i < active ? 'w-spoken' : i === active ? 'w-active' : 'w-upcoming'}>
-            {w}
-          </span>
-        ))}
+    <span className="caption-look" aria-hidden>
+      <span className="caption-look-frame">
+        <LazyCompositionThumbnail props={props} frame={75} />
       </span>
     </span>
   );

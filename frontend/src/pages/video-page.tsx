@@ -17,7 +17,8 @@ import { useToast } from '../components/toasts.js';
 import { EmptyState, ErrorState, Skeleton, Spinner, StatusChip, errorMessage } from '../components/ui.js';
 import { videoTitle } from '../components/video-card.js';
 import { formatClock, formatDateTime, formatDuration, humanizeName, plural } from '../lib/format.js';
-import { ASPECT_INFO, CAPTION_INFO } from '../lib/options.js';
+import { ASPECT_INFO, CAPTION_INFO, CAPTION_POSITION_INFO, CAPTION_SIZE_INFO, MUSIC_INFO } from '../lib/options.js';
+import { languageInfo } from '../../../lambdas/core/languages.js';
 import { Link, navigate } from '../lib/router.js';
 
 /** The current time, ticking once a second while `active` (for running steps' elapsed time). */
@@ -119,7 +120,7 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
               {ASPECT_INFO[video.request.aspect].label} {video.request.aspect}
             </span>
             <span aria-hidden>·</span>
-            <span>{CAPTION_INFO[video.request.captionStyle].label} captions</span>
+            <span>{CAPTION_INFO[video.request.captionStyle]?.label ?? video.request.captionStyle} captions</span>
             {video.credits !== undefined ? (
               <>
                 <span aria-hidden>·</span>
@@ -146,6 +147,13 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
           ) : null}
         </div>
       </header>
+
+      {video.notes?.length ? (
+        <div className="callout callout-info" role="note" data-testid="video-notes">
+          <Icon name="info" size={16} />
+          <span>{video.notes.join(' ')}</span>
+        </div>
+      ) : null}
 
       {stale ? (
         <p className="callout callout-warning" role="status">
@@ -177,7 +185,7 @@ function VideoView({ video, back, stale }: { video: Video; back: React.ReactNode
               Prompt
             </h2>
             <p className="prompt-text">{video.request.prompt}</p>
-            {video.request.voice ? <p className="muted small">Voice: {video.request.voice}</p> : null}
+            <VideoSettings request={video.request} />
           </section>
           {video.versions?.length ? <VersionsList versions={video.versions} /> : null}
         </div>
@@ -446,5 +454,49 @@ function VideoPageSkeleton({ back }: { back: React.ReactNode }) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** How the video was asked to look and sound: language, music, captions, voice, brand kit. */
+function VideoSettings({ request }: { request: Video['request'] }) {
+  const language = languageInfo(request.language);
+  const music =
+    request.music === 'none' ? 'None' : request.music in MUSIC_INFO ? MUSIC_INFO[request.music as keyof typeof MUSIC_INFO].label : 'Your track';
+  const captions = [
+    CAPTION_INFO[request.captionStyle]?.label ?? request.captionStyle,
+    request.captionPosition ? CAPTION_POSITION_INFO[request.captionPosition].label : undefined,
+    request.captionSize ? CAPTION_SIZE_INFO[request.captionSize].label : undefined,
+  ].filter(Boolean);
+  return (
+    <dl className="video-settings" data-testid="video-settings">
+      <div>
+        <dt>Language</dt>
+        <dd data-testid="video-language" lang={request.language}>
+          {language.nativeName === language.name ? language.name : `${language.nativeName} · ${language.name}`}
+          {request.language.includes('-') ? ` (${request.language})` : ''}
+        </dd>
+      </div>
+      <div>
+        <dt>Music</dt>
+        <dd data-testid="video-music">{music}</dd>
+      </div>
+      <div>
+        <dt>Captions</dt>
+        <dd data-testid="video-captions">{captions.join(' · ')}</dd>
+      </div>
+      <div>
+        <dt>Voice</dt>
+        <dd>
+          {request.voice ?? 'Default'}
+          {request.voiceSpeed !== undefined && request.voiceSpeed !== 1 ? ` · ${request.voiceSpeed}×` : ''}
+        </dd>
+      </div>
+      {request.brand ? (
+        <div>
+          <dt>Brand kit</dt>
+          <dd data-testid="video-brand">Applied</dd>
+        </div>
+      ) : null}
+    </dl>
   );
 }

@@ -795,6 +795,20 @@ export interface components {
             /** @enum {string} */
             captionStyle: "bold" | "karaoke" | "minimal" | "boxed" | "outline" | "subtitle";
             voice?: string;
+            /** @description BCP 47 tag of the narration and captions (`en` for videos ordered before languages existed). */
+            language: string;
+            /** @description `none`, a mood, or an uploaded track id (`trk_…`). */
+            music: string;
+            /**
+             * @description Absent: the caption style's own place.
+             * @enum {string}
+             */
+            captionPosition?: "top" | "middle" | "bottom";
+            /** @enum {string} */
+            captionSize?: "small" | "medium" | "large";
+            /** @description The brand kit was applied (copied onto the video when it was ordered). */
+            brand?: boolean;
+            voiceSpeed?: number;
             createdAt: string;
             updatedAt: string;
             /** @description Whole-job progress in percent. */
@@ -825,6 +839,20 @@ export interface components {
             /** @enum {string} */
             captionStyle: "bold" | "karaoke" | "minimal" | "boxed" | "outline" | "subtitle";
             voice?: string;
+            /** @description BCP 47 tag of the narration and captions (`en` for videos ordered before languages existed). */
+            language: string;
+            /** @description `none`, a mood, or an uploaded track id (`trk_…`). */
+            music: string;
+            /**
+             * @description Absent: the caption style's own place.
+             * @enum {string}
+             */
+            captionPosition?: "top" | "middle" | "bottom";
+            /** @enum {string} */
+            captionSize?: "small" | "medium" | "large";
+            /** @description The brand kit was applied (copied onto the video when it was ordered). */
+            brand?: boolean;
+            voiceSpeed?: number;
             createdAt: string;
             updatedAt: string;
             /** @description Whole-job progress in percent. */
