@@ -52,7 +52,12 @@ export interface Speech {
 export interface SpeechSynthesizer {
   readonly name: string;
   readonly cacheKey: string;
-  synthesize(input: { text: string; voice?: string }): Promise<Speech>;
+  /**
+   * `language`: the video's BCP 47 tag (the voice speaks it; words are counted as its captions
+   * count them). `speed`: 0.8–1.3, 1 (or absent) the voice's own pace; a provider that cannot
+   * reach a speed refuses it naming `voiceSpeed`, never ignores it.
+   */
+  synthesize(input: { text: string; voice?: string; language?: string; speed?: number }): Promise<Speech>;
 }
 
 export interface RenderProgress {

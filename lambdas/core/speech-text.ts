@@ -20,7 +20,6 @@ const INVISIBLE = /(?![\u200c\u200d])[\p{Cf}]|[\u0000-\u0008\u000b\u000c\u000e-\
  */
 export function stripInvisible(text: string): string {
   return text
-    .toWellFormed()
     .replace(/[\t\r]/g, ' ')
     .replace(/[\u2028\u2029]/g, '\n')
     .replace(INVISIBLE, '');
