@@ -88,28 +88,30 @@ export function graphemes(text: string, language?: string): string[] {
  * test/unit/language-length.test.ts), and within about 15 % of natural narration, so an LLM
  * sized by it and a natural voice land near the asked length too. Korean words are long (a
  * noun with its particle), Arabic words carry their articles and pronouns: fewer a second.
+ * `letters`: grapheme clusters (letters, digits) a second eSpeak NG says, the finer measure the
+ * offline writer sizes its script by (a Devanagari or Bengali cluster is about a syllable).
  */
-export const SPEAKING_RATES: Record<Language, { unit: 'words' | 'characters'; perSecond: number }> = {
-  en: { unit: 'words', perSecond: 2.6 },
-  es: { unit: 'words', perSecond: 2.6 },
-  pt: { unit: 'words', perSecond: 2.5 },
-  fr: { unit: 'words', perSecond: 2.6 },
-  de: { unit: 'words', perSecond: 2.2 },
-  it: { unit: 'words', perSecond: 2.5 },
-  nl: { unit: 'words', perSecond: 2.4 },
-  pl: { unit: 'words', perSecond: 2.0 },
-  tr: { unit: 'words', perSecond: 1.9 },
-  ru: { unit: 'words', perSecond: 1.9 },
-  uk: { unit: 'words', perSecond: 1.9 },
-  ar: { unit: 'words', perSecond: 1.6 },
-  hi: { unit: 'words', perSecond: 2.3 },
-  bn: { unit: 'words', perSecond: 1.9 },
-  id: { unit: 'words', perSecond: 2.0 },
-  vi: { unit: 'words', perSecond: 2.8 },
-  th: { unit: 'characters', perSecond: 7.0 },
-  ja: { unit: 'characters', perSecond: 6.0 },
-  ko: { unit: 'words', perSecond: 1.3 },
-  zh: { unit: 'characters', perSecond: 3.0 },
+export const SPEAKING_RATES: Record<Language, { unit: 'words' | 'characters'; perSecond: number; letters: number }> = {
+  en: { unit: 'words', perSecond: 2.6, letters: 14.0 },
+  es: { unit: 'words', perSecond: 2.8, letters: 12.76 },
+  pt: { unit: 'words', perSecond: 2.6, letters: 12.08 },
+  fr: { unit: 'words', perSecond: 3.15, letters: 15.76 },
+  de: { unit: 'words', perSecond: 2.5, letters: 13.28 },
+  it: { unit: 'words', perSecond: 2.7, letters: 12.77 },
+  nl: { unit: 'words', perSecond: 2.6, letters: 12.59 },
+  pl: { unit: 'words', perSecond: 2.1, letters: 11.07 },
+  tr: { unit: 'words', perSecond: 1.9, letters: 10.6 },
+  ru: { unit: 'words', perSecond: 2.45, letters: 14.23 },
+  uk: { unit: 'words', perSecond: 1.55, letters: 8.36 },
+  ar: { unit: 'words', perSecond: 1.7, letters: 7.48 },
+  hi: { unit: 'words', perSecond: 2.7, letters: 6.01 },
+  bn: { unit: 'words', perSecond: 1.9, letters: 5.4 },
+  id: { unit: 'words', perSecond: 2.05, letters: 11.62 },
+  vi: { unit: 'words', perSecond: 3.6, letters: 12.77 },
+  th: { unit: 'characters', perSecond: 5.7, letters: 6.04 },
+  ja: { unit: 'characters', perSecond: 6.6, letters: 6.56 },
+  ko: { unit: 'words', perSecond: 1.55, letters: 4.6 },
+  zh: { unit: 'characters', perSecond: 3.25, letters: 3.2 },
 };
 
 /** Letters and digits only: punctuation, spaces and symbols take (almost) no time to say. */
@@ -120,6 +122,11 @@ export function spokenLength(text: string, language?: string): number {
   const lang = baseLanguage(language);
   if (SPEAKING_RATES[lang].unit === 'characters') return graphemes(text, lang).filter((g) => SPOKEN_CHARACTER.test(g)).length;
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+}
+
+/** Letters and digits of a text, counted as grapheme clusters (what {@link SPEAKING_RATES}' `letters` counts). */
+export function spokenLetters(text: string, language?: string): number {
+  return graphemes(text, language).filter((g) => SPOKEN_CHARACTER.test(g)).length;
 }
 
 /** How much text (in its language's unit) a narrator says in `seconds`, at `speed` (1: the voice's own pace). */
