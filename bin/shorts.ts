@@ -160,13 +160,15 @@ function internalErrorDetail(runtime: { logs: { find(text: string): { functionNa
 
 async function generate(
   promptWords: string[],
-  opts: { out?: string; review?: boolean; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string },
+  opts: { out?: string; review?: boolean; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string; accessReport?: string; language?: string; voiceSpeed?: number },
 ) {
   const parsed = VideoRequestSchema.safeParse({
     prompt: promptWords.join(' '),
     seconds: opts.seconds,
     aspect: opts.aspect,
     voice: opts.voice,
+    language: opts.language,
+    voiceSpeed: opts.voiceSpeed,
     captionStyle: opts.captionStyle,
     ...(opts.review ? { review: true } : {}),
   });
@@ -182,12 +184,18 @@ async function generate(
     throw error.name === 'MissingConfiguration' ? new UsageError(error.message) : error;
   });
   // A voice the provider does not have is refused here, as the API refuses it: before anything is made.
-  const { checkVoice } = await import('../lambdas/core/voices.js');
+  const { checkVoice, checkVoiceSpeed } = await import('../lambdas/core/voices.js');
+  const catalog = await voiceCatalogFor(process.env);
   try {
-    const voice = checkVoice(request.voice, await voiceCatalogFor(process.env));
+    const voice = checkVoice(request.voice, catalog, request.language);
     if (voice) request = { ...request, voice };
   } catch (error) {
     throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--voice "${request.voice}"${error.message.replace(/^voice/, '')}`) : error;
+  }
+  try {
+    checkVoiceSpeed(request.voiceSpeed, catalog);
+  } catch (error) {
+    throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--voice-speed${error.message.replace(/^voiceSpeed/, '')}`) : error;
   }
 
   // This process drives the render (frames stream through it as large short-lived buffers and
@@ -373,6 +381,8 @@ async function main(argv: string[]): Promise<number> {
     .option('-s, --seconds <n>', 'target length in seconds (10–90)', parseInteger)
     .addOption(new Option('-a, --aspect <ratio>', 'frame shape').choices([...ASPECTS]))
     .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
+    .option('--language <tag>', 'language of the narration, captions and title (BCP 47: en, es, pt-BR, ar, hi, ja, zh, …)')
+    .option('--voice-speed <x>', 'how fast the voice speaks, 0.8–1.3 (1: its own pace)', parseFloat)
     .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
     .option('--data-dir <dir>', 'where the local cloud keeps its data (default .shorts-data)')
     .option('--access-report <file.json>', 'write every AWS call each function made, allowed or denied, and the grants none used')

@@ -15,7 +15,8 @@ export interface Spend {
 /** Writes a script for a request. Returns the model's raw answer; the Parse Script step validates it. */
 export interface ScriptWriter {
   readonly name: string;
-  write(request: VideoRequest): Promise<{ raw: string; spend: Spend }>;
+  /** `notes`: what the user should know about the script (where it could not follow the request), shown on the job. */
+  write(request: VideoRequest): Promise<{ raw: string; spend: Spend; notes?: string[] }>;
 }
 
 export interface ImageRequest {

@@ -79,3 +79,14 @@ describe('the offline writer writes in the language', () => {
     expect(kana.notes).toBeDefined(); // 海 is a kanji too
   });
 });
+
+describe('a note on the job', () => {
+  it('is stored by Generate Script when the writer gives one', async () => {
+    const { generateScript } = await import('../../lambdas/core/pipeline/script-steps.js');
+    const patches: unknown[] = [];
+    const noteJobs = { get: async () => undefined, addSpend: async () => undefined, update: async (_id: string, patch: unknown) => void patches.push(patch) } as unknown as JobStore;
+    const request = VideoRequestSchema.parse({ prompt: '富士山の歴史', seconds: 10, language: 'ja' });
+    await generateScript({ jobId: 'j', request } as Parameters<typeof generateScript>[0], { writer: new TemplateScriptWriter(), jobs: noteJobs });
+    expect(patches).toEqual([{ notes: [expect.stringMatching(/kanji/)] }]);
+  });
+});

@@ -14,8 +14,9 @@ export async function generateScript(
   // same script maps to the same content-addressed images and voice, which are reused too.
   const kept = (await deps.jobs.get(event.jobId))?.script;
   if (kept) return { raw: JSON.stringify(kept), kept: true };
-  const { raw, spend } = await deps.writer.write(event.request);
+  const { raw, spend, notes } = await deps.writer.write(event.request);
   await deps.jobs.addSpend(event.jobId, 'script', spend);
+  if (notes && notes.length > 0) await deps.jobs.update(event.jobId, { notes });
   return { raw };
 }
 
