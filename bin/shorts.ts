@@ -176,6 +176,8 @@ async function generate(
     music?: string;
     dataDir?: string;
     accessReport?: string;
+    language?: string;
+    voiceSpeed?: number;
   },
 ) {
   // --music: none, a mood, or a file (.mp3/.wav) uploaded and checked once the local cloud runs.
@@ -190,6 +192,8 @@ async function generate(
     seconds: opts.seconds,
     aspect: opts.aspect,
     voice: opts.voice,
+    language: opts.language,
+    voiceSpeed: opts.voiceSpeed,
     captionStyle: opts.captionStyle,
     ...(opts.captionPosition ? { captionPosition: opts.captionPosition } : {}),
     ...(opts.captionSize ? { captionSize: CAPTION_SIZE_FLAGS[opts.captionSize] } : {}),
@@ -213,12 +217,18 @@ async function generate(
     throw error.name === 'MissingConfiguration' ? new UsageError(error.message) : error;
   });
   // A voice the provider does not have is refused here, as the API refuses it: before anything is made.
-  const { checkVoice } = await import('../lambdas/core/voices.js');
+  const { checkVoice, checkVoiceSpeed } = await import('../lambdas/core/voices.js');
+  const catalog = await voiceCatalogFor(process.env);
   try {
-    const voice = checkVoice(request.voice, await voiceCatalogFor(process.env));
+    const voice = checkVoice(request.voice, catalog, request.language);
     if (voice) request = { ...request, voice };
   } catch (error) {
     throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--voice "${request.voice}"${error.message.replace(/^voice/, '')}`) : error;
+  }
+  try {
+    checkVoiceSpeed(request.voiceSpeed, catalog);
+  } catch (error) {
+    throw error instanceof Error && error.name === 'InvalidInput' ? new UsageError(`--voice-speed${error.message.replace(/^voiceSpeed/, '')}`) : error;
   }
 
   // This process drives the render (frames stream through it as large short-lived buffers and
@@ -420,6 +430,8 @@ async function main(argv: string[]): Promise<number> {
     .option('-s, --seconds <n>', 'target length in seconds (10–90)', parseInteger)
     .addOption(new Option('-a, --aspect <ratio>', 'frame shape').choices([...ASPECTS]))
     .option('--voice <name>', 'voice name (offline: en-us, en-gb, …)')
+    .option('--language <tag>', 'language of the narration, captions and title (BCP 47: en, es, pt-BR, ar, hi, ja, zh, …)')
+    .option('--voice-speed <x>', 'how fast the voice speaks, 0.8–1.3 (1: its own pace)', parseFloat)
     .addOption(new Option('--caption-style <style>', 'caption look').choices([...CAPTION_STYLES]))
     .addOption(new Option('--caption-position <where>', "where the captions sit (default: the look's own)").choices([...CAPTION_POSITIONS]))
     .addOption(new Option('--caption-size <size>', 'caption size: s, m or l').choices(Object.keys(CAPTION_SIZE_FLAGS)))

@@ -118,6 +118,7 @@ export const VideoDetail = VideoSummary.extend({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   costUsd: z.number().describe('Estimated provider spend in US dollars.'),
+  notes: z.array(z.string()).optional().describe('What to know about this video, e.g. where the offline writer could not follow the language.'),
   videoUrl: z.string().optional().describe('Presigned MP4 URL, when the video is done.'),
   videoUrlExpiresAt: z.string().optional(),
   downloadUrl: z.string().optional().describe('Presigned MP4 URL that makes the browser save the file.'),

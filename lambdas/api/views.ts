@@ -80,6 +80,7 @@ export function videoDetail(job: Job, urls: VideoUrls = {}, prices?: Regeneratio
   });
   return {
     ...videoSummary(job, urls),
+    ...(job.notes && job.notes.length > 0 ? { notes: job.notes } : {}),
     steps: STEPS.map((name) => {
       const step = job.steps?.[name] ?? { status: 'pending' as const };
       return { name, label: STEP_LABELS[name], ...step };

@@ -1,4 +1,7 @@
 import type { WordTiming } from './model.js';
+import { spokenWords } from './speech-text.js';
+
+export { spokenWords, type TextWord } from './speech-text.js';
 
 /**
  * A character-level alignment as TTS engines report it (ElevenLabs' `alignment`): one entry
@@ -8,33 +11,6 @@ export interface CharacterAlignment {
   characters: readonly string[];
   startTimesSeconds: readonly number[];
   endTimesSeconds: readonly number[];
-}
-
-/** A word of a text: its characters without edge punctuation, and where they are. */
-export interface TextWord {
-  text: string;
-  /** Offset of the word's first character (UTF-16 units, as `String#slice` counts). */
-  charStart: number;
-  /** Offset just past the word's last character. */
-  charEnd: number;
-}
-
-const EDGE_PUNCTUATION = /^(\p{P}*)(.*?)\p{P}*$/su;
-
-/**
- * The words a voice speaks: whitespace-separated tokens with punctuation stripped at both
- * edges ("don't" stays whole, "—" alone is no word). The offline voice uses the same rule, so
- * both voices give the captions the same words.
- */
-export function spokenWords(text: string): TextWord[] {
-  const words: TextWord[] = [];
-  for (const token of text.matchAll(/\S+/gu)) {
-    const [, leading = '', core = ''] = EDGE_PUNCTUATION.exec(token[0]) ?? [];
-    if (core === '') continue;
-    const charStart = token.index + leading.length;
-    words.push({ text: core, charStart, charEnd: charStart + core.length });
-  }
-  return words;
 }
 
 /**
@@ -78,12 +54,12 @@ function entryForOffset(text: string, characters: readonly string[]): Int32Array
 }
 
 /**
- * Turns a character alignment into word timings: each word of `text` (see {@link spokenWords})
+ * Turns a character alignment into word timings: each word of `text` in `language` (see {@link spokenWords})
  * runs from the start of its first aligned character to the end of its last. A word the
  * alignment does not cover gets the gap between its neighbours. Times are whole milliseconds,
  * in order and never overlapping backwards.
  */
-export function wordsFromAlignment(text: string, alignment: CharacterAlignment): WordTiming[] {
+export function wordsFromAlignment(text: string, alignment: CharacterAlignment, language?: string): WordTiming[] {
   const { characters, startTimesSeconds, endTimesSeconds } = alignment;
   if (startTimesSeconds.length !== characters.length || endTimesSeconds.length !== characters.length) {
     throw new RangeError(
@@ -91,7 +67,7 @@ export function wordsFromAlignment(text: string, alignment: CharacterAlignment):
     );
   }
   const map = entryForOffset(text, characters);
-  const spans = spokenWords(text).map((word) => {
+  const spans = spokenWords(text, language).map((word) => {
     let start = Number.POSITIVE_INFINITY;
     let end = Number.NEGATIVE_INFINITY;
     for (let i = word.charStart; i < word.charEnd; i++) {

@@ -77,6 +77,8 @@ export interface Job {
   steps: Record<StepName, StepState>;
   currentStep?: StepName;
   title?: string;
+  /** Plain notes for the user on what they got, e.g. where the offline writer could not follow the language. */
+  notes?: string[];
   sceneCount?: number;
   durationMs?: number;
   outputKey?: string;
@@ -132,6 +134,7 @@ export type JobPatch = Partial<
     | 'status'
     | 'currentStep'
     | 'title'
+    | 'notes'
     | 'sceneCount'
     | 'durationMs'
     | 'outputKey'

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BrandSnapshot } from './brand.js';
 import { canonicalLanguage, DEFAULT_LANGUAGE, LANGUAGES } from './languages.js';
+import { stripInvisible } from './speech-text.js';
 
 /** Video shapes the product renders; each maps to a pixel size (see {@link FRAME_SIZES}). */
 export const ASPECTS = ['9:16', '1:1', '16:9'] as const;
@@ -51,6 +52,8 @@ export const DEFAULT_SECONDS = 30;
 export const VideoRequestSchema = z.object({
   prompt: z
     .string({ error: 'prompt must be a string' })
+    // Bidi controls, zero-width spaces and controls would become spoken or drawn "words".
+    .overwrite(stripInvisible)
     .trim()
     .min(3, 'prompt must be at least 3 characters')
     .max(500, 'prompt must be at most 500 characters'),

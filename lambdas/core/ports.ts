@@ -15,7 +15,8 @@ export interface Spend {
 /** Writes a script for a request. Returns the model's raw answer; the Parse Script step validates it. */
 export interface ScriptWriter {
   readonly name: string;
-  write(request: VideoRequest): Promise<{ raw: string; spend: Spend }>;
+  /** `notes`: what the user should know about the script (where it could not follow the request), shown on the job. */
+  write(request: VideoRequest): Promise<{ raw: string; spend: Spend; notes?: string[] }>;
 }
 
 export interface ImageRequest {
@@ -52,7 +53,12 @@ export interface Speech {
 export interface SpeechSynthesizer {
   readonly name: string;
   readonly cacheKey: string;
-  synthesize(input: { text: string; voice?: string }): Promise<Speech>;
+  /**
+   * `language`: the video's BCP 47 tag (the voice speaks it; words are counted as its captions
+   * count them). `speed`: 0.8–1.3, 1 (or absent) the voice's own pace; a provider that cannot
+   * reach a speed refuses it naming `voiceSpeed`, never ignores it.
+   */
+  synthesize(input: { text: string; voice?: string; language?: string; speed?: number }): Promise<Speech>;
 }
 
 /** What a music bed is asked for: a mood, a text prompt (cloud models), a length, a seed (stable per video). */

@@ -209,4 +209,35 @@ describe('ElevenLabsSpeechSynthesizer against an ElevenLabs stub (@elevenlabs/el
     expect(stub.requestsTo('tts').map((r) => (r.json as { text: string }).text).sort()).toEqual([script.hook, ...script.scenes.map((s) => s.narration)].sort());
     expect(spends).toHaveLength(4);
   });
+  it('speaks another language with a multilingual model and a speed inside ElevenLabs\' range', async () => {
+    // Prepare
+    stub.reset();
+    const text = 'Por qué el mar es salado.';
+    // Act
+    const multilingual = await voice().synthesize({ text, language: 'es', speed: 1.15 });
+    const flash = await voice({ modelId: 'eleven_flash_v2_5' }).synthesize({ text, language: 'pt-BR', speed: 0.8 });
+    const englishOnly = await voice({ modelId: 'eleven_flash_v2' }).synthesize({ text, language: 'es' });
+    const chinese = await voice().synthesize({ text: '海水是咸的。', language: 'zh' });
+    // Assess
+    const bodies = stub.requestsTo('tts').map((r) => r.json as { model_id: string; language_code?: string; voice_settings?: { speed?: number } });
+    expect(bodies[0]).toMatchObject({ model_id: 'eleven_multilingual_v2', voice_settings: { speed: 1.15 } });
+    expect(bodies[0]!.language_code).toBeUndefined(); // multilingual v2 takes no language_code: it reads the text
+    expect(bodies[1]).toMatchObject({ model_id: 'eleven_flash_v2_5', language_code: 'pt', voice_settings: { speed: 0.8 } });
+    // An English-only model cannot speak Spanish: the multilingual one does.
+    expect(bodies[2]).toMatchObject({ model_id: 'eleven_multilingual_v2' });
+    expect(bodies[2]!.voice_settings).toBeUndefined();
+    expect(multilingual.words.map((w) => w.text)).toEqual(['Por', 'qué', 'el', 'mar', 'es', 'salado']);
+    expect(flash.words).toHaveLength(6);
+    expect(englishOnly.words).toHaveLength(6);
+    expect(chinese.words.length).toBeGreaterThan(1);
+    expect(chinese.words.map((w) => w.text).join('')).toBe('海水是咸的');
+  });
+
+  it('refuses a speed ElevenLabs cannot reach, naming voiceSpeed, without calling it', async () => {
+    stub.reset();
+    const error = await failure(voice().synthesize({ text: 'Fast.', speed: 1.3 }));
+    expect(error?.name).toBe('InvalidInput');
+    expect(error?.message).toMatch(/^voiceSpeed: ElevenLabs speaks from 0\.7 to 1\.2/);
+    expect(stub.requestsTo('tts')).toHaveLength(0);
+  });
 });

@@ -57,7 +57,7 @@ describe('GroqScriptWriter against a Groq stub (groq-sdk)', () => {
     expect(body.response_format).toEqual({ type: 'json_object' });
     const system = body.messages.find((m) => m.role === 'system')!.content;
     expect(system).toContain(`exactly ${plan.scenes} scenes`);
-    expect(system).toContain(`about ${plan.totalWords} words`);
+    expect(system).toContain(`about ${plan.total} words`);
     expect(system).toContain('16:9');
     expect(spend.units.inputTokens).toBeGreaterThan(0);
     expect(spend.units.outputTokens).toBeGreaterThan(0);

@@ -14,13 +14,13 @@ const request = { prompt: 'octopus hearts', seconds: 30, aspect: '9:16' as const
 const spend = (tokens: number): Spend => ({ units: { inputTokens: tokens, outputTokens: tokens }, usd: tokens / 1000 });
 
 describe('scriptPlan', () => {
-  it('sizes the script to ~2.5 spoken words per second with 4 to 8 scenes', () => {
-    expect(scriptPlan(30)).toMatchObject({ scenes: 5, totalWords: 75 });
+  it('sizes the script to ~2.6 spoken words per second (English) with 4 to 8 scenes', () => {
+    expect(scriptPlan(30)).toMatchObject({ scenes: 5, total: 78 });
     expect(scriptPlan(MIN_SECONDS).scenes).toBe(4);
-    expect(scriptPlan(MAX_SECONDS)).toMatchObject({ scenes: 8, totalWords: 225 });
+    expect(scriptPlan(MAX_SECONDS)).toMatchObject({ scenes: 8, total: 234 });
     for (const seconds of [10, 30, 60, 90]) {
       const plan = scriptPlan(seconds);
-      expect(plan.hookWords + plan.scenes * plan.wordsPerScene).toBeGreaterThanOrEqual(plan.totalWords - plan.scenes);
+      expect(plan.hook + plan.scenes * plan.perScene).toBeGreaterThanOrEqual(plan.total - plan.scenes);
     }
   });
 });

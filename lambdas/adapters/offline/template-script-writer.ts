@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Script, VideoRequest } from '../../core/model.js';
 import type { ScriptWriter, Spend } from '../../core/ports.js';
 import { mulberry32 } from './seeded-random.js';
+import { baseLanguage, type Language } from '../../core/languages.js';
+import { SPEAKING_RATES, spokenLetters, spokenWords, stripInvisible } from '../../core/speech-text.js';
+import { LANGUAGE_TEMPLATES } from './template-languages.js';
 
 /**
  * The offline script writer: builds a short's script from sentence templates, with no network
@@ -12,8 +15,14 @@ import { mulberry32 } from './seeded-random.js';
 export class TemplateScriptWriter implements ScriptWriter {
   readonly name = 'offline';
 
-  async write(request: VideoRequest): Promise<{ raw: string; spend: Spend }> {
-    const script = writeTemplateScript(request.prompt, request.seconds);
+  async write(request: VideoRequest): Promise<{ raw: string; spend: Spend; notes?: string[] }> {
+    // Jobs stored before languages existed have no request.language: English.
+    const language = baseLanguage(request.language);
+    if (language !== 'en') {
+      const { script, notes } = writeLanguageScript(request.prompt, request.seconds, language, request.voiceSpeed);
+      return { raw: JSON.stringify(script), spend: { units: {}, usd: 0 }, ...(notes.length > 0 ? { notes } : {}) };
+    }
+    const script = writeTemplateScript(request.prompt, request.seconds, request.voiceSpeed);
     return { raw: JSON.stringify(script), spend: { units: {}, usd: 0 } };
   }
 }
@@ -88,13 +97,13 @@ export function extractTopic(prompt: string): Topic {
  * Writes a whole script for a prompt and a length in seconds. Pure and deterministic: a hash of
  * the normalized prompt seeds every choice.
  */
-export function writeTemplateScript(prompt: string, seconds: number): Script {
+export function writeTemplateScript(prompt: string, seconds: number, speed = 1): Script {
   const normalized = prompt.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   const random = mulberry32(createHash('sha256').update(normalized).digest().readUInt32BE(0));
   const topic = extractTopic(prompt);
   const fill = filler(topic, seconds);
 
-  const target = Math.round(seconds * OFFLINE_WORDS_PER_SECOND);
+  const target = Math.round(seconds * OFFLINE_WORDS_PER_SECOND * speed);
   const sceneCount = sceneCountFor(seconds);
   const roles = pickRoles(sceneCount, random);
 
@@ -860,4 +869,165 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
   return items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every other language: the sentences of template-languages.ts around the prompt's topic, sized
+// by the language's speaking rate (SPEAKING_RATES) so N seconds asked give N seconds spoken.
+
+/**
+ * The share of `letters` a second the script is sized to: the letter rates were measured one
+ * sentence a take, and a segment speaks several sentences in one take (less silence each).
+ */
+const LETTER_BUDGET = 0.93;
+
+/** The prompt's topic as the user wrote it: first clause, no links, emoji, quotes or edge punctuation, capped. */
+export function languageTopic(prompt: string, language: Language): string | undefined {
+  // NFC, not NFKC: compatibility mapping breaks Thai (SARA AM becomes two marks eSpeak reads apart).
+  const text = stripInvisible(prompt)
+    .normalize('NFC')
+    .replace(/https?:\/\/\S+/gi, ' ')
+    .replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\ufe0f\u20e3]/gu, ' ')
+    .replace(/[“”"«»„`*_~<>{}[\]|\\#@「」『』【】]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const clause = text
+    .split(/(?<=[.!?。！？])\s*|[;\n]+/u)
+    .map((c) => c.replace(/^[\p{P}\s]+|[\p{P}\s]+$/gu, ''))
+    .find((c) => /[\p{L}\p{N}]/u.test(c));
+  if (!clause) return undefined;
+  const words = spokenWords(clause, language);
+  // About 10 words, or 24 characters where words have no spaces: a topic, not a paragraph.
+  const spaces = !/^(ja|zh|th)$/.test(language);
+  const cut = spaces ? words[9] : words.find((w) => w.charEnd > 24);
+  return cut ? clause.slice(0, cut.charEnd).replace(/[\p{P}\s]+$/gu, '') : clause;
+}
+
+/** Japanese the offline voice can read: eSpeak NG speaks kana, not kanji (it would spell each one out). */
+function speakable(text: string, language: Language): boolean {
+  return language !== 'ja' || !/\p{Script=Han}/u.test(text);
+}
+
+/** What the Japanese narration says instead of a topic written in kanji. */
+const JA_TOPIC_REFERENCE = 'きょうの テーマ';
+
+/**
+ * Writes a script in `language` (not English) for a prompt and a length: the hook and scene
+ * sentences of {@link LANGUAGE_TEMPLATES} around the prompt's topic, sized by the language's
+ * speaking rate at `speed`. Pure and deterministic. `notes` says plainly where the script
+ * differs from what was asked (a Japanese topic in kanji is shown, not spoken).
+ */
+export function writeLanguageScript(prompt: string, seconds: number, language: Exclude<Language, 'en'>, speed = 1): { script: Script; notes: string[] } {
+  const templates = LANGUAGE_TEMPLATES[language];
+  const normalized = `${language}\u0000${prompt.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()}`;
+  const random = mulberry32(createHash('sha256').update(normalized).digest().readUInt32BE(0));
+  const topic = languageTopic(prompt, language) ?? templates.fallback;
+  const notes: string[] = [];
+  let spokenTopic = topic;
+  if (!speakable(topic, language)) {
+    spokenTopic = JA_TOPIC_REFERENCE;
+    notes.push('The offline voice (eSpeak NG) reads Japanese kana but not kanji, so the narration refers to the topic without saying it; the title and pictures show it as written.');
+  }
+  const fill = (template: string) => template.replaceAll('{topic}', spokenTopic);
+  // Letters, not words: word lengths vary too much for a 10 s script to land within 10 %.
+  const cost = (text: string) => spokenLetters(text, language);
+
+  // Three scenes for the shortest videos: every scene says at least one sentence, and in the
+  // slower-spoken languages four of them plus the hook already outlast 10 s.
+  const sceneCount = seconds <= 12 ? 3 : sceneCountFor(seconds);
+  const target = Math.round(SPEAKING_RATES[language].letters * speed * seconds * LETTER_BUDGET);
+
+  // A hook of about a fifth of the text (the two closest, one chosen by the prompt's hash).
+  const hooks = [...templates.hooks].sort((a, b) => Math.abs(cost(fill(a)) - target * 0.2) - Math.abs(cost(fill(b)) - target * 0.2));
+  const hook = fill(pick(hooks.slice(0, 2), random));
+  const pool = [...shuffle([...templates.short], random), ...shuffle([...templates.long], random)];
+  const used = new Set<string>();
+  /** The unused sentence closest to `want`; the pool starts over once every sentence was used (long videos). */
+  const closest = (candidates: string[], want: number): string => {
+    let fresh = candidates.filter((c) => !used.has(c));
+    if (fresh.length === 0) {
+      for (const c of candidates) used.delete(c);
+      fresh = candidates;
+    }
+    return fresh.reduce((best, c) => (Math.abs(cost(fill(c)) - want) < Math.abs(cost(fill(best)) - want) ? c : best));
+  };
+
+  let carry = target - cost(hook);
+  const scenes: string[][] = [];
+  for (let i = 0; i < sceneCount; i++) {
+    let budget = carry / (sceneCount - i);
+    carry -= budget;
+    const sentences: string[] = [];
+    const add = (template: string) => {
+      used.add(template);
+      const sentence = fill(template);
+      sentences.push(sentence);
+      budget -= cost(sentence);
+    };
+    if (i === 0) add(closest(templates.intros, budget));
+    if (i === sceneCount - 1) add(closest(templates.closings, budget));
+    while (budget > 0 || sentences.length === 0) {
+      const next = closest(pool, budget);
+      const c = cost(fill(next));
+      // Stop where one more sentence would overshoot by more than stopping falls short.
+      if (sentences.length > 0 && c - budget > budget) break;
+      add(next);
+    }
+    carry += budget;
+    scenes.push(sentences);
+  }
+  // Per-scene rounding adds up on short videos: add or drop middle sentences while that brings
+  // the whole text nearer its target.
+  const total = () => cost(hook) + scenes.flat().reduce((sum, sentence) => sum + cost(sentence), 0);
+  for (let round = 0; round < 12; round++) {
+    const gap = target - total();
+    const unused = pool.filter((t) => !used.has(t));
+    const add = unused.length > 0 ? closest(unused, gap) : undefined;
+    if (gap > 0 && add !== undefined && Math.abs(gap - cost(fill(add))) < Math.abs(gap)) {
+      used.add(add);
+      const shortest = scenes.reduce((a, b) => (b.reduce((n, x) => n + cost(x), 0) < a.reduce((n, x) => n + cost(x), 0) ? b : a));
+      shortest.unshift(fill(add));
+      continue;
+    }
+    const removable = scenes.flatMap((sentences) => (sentences.length > 1 ? sentences.filter((x) => pool.some((t) => fill(t) === x)).map((x) => ({ sentences, x })) : []));
+    const drop = removable.sort((a, b) => Math.abs(gap + cost(a.x)) - Math.abs(gap + cost(b.x)))[0];
+    if (gap < 0 && drop && Math.abs(gap + cost(drop.x)) < Math.abs(gap)) {
+      drop.sentences.splice(drop.sentences.indexOf(drop.x), 1);
+      continue;
+    }
+    break;
+  }
+
+  // The closing line ends the last scene.
+  const last = scenes[sceneCount - 1]!;
+  const closingIndex = last.findIndex((s) => templates.closings.some((c) => fill(c) === s));
+  if (closingIndex >= 0) last.push(...last.splice(closingIndex, 1));
+
+  const keyword = spokenWords(topic, language)
+    .slice(0, 2)
+    .map((w) => w.text)
+    .join(/^(ja|zh|th)$/.test(language) ? '' : ' ');
+  const joiner = /^(ja|zh|th)$/.test(language) ? '' : ' ';
+  const roles: Role[] = ['intro', ...pickRoles(sceneCount, random).slice(1)];
+  return {
+    script: {
+      title: capTitle(templates.title.replaceAll('{topic}', topic)),
+      hook,
+      style: pick(STYLES, random),
+      scenes: scenes.map((sentences, i) => ({
+        narration: sentences.join(joiner),
+        // The image model reads English best: the prompt is English; the words drawn in the picture (its headline) are the topic's own.
+        imagePrompt: `${keyword || topic}: ${pick(LOOKS[roles[i] ?? 'detail'], random)}, for a short video about "${topic}". No other text or lettering.`,
+      })),
+    },
+    notes,
+  };
+}
+
+/** A title of at most 60 characters, cut at a word. */
+function capTitle(title: string): string {
+  if (title.length <= 60) return title;
+  const cut = title.slice(0, 60);
+  const space = cut.lastIndexOf(' ');
+  return (space > 20 ? cut.slice(0, space) : cut).replace(/[\p{P}\s]+$/gu, '');
 }

@@ -1,4 +1,5 @@
-import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import { baseLanguage } from '../../core/languages.js';
 import { wordsFromAlignment } from '../../core/alignment.js';
 import { InvalidInput, ProviderRejected, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import { mp3DurationMs } from '../../core/mp3-duration.js';
@@ -6,6 +7,7 @@ import type { Speech, SpeechSynthesizer } from '../../core/ports.js';
 import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
 import { DEFAULT_ELEVENLABS_VOICE_ID } from './elevenlabs-voices.js';
 
+type BodyTextToSpeechFullWithTimestamps = ElevenLabs.BodyTextToSpeechFullWithTimestamps;
 type Sdk = typeof import('@elevenlabs/elevenlabs-js');
 let sdk: Promise<Sdk> | undefined;
 /** Loaded on first use: the SDK takes seconds to import, and only the voice step needs it. */
@@ -16,6 +18,15 @@ function loadSdk(): Promise<Sdk> {
 
 export { DEFAULT_ELEVENLABS_VOICE_ID };
 export const DEFAULT_ELEVENLABS_MODEL_ID = 'eleven_multilingual_v2';
+/** Models that speak English only: another language goes to {@link DEFAULT_ELEVENLABS_MODEL_ID}. */
+const ENGLISH_ONLY_MODELS = new Set(['eleven_monolingual_v1', 'eleven_turbo_v2', 'eleven_flash_v2', 'eleven_english_sts_v2']);
+/**
+ * Models that take `language_code` (ISO 639-1) to enforce the language: the v2.5 and v3 models.
+ * Multilingual v2 does not (its API reference): it reads the language from the text.
+ */
+const LANGUAGE_CODE_MODELS = /_v2_5$|_v3$/;
+/** `voice_settings.speed` ElevenLabs accepts (its API reference). */
+export const ELEVENLABS_SPEED_RANGE = { min: 0.7, max: 1.2 } as const;
 /** MP3, 44.1 kHz, 128 kbit/s: available on every plan, and what the renderer plays. */
 const OUTPUT_FORMAT = 'mp3_44100_128';
 
@@ -65,11 +76,28 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
     this.cacheKey = `elevenlabs/${this.modelId}/${this.voiceId}/${OUTPUT_FORMAT}`;
   }
 
-  async synthesize(input: { text: string; voice?: string }): Promise<Speech> {
-    const { text } = input;
+  /**
+   * A language other than English goes to a multilingual model (the configured one when it is,
+   * else Multilingual v2), with `language_code` where the model takes it. `speed` goes into
+   * `voice_settings.speed`; one outside ElevenLabs' range is refused naming `voiceSpeed`.
+   */
+  async synthesize(input: { text: string; voice?: string; language?: string; speed?: number }): Promise<Speech> {
+    const { text, speed } = input;
     if (text.trim() === '') throw new InvalidInput('There is no text to speak.');
+    if (speed !== undefined && !(speed >= ELEVENLABS_SPEED_RANGE.min && speed <= ELEVENLABS_SPEED_RANGE.max)) {
+      throw new InvalidInput(`voiceSpeed: ElevenLabs speaks from ${ELEVENLABS_SPEED_RANGE.min} to ${ELEVENLABS_SPEED_RANGE.max} times its voice's pace.`);
+    }
+    const language = baseLanguage(input.language);
+    const modelId = language !== 'en' && ENGLISH_ONLY_MODELS.has(this.modelId) ? DEFAULT_ELEVENLABS_MODEL_ID : this.modelId;
     const voiceId = input.voice ?? this.voiceId;
-    const answer = await retryOnceIfSoon(() => this.convert(voiceId, text), {
+    const request = {
+      text,
+      modelId,
+      outputFormat: OUTPUT_FORMAT,
+      ...(input.language !== undefined && LANGUAGE_CODE_MODELS.test(modelId) ? { languageCode: language } : {}),
+      ...(speed !== undefined && speed !== 1 ? { voiceSettings: { speed } } : {}),
+    } as const;
+    const answer = await retryOnceIfSoon(() => this.convert(voiceId, request), {
       maxWaitMs: this.options.maxRateLimitWaitMs ?? 5000,
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
     });
@@ -82,11 +110,15 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
     }
     let words;
     try {
-      words = wordsFromAlignment(text, {
-        characters: alignment.characters,
-        startTimesSeconds: alignment.characterStartTimesSeconds,
-        endTimesSeconds: alignment.characterEndTimesSeconds,
-      });
+      words = wordsFromAlignment(
+        text,
+        {
+          characters: alignment.characters,
+          startTimesSeconds: alignment.characterStartTimesSeconds,
+          endTimesSeconds: alignment.characterEndTimesSeconds,
+        },
+        language,
+      );
     } catch (error) {
       throw new ProviderUnavailable(`ElevenLabs returned unusable timings: ${(error as Error).message}`, { cause: error });
     }
@@ -98,7 +130,7 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
       extension: 'mp3',
       durationMs,
       words,
-      spend: { units: { characters: text.length }, usd: text.length * elevenLabsUsdPerCharacter(this.modelId) },
+      spend: { units: { characters: text.length }, usd: text.length * elevenLabsUsdPerCharacter(modelId) },
     };
   }
 
@@ -121,13 +153,13 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
     return this.client;
   }
 
-  private async convert(voiceId: string, text: string) {
+  private async convert(voiceId: string, request: BodyTextToSpeechFullWithTimestamps) {
     const client = await this.elevenLabs();
     const timeoutMs = this.options.timeoutMs ?? 120_000;
     try {
       return await client.textToSpeech.convertWithTimestamps(
         voiceId,
-        { text, modelId: this.modelId, outputFormat: OUTPUT_FORMAT },
+        request,
         // The SDK's own timeout stops waiting for headers only; this one bounds the body too.
         { abortSignal: AbortSignal.timeout(timeoutMs + 1000) },
       );

@@ -58,5 +58,6 @@ export function elevenLabsVoiceCatalog(options: { allowlist?: readonly string[];
   if (!voices.some((v) => v.id === defaultVoice)) {
     voices.unshift(ELEVENLABS_PREMADE_VOICES.find((v) => v.id === defaultVoice) ?? { id: defaultVoice, name: defaultVoice });
   }
-  return { provider: 'elevenlabs', providerName: 'ElevenLabs', defaultVoice, voices, caseInsensitive: false };
+  // voice_settings.speed: 0.7–1.2 (ElevenLabs' API reference); 1.3 is refused, not ignored.
+  return { provider: 'elevenlabs', providerName: 'ElevenLabs', defaultVoice, voices, caseInsensitive: false, speeds: { min: 0.7, max: 1.2 } };
 }

@@ -883,6 +883,8 @@ export interface components {
             finishedAt?: string;
             /** @description Estimated provider spend in US dollars. */
             costUsd: number;
+            /** @description What to know about this video, e.g. where the offline writer could not follow the language. */
+            notes?: string[];
             /** @description Presigned MP4 URL, when the video is done. */
             videoUrl?: string;
             videoUrlExpiresAt?: string;

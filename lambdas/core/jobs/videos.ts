@@ -6,7 +6,7 @@ import type { VideoRequest } from '../model.js';
 import { contentHash } from '../pipeline/content-key.js';
 import type { BlobStore, Clock, CreditStore, JobIndex, JobQueue, JobStore } from '../ports.js';
 import { checkMusicChoice } from '../music-tracks.js';
-import { checkVoice, type VoiceCatalog } from '../voices.js';
+import { checkVoice, checkVoiceSpeed, type VoiceCatalog } from '../voices.js';
 import type { UserLimits } from './limits.js';
 
 /** Where a job's own files live; deleting the job deletes this prefix. Shared assets live under `assets/`. */
@@ -52,7 +52,8 @@ export async function createVideo(
   deps: CreateVideoDeps,
 ): Promise<{ job: Job; replayed: boolean }> {
   const now = deps.clock.now();
-  const voice = checkVoice(input.request.voice, deps.voices);
+  const voice = checkVoice(input.request.voice, deps.voices, input.request.language);
+  checkVoiceSpeed(input.request.voiceSpeed, deps.voices);
   await checkMusicChoice(input.userId, input.request.music, { ...(deps.tracks ? { blobs: deps.tracks } : {}) });
   const { brandKit: _never, ...asked } = input.request;
   const request: VideoRequest = { ...asked, ...(voice ? { voice } : {}) };
@@ -113,7 +114,8 @@ export async function retryVideo(
   job: Job,
   deps: { credits: CreditStore; queue: JobQueue; clock: Clock; voices: VoiceCatalog; limits: UserLimits },
 ): Promise<Job> {
-  checkVoice(job.request.voice, deps.voices);
+  checkVoice(job.request.voice, deps.voices, job.request.language);
+  checkVoiceSpeed(job.request.voiceSpeed, deps.voices);
   const queued = await deps.credits.requeueFailed(job, { credits: creditsFor(job.request), now: deps.clock.now(), limits: deps.limits });
   await deps.queue.enqueue(queued.jobId);
   return queued;

@@ -160,7 +160,11 @@ export async function generateVoice(
   const segments = narrationSegments(event.script);
   const starts = segmentStarts(segments);
   const voiceName = event.request.voice ?? 'default';
-  const segmentBases = segments.map((text) => `assets/voice/seg/${contentHash(deps.voice.cacheKey, voiceName, text)}`);
+  // Jobs stored before languages existed have no request.language (English); an English take at
+  // the voice's own pace keeps the key it had before, so those takes are still reused.
+  const { language, voiceSpeed: speed } = event.request;
+  const spoken = [...(language && language !== 'en' ? [`language:${language}`] : []), ...(speed !== undefined && speed !== 1 ? [`speed:${speed}`] : [])];
+  const segmentBases = segments.map((text) => `assets/voice/seg/${contentHash(deps.voice.cacheKey, voiceName, text, ...spoken)}`);
   const hints = event.script.scenes.map((scene) => scene.durationHint ?? '-');
   // The mix's version is part of the key: a voice joined before normalization is never reused as if normalized.
   const joinedBase = `assets/voice/${contentHash(deps.voice.cacheKey, voiceName, 'segments', ...segmentBases, 'hints', ...hints, 'mix', VOICE_MIX_VERSION)}`;
@@ -181,7 +185,7 @@ export async function generateVoice(
       reused++;
       return stored;
     }
-    const speech = await deps.voice.synthesize({ text, voice: event.request.voice });
+    const speech = await deps.voice.synthesize({ text, voice: event.request.voice, language, speed });
     if (speech.words.length === 0) throw new Error('The voice returned no word timings.');
     const take = await writeTake(deps.blobs, base, speech.audio, speech.contentType, speech.extension, { durationMs: speech.durationMs, words: speech.words });
     await deps.jobs.addSpend(event.jobId, 'voice', speech.spend);

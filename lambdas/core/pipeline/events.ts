@@ -67,6 +67,11 @@ export interface BuildCaptionsEvent {
   captionStyle: VideoRequest['captionStyle'];
   /** The request's BCP 47 language (word breaking without spaces for ja, zh, th); absent: en. */
   language?: string;
+  /**
+   * The whole request, as the state machine passes it (`"request.$": "$.request"`): a job stored
+   * before #14 has no `request.language`, and a JSONPath to a missing field would fail the state.
+   */
+  request?: Partial<Pick<VideoRequest, 'language'>>;
 }
 
 export interface ComputeDurationEvent {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripInvisible } from '../speech-text.js';
 import { ScriptInvalid } from '../errors.js';
 import { ScriptSchema, type Script } from '../model.js';
 import type { JobStore, ScriptWriter } from '../ports.js';
@@ -13,8 +14,9 @@ export async function generateScript(
   // same script maps to the same content-addressed images and voice, which are reused too.
   const kept = (await deps.jobs.get(event.jobId))?.script;
   if (kept) return { raw: JSON.stringify(kept), kept: true };
-  const { raw, spend } = await deps.writer.write(event.request);
+  const { raw, spend, notes } = await deps.writer.write(event.request);
   await deps.jobs.addSpend(event.jobId, 'script', spend);
+  if (notes && notes.length > 0) await deps.jobs.update(event.jobId, { notes });
   return { raw };
 }
 
@@ -26,6 +28,14 @@ export function explainIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** Every string in a parsed answer without invisible and control characters (they would become spoken or drawn "words"). */
+function withoutInvisible(value: unknown): unknown {
+  if (typeof value === 'string') return stripInvisible(value);
+  if (Array.isArray(value)) return value.map(withoutInvisible);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutInvisible(v)]));
+  return value;
+}
+
 /** Parses and validates a draft; throws a named permanent error that quotes what is wrong. */
 export function validateScript(raw: string): Script {
   let json: unknown;
@@ -34,7 +44,7 @@ export function validateScript(raw: string): Script {
   } catch (error) {
     throw new ScriptInvalid(`The script is not valid JSON (${(error as Error).message}).`);
   }
-  const parsed = ScriptSchema.safeParse(json);
+  const parsed = ScriptSchema.safeParse(withoutInvisible(json));
   if (!parsed.success) throw new ScriptInvalid(`The script is incomplete: ${explainIssues(parsed.error)}.`);
   return parsed.data;
 }

@@ -1,7 +1,11 @@
 import { createTikTokStyleCaptions, type Caption } from '@remotion/captions';
 import { FPS, type CaptionStyle, type WordTiming } from '../model.js';
 import type { CaptionPage } from '../video-props.js';
+import { languageInfo } from '../languages.js';
+import { graphemes } from '../speech-text.js';
 import type { Timeline, VoiceAsset } from './events.js';
+
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{M}]/u;
 
 /** How many words and characters fit on one caption page, per style. */
 const PAGE_LIMITS: Record<CaptionStyle, { words: number; chars: number }> = {
@@ -14,6 +18,12 @@ const PAGE_LIMITS: Record<CaptionStyle, { words: number; chars: number }> = {
   subtitle: { words: 12, chars: 64 },
 };
 
+/**
+ * Languages written without spaces (ja, zh, th) count characters, not words: a page holds
+ * about this many characters per style (a CJK character is about two Latin ones wide).
+ */
+const PAGE_CHARACTERS_WITHOUT_SPACES: Record<CaptionStyle, number> = { bold: 8, karaoke: 12, minimal: 16, boxed: 10, outline: 7, subtitle: 28 };
+
 /** A pause this long starts a new page even when the page has room. */
 const SILENCE_BREAK_MS = 350;
 
@@ -21,16 +31,22 @@ const SILENCE_BREAK_MS = 350;
  * Build Captions: groups word timings into pages of a few words (the TikTok style people
  * expect), breaking on pauses and on each page's word/character budget.
  */
-export function buildCaptions(words: WordTiming[], style: CaptionStyle): CaptionPage[] {
-  const limits = PAGE_LIMITS[style];
+export function buildCaptions(allWords: WordTiming[], style: CaptionStyle, language?: string): CaptionPage[] {
+  const spaces = languageInfo(language).spaces;
+  // Without spaces a page is bounded by characters only (a "word" may be one character).
+  const limits = spaces ? PAGE_LIMITS[style] : { words: Number.MAX_SAFE_INTEGER, chars: PAGE_CHARACTERS_WITHOUT_SPACES[style] };
+  const gap = spaces ? 1 : 0;
+  // A word with nothing visible in it (an invisible character from an old script) is never drawn.
+  const words = allWords.filter((w) => VISIBLE.test(w.text));
+  const length = (text: string) => graphemes(text, language).length;
   const captions: Caption[] = [];
   let wordsOnPage = 0;
   let charsOnPage = 0;
   words.forEach((word, i) => {
     const next = words[i + 1];
     wordsOnPage += 1;
-    charsOnPage += word.text.length + (wordsOnPage > 1 ? 1 : 0);
-    const nextFits = next !== undefined && charsOnPage + 1 + next.text.length <= limits.chars;
+    charsOnPage += length(word.text) + (wordsOnPage > 1 ? gap : 0);
+    const nextFits = next !== undefined && charsOnPage + gap + length(next.text) <= limits.chars;
     const pageBreakAfter = !next || wordsOnPage >= limits.words || !nextFits || next.startMs - word.endMs >= SILENCE_BREAK_MS;
     if (pageBreakAfter) {
       wordsOnPage = 0;

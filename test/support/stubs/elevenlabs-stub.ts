@@ -15,7 +15,9 @@ const run = promisify(execFile);
 
 export const ELEVENLABS_STUB_KEY = 'sk_stub_elevenlabs';
 export const ELEVENLABS_STUB_VOICES = ['JBFqnCBsd6RMkjVDRZzb', 'stub-voice-2'];
-export const ELEVENLABS_STUB_MODELS = ['eleven_multilingual_v2', 'eleven_flash_v2_5', 'eleven_turbo_v2_5', 'eleven_v3'];
+export const ELEVENLABS_STUB_MODELS = ['eleven_multilingual_v2', 'eleven_flash_v2_5', 'eleven_turbo_v2_5', 'eleven_v3', 'eleven_flash_v2', 'eleven_turbo_v2'];
+/** ElevenLabs' `voice_settings.speed` range (its API reference: 0.7–1.2, 1 the voice's own pace). */
+export const ELEVENLABS_SPEED_RANGE = { min: 0.7, max: 1.2 };
 
 export interface ElevenLabsStub extends StubServer {
   /** `baseUrl` for @elevenlabs/elevenlabs-js (it appends `/v1/...`). */
@@ -80,9 +82,19 @@ export async function startElevenLabsStub(options: StubServerOptions & { apiKey?
       sendJson(ctx.res, 401, detail('invalid_api_key', 'Invalid API key'));
       return;
     }
-    const body = ctx.json as { text?: unknown; model_id?: unknown } | undefined;
+    const body = ctx.json as { text?: unknown; model_id?: unknown; language_code?: unknown; voice_settings?: { speed?: unknown } } | undefined;
     if (!body || typeof body.text !== 'string') {
       sendJson(ctx.res, 422, { detail: [{ type: 'missing', loc: ['body', 'text'], msg: 'Field required', input: body ?? null }] });
+      return;
+    }
+    const speed = body.voice_settings?.speed;
+    if (speed !== undefined && (typeof speed !== 'number' || speed < ELEVENLABS_SPEED_RANGE.min || speed > ELEVENLABS_SPEED_RANGE.max)) {
+      const msg = `Input should be between ${ELEVENLABS_SPEED_RANGE.min} and ${ELEVENLABS_SPEED_RANGE.max}`;
+      sendJson(ctx.res, 422, { detail: [{ type: 'range', loc: ['body', 'voice_settings', 'speed'], msg, input: speed }] });
+      return;
+    }
+    if (body.language_code !== undefined && (typeof body.language_code !== 'string' || !/^[a-z]{2}$/.test(body.language_code))) {
+      sendJson(ctx.res, 422, { detail: [{ type: 'value_error', loc: ['body', 'language_code'], msg: 'Language code must be ISO 639-1', input: body.language_code }] });
       return;
     }
     if (!ELEVENLABS_STUB_VOICES.includes(voiceId)) {
