@@ -574,7 +574,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: {
       // brand.get: create_video with `brand: true` copies the caller's kit (the CreateVideo handler).
       store: ['credits.createJob', 'jobs.listByUser', 'jobs.get', 'credits.account', 'credits.ledger', 'brand.get'],
-      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'assets/music/', 'videos/*/uploads/', MUSIC_UPLOADS] },
+      objects: { read: ['videos/', 'assets/images/', 'assets/voice/', 'assets/music/', 'videos/*/uploads/', MUSIC_UPLOADS, BRAND_OBJECTS] },
       queue: true,
       env: ['STARTING_CREDITS', ...VOICE_ENV, ...LIMIT_ENV, ...REVIEW_ENV],
     },

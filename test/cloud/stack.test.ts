@@ -248,8 +248,8 @@ describe('IAM', () => {
       // The preview plan is kept beside the video: videos/{jobId}/preview.json.
       // Hold for Review writes the same preview plan and moves the job to REVIEW.
       HoldForReview: assets([], ['videos/']),
-      // Presigns every scene's picture for the renderer, a user's upload (videos/{jobId}/uploads/) too.
-      StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/', 'videos/*/uploads/'], ['videos/'])],
+      // Presigns every scene's picture for the renderer, a user's upload (videos/{jobId}/uploads/) and a brand logo (brand/) too.
+      StartRender: [invoke, 's3:PutObject render/input-props/*', ...assets(['assets/', 'videos/*/uploads/', 'brand/'], ['videos/'])],
       CheckRender: [invoke],
       // Finalize Job and Fail Job send the job's end to the webhooks queue, and may do nothing else with it.
       FinalizeJob: [...assets(['videos/'], []), 'sqs:SendMessage webhooks-queue'],
@@ -478,11 +478,12 @@ describe('the HTTP API', () => {
     const user = [...ORIGIN, ...readsSecret('CLERK_SECRET_KEY')];
     const health = ['dynamodb:DescribeTable jobs', 's3:ListBucket assets', 'sqs:GetQueueAttributes queue', 'states:DescribeStateMachine machine', 'lambda:GetFunction render-function'];
     const expected: Record<string, string[]> = {
-      CreateVideo: [...user, 'sqs:SendMessage queue'],
+      // Reads an ordered track's record (uploads/music/{userId}/…) to check it is the caller's.
+      CreateVideo: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/uploads/music/*'],
       CreateBatch: [...user, 'sqs:SendMessage queue'],
       GetBatch: [...user],
       ListVideos: [...user, 's3:ListBucket assets', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/videos/*/uploads/*'],
-      GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/assets/music/*'],
+      GetVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/assets/music/*', 's3:GetObject assets/brand/*'],
       GetVideoFile: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       DeleteVideo: [...user, 's3:ListBucket assets', 's3:DeleteObject assets/videos/*'],
       RetryVideo: [...user, 'sqs:SendMessage queue'],
@@ -490,7 +491,7 @@ describe('the HTTP API', () => {
       GetCredits: [...user],
       GetMe: [...user],
       // The MCP server: what its tools' routes (CreateVideo, ListVideos, GetVideo, GetCredits, ListVoices) hold together, no more.
-      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/assets/music/*', 's3:GetObject assets/videos/*/uploads/*'],
+      Mcp: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*', 's3:GetObject assets/assets/images/*', 's3:GetObject assets/assets/voice/*', 's3:GetObject assets/assets/music/*', 's3:GetObject assets/videos/*/uploads/*', 's3:GetObject assets/uploads/music/*', 's3:GetObject assets/brand/*'],
       CreateCheckout: [...user, ...readsSecret('STRIPE_SECRET_KEY')],
       CreateApiKey: [...user],
       ListApiKeys: [...user],
@@ -521,6 +522,17 @@ describe('the HTTP API', () => {
       SetScenePicture: [...user, 'sqs:SendMessage queue', 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
       RenderVideo: [...user, 'sqs:SendMessage queue'],
       ReopenVideo: [...user, 's3:ListBucket assets', 's3:GetObject assets/videos/*'],
+      // The brand kit: its logo lives under brand/{sha256(user)}/.
+      GetBrand: [...user, 's3:ListBucket assets', 's3:GetObject assets/brand/*'],
+      PutBrand: [...user, 's3:ListBucket assets', 's3:GetObject assets/brand/*'],
+      UploadBrandLogo: [...user, 's3:PutObject assets/brand/*'],
+      SetBrandLogo: [...user, 's3:ListBucket assets', 's3:GetObject assets/brand/*', 's3:DeleteObject assets/brand/*'],
+      DeleteBrandLogo: [...user],
+      // Music tracks users upload: uploads/music/{userId}/{trackId} and its record beside it.
+      CreateMusicUpload: [...user, 's3:PutObject assets/uploads/music/*'],
+      CheckMusicTrack: [...user, 's3:ListBucket assets', 's3:GetObject assets/uploads/music/*', 's3:PutObject assets/uploads/music/*', 's3:DeleteObject assets/uploads/music/*'],
+      ListMusic: [...user, 's3:ListBucket assets', 's3:GetObject assets/uploads/music/*'],
+      DeleteMusicTrack: [...user, 's3:ListBucket assets', 's3:GetObject assets/uploads/music/*', 's3:DeleteObject assets/uploads/music/*'],
     };
     expect(Object.keys(expected).sort()).toEqual(deployed.map((r) => r.id).sort());
     for (const route of deployed) {

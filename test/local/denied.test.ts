@@ -27,7 +27,13 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 /** The template with the statements of `roleLogicalIdPrefix`'s policies edited; something must change. */
 function edited(template: CfnTemplate, roleLogicalIdPrefix: string, edit: (statements: Statement[]) => Statement[]): CfnTemplate {
   const before = JSON.stringify(template);
-  for (const resource of Object.values(template.Resources)) {
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    // A function's role keeps its statements inline (lib/cloud/pipeline-function.ts); other roles may use AWS::IAM::Policy.
+    if (resource.Type === 'AWS::IAM::Role' && logicalId.startsWith(roleLogicalIdPrefix)) {
+      for (const policy of (resource.Properties?.Policies ?? []) as unknown as { PolicyDocument: { Statement: Statement[] } }[]) {
+        policy.PolicyDocument.Statement = edit(policy.PolicyDocument.Statement);
+      }
+    }
     if (resource.Type !== 'AWS::IAM::Policy' || !JSON.stringify(resource.Properties?.Roles ?? []).includes(roleLogicalIdPrefix)) continue;
     const document = resource.Properties!.PolicyDocument as unknown as { Statement: Statement[] };
     document.Statement = edit(document.Statement);

@@ -97,6 +97,7 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
   { fn: /^StartRender$/, grant: /^s3:PutObject on arn:aws:s3:::[^/]+-render\/input-props\/\*$/, reason: 'input props too large to send inline are uploaded to Remotion’s bucket' },
   { fn: /^GetHealth|GetAlerts$/, grant: /^lambda:GetFunction on .*:function:remotion-render-/, reason: 'the render health check with SHORTS_RENDER=lambda' },
   { fn: /^Mcp$/, grant: /^s3:GetObject on arn:aws:s3:::[^/]+\/videos\/\*\/uploads\/\*$/, reason: 'the union of its tools’ routes’ grants (list_videos presigns uploaded thumbnails), already covered by get_video’s videos/*' },
+  { fn: /^Mcp$/, grant: /^s3:GetObject on arn:aws:s3:::[^/]+\/(brand|uploads\/music)\/\*$/, reason: 'the union of its tools’ routes’ grants: get_video presigns a branded preview’s logo, create_video reads an ordered track’s record (both exercised through their own routes here)' },
   { fn: /./, grant: /^s3:ListBucket on arn:aws:s3:::[^/]+$/, reason: 'a missing key answers 404 (not 403) only with ListBucket: the "is it there?" checks depend on it' },
   { fn: /^(DispatchJobs|DeliverWebhooks)$/, grant: /^sqs:(ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on /, reason: 'Lambda’s SQS event source polls the queue with the function’s role (the local poller only receives and deletes)' },
   { fn: /^DispatchJobs$/, grant: /^sqs:SendMessage on /, reason: 'sends a job back when every pipeline is busy (the local poller receives only when there is room)' },
