@@ -233,11 +233,28 @@ describe('ElevenLabsSpeechSynthesizer against an ElevenLabs stub (@elevenlabs/el
     expect(chinese.words.map((w) => w.text).join('')).toBe('海水是咸的');
   });
 
-  it('refuses a speed ElevenLabs cannot reach, naming voiceSpeed, without calling it', async () => {
+  it('reaches 1.3: ElevenLabs speaks at its 1.2 and the take is time-stretched, words and length with it', async () => {
     stub.reset();
-    const error = await failure(voice().synthesize({ text: 'Fast.', speed: 1.3 }));
+    const text = 'The ocean is salty because rivers carry minerals into it.';
+    const normal = await voice().synthesize({ text, speed: 1.2 });
+    const faster = await voice().synthesize({ text, speed: 1.3 });
+    const bodies = stub.requestsTo('tts').map((r) => r.json as { voice_settings?: { speed?: number } });
+    expect(bodies.map((b) => b.voice_settings?.speed)).toEqual([1.2, 1.2]);
+    expect(faster.extension).toBe('wav');
+    const played = decodeWav(faster.audio);
+    expect(Math.round((played.channels[0]!.length / played.sampleRate) * 1000)).toBe(faster.durationMs);
+    // 1.3 / 1.2 as fast: shorter by that factor, and so is every word's time.
+    expect(faster.durationMs / normal.durationMs).toBeCloseTo(1.2 / 1.3, 1);
+    expect(faster.words.map((w) => w.text)).toEqual(normal.words.map((w) => w.text));
+    const last = normal.words.at(-1)!;
+    expect(faster.words.at(-1)!.endMs).toBe(Math.round(last.endMs / (1.3 / 1.2)));
+  });
+
+  it('refuses a speed it cannot reach, naming voiceSpeed, without calling ElevenLabs', async () => {
+    stub.reset();
+    const error = await failure(voice().synthesize({ text: 'Fast.', speed: 1.4 }));
     expect(error?.name).toBe('InvalidInput');
-    expect(error?.message).toMatch(/^voiceSpeed: ElevenLabs speaks from 0\.7 to 1\.2/);
+    expect(error?.message).toMatch(/^voiceSpeed: ElevenLabs speaks from 0\.7 to 1\.3/);
     expect(stub.requestsTo('tts')).toHaveLength(0);
   });
 });

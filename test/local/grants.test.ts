@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProceduralImageGenerator } from '../../lambdas/adapters/offline/procedural-image-generator.js';
 import { ProviderRejected } from '../../lambdas/core/errors.js';
+import { encodeWav16 } from '../../lambdas/core/pcm.js';
 import { requeueForReview } from '../../lambdas/core/jobs/review.js';
 import { stepDeps, stepHandler } from '../../lambdas/shared/step-handler.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
@@ -114,7 +115,7 @@ const KEPT: { fn: RegExp; grant: RegExp; reason: string }[] = [
   },
   {
     fn: /^Mcp$/,
-    grant: /^s3:GetObject on arn:aws:s3:::[^/]+\/(videos|assets\/images|assets\/voice)\/\*$/,
+    grant: /^s3:GetObject on arn:aws:s3:::[^/]+\/(videos|assets\/images|assets\/voice|assets\/music)\/\*$/,
     reason: 'get_video and list_videos presign a finished video’s URLs as their routes do (no call until fetched; test/api/mcp.test.ts downloads one)',
   },
   {
@@ -156,12 +157,34 @@ describe('the whole app under the stack contract', () => {
     const branded = await uploadLogo(logo);
     ok(branded);
     expect(await fetchUrls(branded.body)).toBe(1);
+    const kit = await user.call('GET', '/api/brand');
+    ok(kit);
+    expect(await fetchUrls(kit.body)).toBe(1);
+    const saved = await user.call('PUT', '/api/brand', { logoOpacity: 0.8 });
+    ok(saved);
+    expect(await fetchUrls(saved.body)).toBe(1);
+
+    // A music track of the user's: uploaded, checked, listed; the first video below plays it (Generate Music
+    // reads the upload and stores the bed; the video's detail presigns the bed), and it is deleted after.
+    const tone = new Float32Array(44_100 * 6).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 330 * i) / 44_100));
+    const wav = encodeWav16({ sampleRate: 44_100, channels: [tone] });
+    const notAudio = new TextEncoder().encode('not a sound at all, only words');
+    const badTicket = await user.call('POST', '/api/music/uploads', { name: 'not audio', contentType: 'audio/wav', bytes: notAudio.byteLength });
+    ok(badTicket, 201);
+    expect((await fetch(badTicket.body.uploadUrl, { method: 'PUT', headers: badTicket.body.headers, body: Buffer.from(notAudio) })).status).toBe(200);
+    expect((await user.call('POST', `/api/music/${badTicket.body.trackId}`)).status).toBe(400); // refused and removed
+    const trackTicket = await user.call('POST', '/api/music/uploads', { name: 'grants tone', contentType: 'audio/wav', bytes: wav.byteLength });
+    ok(trackTicket, 201);
+    expect((await fetch(trackTicket.body.uploadUrl, { method: 'PUT', headers: trackTicket.body.headers, body: Buffer.from(wav) })).status).toBe(200);
+    ok(await user.call('POST', `/api/music/${trackTicket.body.trackId}`));
+    ok(await user.call('GET', '/api/music'));
 
     // A video, made through the API, the queue, the dispatcher and the pipeline; a new user's first call.
     const key = randomUUID();
-    const made = await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1', brand: true }, key);
+    const order = { prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1', brand: true, music: trackTicket.body.trackId as string } as const;
+    const made = await user.createVideo(order, key);
     ok(made, 202);
-    ok(await user.createVideo({ prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1', brand: true }, key), 202); // the same key: replayed
+    ok(await user.createVideo(order, key), 202); // the same key: replayed
     const video = await settled(user, made.body.id, (v) => v.status === 'SUCCEEDED' || v.status === 'FAILED');
     expect(video.status, JSON.stringify(video.error)).toBe('SUCCEEDED');
     const detail = await user.call('GET', `/api/videos/${made.body.id}`);
@@ -170,6 +193,7 @@ describe('the whole app under the stack contract', () => {
     const list = await user.call('GET', '/api/videos');
     ok(list);
     expect(await fetchUrls(list.body)).toBeGreaterThan(0);
+    ok(await user.call('DELETE', `/api/music/${trackTicket.body.trackId}`), 204);
     const file = await user.call('GET', `/api/videos/${made.body.id}/file`);
     ok(file, 302);
     expect((await fetch(file.headers.get('location')!)).status).toBe(200);

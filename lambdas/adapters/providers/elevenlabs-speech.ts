@@ -3,9 +3,11 @@ import { baseLanguage } from '../../core/languages.js';
 import { wordsFromAlignment } from '../../core/alignment.js';
 import { InvalidInput, ProviderRejected, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import { mp3DurationMs } from '../../core/mp3-duration.js';
+import { decodeMp3, encodeWav16, pcmDurationMs } from '../../core/pcm.js';
+import { timeStretch } from '../../core/time-stretch.js';
 import type { Speech, SpeechSynthesizer } from '../../core/ports.js';
 import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
-import { DEFAULT_ELEVENLABS_VOICE_ID } from './elevenlabs-voices.js';
+import { DEFAULT_ELEVENLABS_VOICE_ID, ELEVENLABS_REACHABLE_SPEEDS } from './elevenlabs-voices.js';
 
 type BodyTextToSpeechFullWithTimestamps = ElevenLabs.BodyTextToSpeechFullWithTimestamps;
 type Sdk = typeof import('@elevenlabs/elevenlabs-js');
@@ -27,6 +29,7 @@ const ENGLISH_ONLY_MODELS = new Set(['eleven_monolingual_v1', 'eleven_turbo_v2',
 const LANGUAGE_CODE_MODELS = /_v2_5$|_v3$/;
 /** `voice_settings.speed` ElevenLabs accepts (its API reference). */
 export const ELEVENLABS_SPEED_RANGE = { min: 0.7, max: 1.2 } as const;
+
 /** MP3, 44.1 kHz, 128 kbit/s: available on every plan, and what the renderer plays. */
 const OUTPUT_FORMAT = 'mp3_44100_128';
 
@@ -79,14 +82,18 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
   /**
    * A language other than English goes to a multilingual model (the configured one when it is,
    * else Multilingual v2), with `language_code` where the model takes it. `speed` goes into
-   * `voice_settings.speed`; one outside ElevenLabs' range is refused naming `voiceSpeed`.
+   * `voice_settings.speed` up to ElevenLabs' 1.2; past it the take is time-stretched to the
+   * speed (WAV then). A speed outside {@link ELEVENLABS_REACHABLE_SPEEDS} is refused naming `voiceSpeed`.
    */
   async synthesize(input: { text: string; voice?: string; language?: string; speed?: number }): Promise<Speech> {
     const { text, speed } = input;
     if (text.trim() === '') throw new InvalidInput('There is no text to speak.');
-    if (speed !== undefined && !(speed >= ELEVENLABS_SPEED_RANGE.min && speed <= ELEVENLABS_SPEED_RANGE.max)) {
-      throw new InvalidInput(`voiceSpeed: ElevenLabs speaks from ${ELEVENLABS_SPEED_RANGE.min} to ${ELEVENLABS_SPEED_RANGE.max} times its voice's pace.`);
+    if (speed !== undefined && !(speed >= ELEVENLABS_REACHABLE_SPEEDS.min && speed <= ELEVENLABS_REACHABLE_SPEEDS.max)) {
+      throw new InvalidInput(`voiceSpeed: ElevenLabs speaks from ${ELEVENLABS_REACHABLE_SPEEDS.min} to ${ELEVENLABS_REACHABLE_SPEEDS.max} times its voice's pace.`);
     }
+    // What ElevenLabs itself is asked for; the rest (1.2 → 1.3) is a time stretch of its take.
+    const askedSpeed = speed === undefined ? undefined : Math.min(speed, ELEVENLABS_SPEED_RANGE.max);
+    const stretch = speed !== undefined && askedSpeed !== undefined ? speed / askedSpeed : 1;
     const language = baseLanguage(input.language);
     const modelId = language !== 'en' && ENGLISH_ONLY_MODELS.has(this.modelId) ? DEFAULT_ELEVENLABS_MODEL_ID : this.modelId;
     const voiceId = input.voice ?? this.voiceId;
@@ -95,7 +102,7 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
       modelId,
       outputFormat: OUTPUT_FORMAT,
       ...(input.language !== undefined && LANGUAGE_CODE_MODELS.test(modelId) ? { languageCode: language } : {}),
-      ...(speed !== undefined && speed !== 1 ? { voiceSettings: { speed } } : {}),
+      ...(askedSpeed !== undefined && askedSpeed !== 1 ? { voiceSettings: { speed: askedSpeed } } : {}),
     } as const;
     const answer = await retryOnceIfSoon(() => this.convert(voiceId, request), {
       maxWaitMs: this.options.maxRateLimitWaitMs ?? 5000,
@@ -122,16 +129,23 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
     } catch (error) {
       throw new ProviderUnavailable(`ElevenLabs returned unusable timings: ${(error as Error).message}`, { cause: error });
     }
+    const spend = { units: { characters: text.length }, usd: text.length * elevenLabsUsdPerCharacter(modelId) };
+    if (stretch !== 1) {
+      // Faster than ElevenLabs speaks: its take, shortened by the stretch, as WAV; every word's time with it.
+      const faster = timeStretch(await decodeMp3(audio), stretch);
+      const at = (ms: number) => Math.round(ms / stretch);
+      return {
+        audio: encodeWav16(faster),
+        contentType: 'audio/wav',
+        extension: 'wav',
+        durationMs: Math.round(pcmDurationMs(faster)),
+        words: words.map((w) => ({ ...w, startMs: at(w.startMs), endMs: at(w.endMs) })),
+        spend,
+      };
+    }
     const spokenUntilMs = Math.round(Math.max(0, ...alignment.characterEndTimesSeconds) * 1000);
     const durationMs = Math.max(mp3DurationMs(audio) ?? 0, spokenUntilMs, words.at(-1)?.endMs ?? 0);
-    return {
-      audio,
-      contentType: 'audio/mpeg',
-      extension: 'mp3',
-      durationMs,
-      words,
-      spend: { units: { characters: text.length }, usd: text.length * elevenLabsUsdPerCharacter(modelId) },
-    };
+    return { audio, contentType: 'audio/mpeg', extension: 'mp3', durationMs, words, spend };
   }
 
   private elevenLabs(): Promise<ElevenLabsClient> {

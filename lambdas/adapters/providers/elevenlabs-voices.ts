@@ -1,6 +1,13 @@
 import type { Voice, VoiceCatalog } from '../../core/voices.js';
 
 /** "George", the voice ElevenLabs' own examples use; override with ELEVENLABS_VOICE_ID. */
+/**
+ * The speeds a video may ask of ElevenLabs: `voice_settings.speed` reaches 0.7–1.2; past 1.2 the
+ * voice step has ElevenLabs speak at 1.2 and time-stretches the take (pitch kept), so 1.3 is
+ * reached as every provider must (elevenlabs-speech.ts).
+ */
+export const ELEVENLABS_REACHABLE_SPEEDS = { min: 0.7, max: 1.3 } as const;
+
 export const DEFAULT_ELEVENLABS_VOICE_ID = 'JBFqnCBsd6RMkjVDRZzb';
 
 /**
@@ -59,5 +66,5 @@ export function elevenLabsVoiceCatalog(options: { allowlist?: readonly string[];
     voices.unshift(ELEVENLABS_PREMADE_VOICES.find((v) => v.id === defaultVoice) ?? { id: defaultVoice, name: defaultVoice });
   }
   // voice_settings.speed: 0.7–1.2 (ElevenLabs' API reference); 1.3 is refused, not ignored.
-  return { provider: 'elevenlabs', providerName: 'ElevenLabs', defaultVoice, voices, caseInsensitive: false, speeds: { min: 0.7, max: 1.2 } };
+  return { provider: 'elevenlabs', providerName: 'ElevenLabs', defaultVoice, voices, caseInsensitive: false, speeds: ELEVENLABS_REACHABLE_SPEEDS };
 }
