@@ -137,11 +137,13 @@ const EDIT_RESPONSES: Record<number, RouteResponse> = {
   422: { description: 'The Idempotency-Key was used for a different request.' },
 };
 
-/** Ordering and retrying cost provider spend: tight. */
 /** Users' music tracks: `uploads/music/{userId}/{trackId}` and its record (lambdas/core/music-tracks.ts). */
 const MUSIC_UPLOADS = 'uploads/music/';
 
+/** Ordering and retrying cost provider spend: tight. */
 const WRITE_THROTTLE: RouteThrottle = { rate: 5, burst: 10 };
+/** A setting saved as the user changes it (the brand kit): one small item write, no provider spend. */
+const SETTINGS_THROTTLE: RouteThrottle = { rate: 10, burst: 30 };
 /** Reads the dashboard polls. */
 const READ_THROTTLE: RouteThrottle = { rate: 50, burst: 100 };
 /** Operator views: each reads many records or probes every dependency. */
@@ -186,7 +188,7 @@ const BRAND_ROUTES: readonly ApiRoute[] = [
     body: BrandBody,
     responses: { 200: { description: 'The kit.', schema: BrandSaved }, 400: { description: 'A bad setting; `fields` names each.' } },
     access: { store: ['brand.get', 'brand.put'], objects: { read: [BRAND_OBJECTS] } },
-    throttle: WRITE_THROTTLE,
+    throttle: SETTINGS_THROTTLE,
   },
   {
     id: 'UploadBrandLogo',

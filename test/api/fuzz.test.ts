@@ -29,7 +29,7 @@ import { tokenMinter, type TokenMinter } from './tokens.js';
 /** The suite's seed: every run sends the same requests. */
 const DEFAULT_SEED = 20261204;
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1500);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2000);
 const ONLY = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
 /** Requests in flight at once: enough to overlap the emulators' latency, few enough for two cores. */
 const CONCURRENCY = 6;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { STEPS } from '../../lambdas/core/job.js';
 import { GROQ_STUB_KEY, startGroqStub, type GroqStub } from '../support/stubs/groq-stub.js';
 import { launchBrowser, type Browser } from './browser.js';
 import { ensureSpaBuilt } from './build-spa.js';
@@ -153,7 +154,7 @@ describe('dashboard (browser, shorts dev)', () => {
     const id = await createVideo('Why octopuses have three hearts');
     expect(id).not.toBe('');
     await eventually(() => page.getByTestId('balance').textContent()).toBe(String(STARTING_CREDITS - 1));
-    await eventually(() => page.locator('[data-step]').count()).toBe(8);
+    await eventually(() => page.locator('[data-step]').count()).toBe(STEPS.length);
     // While it is made: the live timeline, and the preview (or an honest "not available yet").
     await expect.poll(() => stepStatus('voice'), { timeout: VIDEO_DONE_MS, interval: 500 }).toBe('succeeded');
     if ((await stepStatus('finalize')) !== 'succeeded') {

@@ -114,7 +114,7 @@ describe('the functions', () => {
 
     // Assess
     expect(role.name).toBe('ai-shorts-StartRender-role');
-    expect(objects.sort()).toEqual(['arn:aws:s3:::test-assets/assets/*', 'arn:aws:s3:::test-assets/videos/*/uploads/*']);
+    expect(objects.sort()).toEqual(['arn:aws:s3:::test-assets/assets/*', 'arn:aws:s3:::test-assets/brand/*', 'arn:aws:s3:::test-assets/videos/*/uploads/*']);
     expect(allowed(documents, 's3:PutObject').sort()).toEqual(['arn:aws:s3:::ai-shorts-local-render/input-props/*', 'arn:aws:s3:::test-assets/videos/*']);
     expect(allowed(documents, 'lambda:InvokeFunction')).toEqual([contract.render.functionArn]);
     expect(allowed(documents, 'dynamodb:UpdateItem').sort()).toEqual(['arn:aws:dynamodb:us-east-1:000000000000:table/ai-shorts-jobs']);

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BRAND_FONT_FACES, facesFor, fontStackFor } from '../../frontend/remotion/fonts.js';
 import { BREAK_OPPORTUNITY, breakableText, hasCase, textAttributes, tokenSeparator } from '../../frontend/remotion/text-direction.js';
@@ -6,8 +8,12 @@ import { BRAND_FONTS } from '../../lambdas/core/model.js';
 import { fontCodePoints, uncovered } from '../support/font-coverage.js';
 import { SCRIPT_SAMPLES } from '../support/script-samples.js';
 
-/** The file behind a font URL as Vite serves it in tests (`/@fs/abs/path`). */
-const fileOf = (url: string) => url.replace(/^\/@fs/, '');
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The file behind a font URL as Vite serves it in tests: `/@fs/abs/path` for a file outside the
+ * project (a worktree's linked node_modules), `/node_modules/…` for one inside it (a clone).
+ */
+const fileOf = (url: string) => (url.startsWith('/@fs/') ? url.slice('/@fs'.length) : join(REPO_ROOT, url));
 const cmaps = new Map<string, Promise<Set<number>>>();
 const cmapOf = (url: string) => {
   if (!cmaps.has(url)) cmaps.set(url, fontCodePoints(fileOf(url)));
