@@ -79,5 +79,5 @@ describe('shorts generate --review, edit, regenerate, render', () => {
     // Rendering again is refused: the video is finished.
     const again = await shorts(['render', id!, '--out', path.join(dir, 'again.mp4'), ...data]);
     expect(again.code).toBe(2);
-  });
+  }, 360_000); // four CLI runs, one a render: minutes on a loaded 2-core machine
 });
