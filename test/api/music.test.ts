@@ -4,6 +4,7 @@
  * No pipeline runs (MAX_RUNNING_PIPELINES=0).
  */
 import './quiet-logs.js';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeMusic } from '../../lambdas/adapters/offline/music-synth.js';
 import { MUSIC_MOODS } from '../../lambdas/core/model.js';
@@ -13,6 +14,9 @@ import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient } from './api-client.js';
 
 let server: DevServer;
+
+/** Tracks are objects in the local S3 store, which outlives a run: each run signs in users of its own. */
+const RUN = randomUUID().slice(0, 8);
 
 beforeAll(async () => {
   server = await startDevServer({ port: 0, inMemory: true, quiet: true, maxRunningPipelines: 0, alterTemplate: withEveryRouteThrottle({ rate: 1000, burst: 1000 }) });
@@ -44,7 +48,7 @@ const ORDER = { prompt: 'Why the sea is salty', seconds: 10, aspect: '1:1' };
 
 describe('music tracks', () => {
   it('upload, check, list, use in a video, delete', async () => {
-    const user = await ApiClient.signIn(server.url, 'music-happy');
+    const user = await ApiClient.signIn(server.url, `music-happy-${RUN}`);
     const trackId = await upload(user, wav(6));
 
     const checked = await user.call('POST', `/api/music/${trackId}`);
@@ -70,7 +74,7 @@ describe('music tracks', () => {
   });
 
   it('refuses a file that is not audio (400 file) and removes it', async () => {
-    const user = await ApiClient.signIn(server.url, 'music-text');
+    const user = await ApiClient.signIn(server.url, `music-text-${RUN}`);
     const trackId = await upload(user, new TextEncoder().encode('#!/bin/sh\necho this is not music at all\n'.repeat(20)), 'audio/mpeg');
     const refused = await user.call('POST', `/api/music/${trackId}`);
     expect(refused.status).toBe(400);
@@ -81,7 +85,7 @@ describe('music tracks', () => {
   });
 
   it('refuses a track shorter than 5 s or longer than 10 min, a WAV declared as MP3, and a check before the PUT', async () => {
-    const user = await ApiClient.signIn(server.url, 'music-lengths');
+    const user = await ApiClient.signIn(server.url, `music-lengths-${RUN}`);
     const short = await user.call('POST', `/api/music/${await upload(user, wav(3))}`);
     expect(short.status).toBe(400);
     expect(fieldsOf(short)).toEqual(['file']);
@@ -102,7 +106,7 @@ describe('music tracks', () => {
   });
 
   it('checks the upload request: type, size, name', async () => {
-    const user = await ApiClient.signIn(server.url, 'music-body');
+    const user = await ApiClient.signIn(server.url, `music-body-${RUN}`);
     const ask = (body: unknown) => user.call('POST', '/api/music/uploads', body);
     expect(fieldsOf(await ask({ name: 'x', contentType: 'video/mp4', bytes: 10 }))).toEqual(['contentType']);
     expect(fieldsOf(await ask({ name: 'x', contentType: 'audio/wav', bytes: 20 * 1024 * 1024 + 1 }))).toEqual(['bytes']);
@@ -112,8 +116,8 @@ describe('music tracks', () => {
   });
 
   it("never lets one user see, check, delete or use another's track", async () => {
-    const owner = await ApiClient.signIn(server.url, 'music-owner');
-    const other = await ApiClient.signIn(server.url, 'music-other');
+    const owner = await ApiClient.signIn(server.url, `music-owner-${RUN}`);
+    const other = await ApiClient.signIn(server.url, `music-other-${RUN}`);
     const trackId = await upload(owner, wav(6));
     expect((await owner.call('POST', `/api/music/${trackId}`)).status).toBe(200);
 
@@ -129,7 +133,7 @@ describe('music tracks', () => {
   });
 
   it('answers hostile track ids 404 (paths) or 400 music (orders), never 5xx, never a storage key', async () => {
-    const user = await ApiClient.signIn(server.url, 'music-hostile');
+    const user = await ApiClient.signIn(server.url, `music-hostile-${RUN}`);
     for (const id of ['..%2F..%2Fassets', 'trk_short', `trk_${'A'.repeat(19)}%2F`, '%00', 'trk_AAAAAAAAAAAAAAAAAAAA.json', `trk_${'A'.repeat(500)}`]) {
       for (const method of ['POST', 'DELETE'] as const) {
         const answer = await user.call(method, `/api/music/${id}`);

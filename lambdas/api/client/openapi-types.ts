@@ -4628,7 +4628,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests: this route takes 5 a second (bursts of 10) from everyone together, and each client IP has a limit per 5 minutes. */
+            /** @description Too many requests: this route takes 10 a second (bursts of 30) from everyone together, and each client IP has a limit per 5 minutes. */
             429: {
                 headers: {
                     [name: string]: unknown;
