@@ -1,15 +1,8 @@
 import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import { ProviderRejected, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import type { MusicGenerator, MusicRequest, Spend } from '../../core/ports.js';
+import { lazyElevenLabsClient, loadElevenLabsSdk, type ElevenLabsSdk } from './elevenlabs-client.js';
 import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
-
-type Sdk = typeof import('@elevenlabs/elevenlabs-js');
-let sdk: Promise<Sdk> | undefined;
-/** Loaded on first use: the SDK takes seconds to import, and only the music step needs it here. */
-function loadSdk(): Promise<Sdk> {
-  sdk ??= import('@elevenlabs/elevenlabs-js');
-  return sdk;
-}
 
 export const DEFAULT_ELEVENLABS_MUSIC_MODEL_ID = 'music_v1';
 /** MP3, 44.1 kHz, 128 kbit/s: on every plan; prepareMusicBed decodes it to the bed's WAV. */
@@ -46,11 +39,12 @@ export class ElevenLabsMusicGenerator implements MusicGenerator {
   readonly name = 'elevenlabs';
   readonly cacheKey: string;
   private readonly modelId: string;
-  private client?: Promise<ElevenLabsClient>;
+  private readonly elevenLabs: () => Promise<ElevenLabsClient>;
 
   constructor(private readonly options: ElevenLabsMusicOptions) {
     this.modelId = options.modelId ?? DEFAULT_ELEVENLABS_MUSIC_MODEL_ID;
     this.cacheKey = `elevenlabs-music/${this.modelId}/${OUTPUT_FORMAT}`;
+    this.elevenLabs = lazyElevenLabsClient({ apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeoutMs: options.timeoutMs ?? 240_000 });
   }
 
   async compose(request: MusicRequest): Promise<{ bytes: Uint8Array; spend: Spend }> {
@@ -64,25 +58,6 @@ export class ElevenLabsMusicGenerator implements MusicGenerator {
     return { bytes, spend: { units: { musicSeconds: Math.round(lengthMs / 1000) }, usd: minutes * ELEVENLABS_MUSIC_USD_PER_MINUTE } };
   }
 
-  private elevenLabs(): Promise<ElevenLabsClient> {
-    if (!this.client) {
-      const pending = Promise.all([this.options.apiKey(), loadSdk()]).then(
-        ([apiKey, { ElevenLabsClient }]) =>
-          new ElevenLabsClient({
-            apiKey,
-            ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
-            maxRetries: 0,
-            timeoutInSeconds: (this.options.timeoutMs ?? 240_000) / 1000,
-          }),
-      );
-      pending.catch(() => {
-        if (this.client === pending) this.client = undefined;
-      });
-      this.client = pending;
-    }
-    return this.client;
-  }
-
   private async call(prompt: string, musicLengthMs: number): Promise<Uint8Array> {
     const client = await this.elevenLabs();
     const timeoutMs = this.options.timeoutMs ?? 240_000;
@@ -94,7 +69,7 @@ export class ElevenLabsMusicGenerator implements MusicGenerator {
       );
       return new Uint8Array(await new Response(stream).arrayBuffer());
     } catch (error) {
-      throw toNamedError(error, await loadSdk());
+      throw toNamedError(error, await loadElevenLabsSdk());
     }
   }
 }
@@ -110,7 +85,7 @@ function describeDetail(body: unknown): { status?: string; message?: string } {
   return typeof body === 'string' ? { message: body } : {};
 }
 
-function toNamedError(error: unknown, { ElevenLabsError, ElevenLabsTimeoutError }: Sdk): Error {
+function toNamedError(error: unknown, { ElevenLabsError, ElevenLabsTimeoutError }: ElevenLabsSdk): Error {
   const timedOut = () => new ProviderTimeout('ElevenLabs did not answer the music request in time.', { cause: error });
   if (error instanceof ElevenLabsTimeoutError) return timedOut();
   if (error instanceof ElevenLabsError) {

@@ -6,18 +6,11 @@ import { mp3DurationMs } from '../../core/mp3-duration.js';
 import { decodeMp3, encodeWav16, pcmDurationMs } from '../../core/pcm.js';
 import { timeStretch } from '../../core/time-stretch.js';
 import type { Speech, SpeechSynthesizer } from '../../core/ports.js';
+import { lazyElevenLabsClient, loadElevenLabsSdk, type ElevenLabsSdk } from './elevenlabs-client.js';
 import { errorForHttpStatus, errorForNetworkFailure, isTimeout, parseRetryAfterMs, retryOnceIfSoon, shortDetail } from '../../core/provider-errors.js';
 import { DEFAULT_ELEVENLABS_VOICE_ID, ELEVENLABS_REACHABLE_SPEEDS } from './elevenlabs-voices.js';
 
 type BodyTextToSpeechFullWithTimestamps = ElevenLabs.BodyTextToSpeechFullWithTimestamps;
-type Sdk = typeof import('@elevenlabs/elevenlabs-js');
-let sdk: Promise<Sdk> | undefined;
-/** Loaded on first use: the SDK takes seconds to import, and only the voice step needs it. */
-function loadSdk(): Promise<Sdk> {
-  sdk ??= import('@elevenlabs/elevenlabs-js');
-  return sdk;
-}
-
 export { DEFAULT_ELEVENLABS_VOICE_ID };
 export const DEFAULT_ELEVENLABS_MODEL_ID = 'eleven_multilingual_v2';
 /** Models that speak English only: another language goes to {@link DEFAULT_ELEVENLABS_MODEL_ID}. */
@@ -70,13 +63,14 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
   readonly cacheKey: string;
   private readonly voiceId: string;
   private readonly modelId: string;
-  private client?: Promise<ElevenLabsClient>;
+  private readonly elevenLabs: () => Promise<ElevenLabsClient>;
 
   constructor(private readonly options: ElevenLabsSpeechOptions) {
     this.voiceId = options.voiceId ?? DEFAULT_ELEVENLABS_VOICE_ID;
     this.modelId = options.modelId ?? DEFAULT_ELEVENLABS_MODEL_ID;
     // The voice is part of the asset key already (request.voice or 'default'): the default voice is not.
     this.cacheKey = `elevenlabs/${this.modelId}/${this.voiceId}/${OUTPUT_FORMAT}`;
+    this.elevenLabs = lazyElevenLabsClient({ apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeoutMs: options.timeoutMs ?? 120_000 });
   }
 
   /**
@@ -148,25 +142,6 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
     return { audio, contentType: 'audio/mpeg', extension: 'mp3', durationMs, words, spend };
   }
 
-  private elevenLabs(): Promise<ElevenLabsClient> {
-    if (!this.client) {
-      const pending = Promise.all([this.options.apiKey(), loadSdk()]).then(
-        ([apiKey, { ElevenLabsClient }]) =>
-          new ElevenLabsClient({
-            apiKey,
-            ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
-            maxRetries: 0,
-            timeoutInSeconds: (this.options.timeoutMs ?? 120_000) / 1000,
-          }),
-      );
-      pending.catch(() => {
-        if (this.client === pending) this.client = undefined;
-      });
-      this.client = pending;
-    }
-    return this.client;
-  }
-
   private async convert(voiceId: string, request: BodyTextToSpeechFullWithTimestamps) {
     const client = await this.elevenLabs();
     const timeoutMs = this.options.timeoutMs ?? 120_000;
@@ -178,7 +153,7 @@ export class ElevenLabsSpeechSynthesizer implements SpeechSynthesizer {
         { abortSignal: AbortSignal.timeout(timeoutMs + 1000) },
       );
     } catch (error) {
-      throw toNamedError(error, voiceId, await loadSdk());
+      throw toNamedError(error, voiceId, await loadElevenLabsSdk());
     }
   }
 }
@@ -194,7 +169,7 @@ function describeDetail(body: unknown): { status?: string; message?: string } {
   return typeof body === 'string' ? { message: body } : {};
 }
 
-function toNamedError(error: unknown, voiceId: string, { ElevenLabsError, ElevenLabsTimeoutError }: Sdk): Error {
+function toNamedError(error: unknown, voiceId: string, { ElevenLabsError, ElevenLabsTimeoutError }: ElevenLabsSdk): Error {
   const timedOut = () => new ProviderTimeout('ElevenLabs did not answer the voice request in time.', { cause: error });
   if (error instanceof ElevenLabsTimeoutError) return timedOut();
   if (error instanceof ElevenLabsError) {
