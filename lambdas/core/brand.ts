@@ -4,7 +4,7 @@
  * later edit never changes a queued video (docs/api.md "Brand kit").
  */
 import { createHash } from 'node:crypto';
-import { imageSize } from 'image-size';
+import { PICTURE_TYPES, pictureProblem } from './picture-upload.js';
 import { z } from 'zod';
 import { InvalidInput, NotFound } from './errors.js';
 import { BRAND_FONTS, LOGO_POSITIONS } from './model.js';
@@ -59,11 +59,7 @@ export interface BrandStore {
 }
 
 /** A logo's allowed types, by content type: the file extension and image-size's name. */
-export const LOGO_TYPES = {
-  'image/png': { extension: 'png', type: 'png' },
-  'image/jpeg': { extension: 'jpg', type: 'jpg' },
-  'image/webp': { extension: 'webp', type: 'webp' },
-} as const;
+export const LOGO_TYPES = PICTURE_TYPES;
 export type LogoContentType = keyof typeof LOGO_TYPES;
 export const MAX_LOGO_BYTES = 2 * 1024 * 1024;
 export const MIN_LOGO_SIDE = 64;
@@ -127,19 +123,7 @@ export async function checkedLogo(userId: string, uploadId: string, blobs: BlobS
 
 /** What is wrong with a logo's bytes for its declared type, or undefined if it is a good logo. */
 export function logoProblem(bytes: Uint8Array, contentType: LogoContentType): string | undefined {
-  if (bytes.byteLength > MAX_LOGO_BYTES) return `the file is larger than ${MAX_LOGO_BYTES / (1024 * 1024)} MiB`;
-  let size: { type?: string; width?: number; height?: number };
-  try {
-    size = imageSize(bytes);
-  } catch {
-    return 'the file is not a PNG, JPEG or WebP picture';
-  }
-  if (size.type !== LOGO_TYPES[contentType].type) return `the file is ${size.type ?? 'not a picture'}, not the ${contentType} it was declared as`;
-  const { width = 0, height = 0 } = size;
-  if (width < MIN_LOGO_SIDE || height < MIN_LOGO_SIDE || width > MAX_LOGO_SIDE || height > MAX_LOGO_SIDE) {
-    return `the picture is ${width}x${height} px; each side must be ${MIN_LOGO_SIDE} to ${MAX_LOGO_SIDE} px`;
-  }
-  return undefined;
+  return pictureProblem(bytes, contentType, { maxBytes: MAX_LOGO_BYTES, minSide: MIN_LOGO_SIDE, maxSide: MAX_LOGO_SIDE });
 }
 
 /**

@@ -4,7 +4,7 @@
  * reopened for another version. The requeue's shape is shared by the pipeline's and the API's
  * halves; the pure edits are in ../storyboard.ts.
  */
-import { imageSize } from 'image-size';
+import { PICTURE_TYPES, pictureProblem } from '../picture-upload.js';
 import { JobStateConflict, InvalidInput, NotFound } from '../errors.js';
 import { pendingSteps, type Job, type JobPhase, type JobStatus } from '../job.js';
 import type { Script } from '../model.js';
@@ -181,11 +181,7 @@ export async function reopenVideo(job: Job, deps: { jobs: Pick<JobIndex, 'transi
 }
 
 /** An uploaded scene picture's allowed types, by content type: the file extension and image-size's name. */
-export const UPLOAD_TYPES = {
-  'image/png': { extension: 'png', type: 'png' },
-  'image/jpeg': { extension: 'jpg', type: 'jpg' },
-  'image/webp': { extension: 'webp', type: 'webp' },
-} as const;
+export const UPLOAD_TYPES = PICTURE_TYPES;
 export type UploadContentType = keyof typeof UPLOAD_TYPES;
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -214,20 +210,8 @@ export async function checkedUpload(jobId: string, uploadId: string, blobs: Blob
       if (error instanceof NotFound) continue;
       throw error;
     }
-    if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new InvalidInput(`uploadId: the file is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MiB`);
-    let size: { type?: string; width?: number; height?: number };
-    try {
-      size = imageSize(bytes);
-    } catch {
-      throw new InvalidInput(`uploadId: the file is not a PNG, JPEG or WebP picture`);
-    }
-    if (size.type !== UPLOAD_TYPES[contentType].type) {
-      throw new InvalidInput(`uploadId: the file is ${size.type ?? 'not a picture'}, not the ${contentType} it was declared as`);
-    }
-    const { width = 0, height = 0 } = size;
-    if (width < MIN_UPLOAD_SIDE || height < MIN_UPLOAD_SIDE || width > MAX_UPLOAD_SIDE || height > MAX_UPLOAD_SIDE) {
-      throw new InvalidInput(`uploadId: the picture is ${width}x${height} px; each side must be ${MIN_UPLOAD_SIDE} to ${MAX_UPLOAD_SIDE} px`);
-    }
+    const problem = pictureProblem(bytes, contentType, { maxBytes: MAX_UPLOAD_BYTES, minSide: MIN_UPLOAD_SIDE, maxSide: MAX_UPLOAD_SIDE });
+    if (problem) throw new InvalidInput(`uploadId: ${problem}`);
     return key;
   }
   throw new InvalidInput('uploadId: nothing was uploaded under this id (upload the file to its URL first; an upload URL works 15 minutes)');
