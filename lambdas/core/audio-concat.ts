@@ -8,6 +8,7 @@
  */
 import { InvalidInput } from './errors.js';
 import { mp3Frames, readHeader } from './mp3-duration.js';
+import { AudioDecodeError, readWav, type WavFormat } from './pcm.js';
 
 /** One take and the silence to play after it. */
 export interface AudioPart {
@@ -67,52 +68,24 @@ function join(chunks: Uint8Array[], headerBytes = 0): Uint8Array {
   return out;
 }
 
-interface WavFormat {
-  audioFormat: number;
-  channels: number;
-  sampleRate: number;
-  bitsPerSample: number;
-  blockAlign: number;
-}
-
-function readWav(bytes: Uint8Array): { format: WavFormat; data: Uint8Array } {
-  const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-  if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') throw new AudioConcatError('A voice take is not a WAV file.');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let format: WavFormat | undefined;
-  let at = 12;
-  while (at + 8 <= bytes.length) {
-    const id = ascii(at);
-    const size = view.getUint32(at + 4, true);
-    const body = at + 8;
-    if (id === 'fmt ' && body + 16 <= bytes.length) {
-      format = {
-        audioFormat: view.getUint16(body, true),
-        channels: view.getUint16(body + 2, true),
-        sampleRate: view.getUint32(body + 4, true),
-        blockAlign: view.getUint16(body + 12, true),
-        bitsPerSample: view.getUint16(body + 14, true),
-      };
-    } else if (id === 'data') {
-      if (!format) throw new AudioConcatError('A WAV voice take has its data before its format.');
-      // A streamed WAV may claim more than it holds; take whole frames of what is there.
-      const end = Math.min(bytes.length, body + size);
-      const whole = end - body - ((end - body) % format.blockAlign);
-      return { format, data: bytes.subarray(body, body + whole) };
-    }
-    at = body + size + (size % 2); // chunks are word-aligned
+/** A take's format and data ({@link readWav}), its failures named as the join's. */
+function readTake(bytes: Uint8Array): { format: WavFormat; data: Uint8Array } {
+  try {
+    return readWav(bytes);
+  } catch (error) {
+    if (error instanceof AudioDecodeError) throw new AudioConcatError(`A voice take: ${error.message}`);
+    throw error;
   }
-  throw new AudioConcatError('A WAV voice take has no audio data.');
 }
 
 function concatWav(parts: AudioPart[]): JoinedAudio {
-  const takes = parts.map((part) => readWav(part.audio));
+  const takes = parts.map((part) => readTake(part.audio));
   const format = takes[0]!.format;
-  if (format.audioFormat !== 1 || format.blockAlign === 0) throw new AudioConcatError('Only PCM WAV takes can be joined.');
+  if (format.code !== 1 || format.blockAlign === 0) throw new AudioConcatError('Only PCM WAV takes can be joined.');
   for (const take of takes) {
     const f = take.format;
-    if (f.audioFormat !== format.audioFormat || f.channels !== format.channels || f.sampleRate !== format.sampleRate || f.bitsPerSample !== format.bitsPerSample) {
-      throw new AudioConcatError(`The voice takes differ in format (${f.channels} ch ${f.sampleRate} Hz ${f.bitsPerSample} bit vs ${format.channels} ch ${format.sampleRate} Hz ${format.bitsPerSample} bit).`);
+    if (f.code !== format.code || f.channels !== format.channels || f.sampleRate !== format.sampleRate || f.bits !== format.bits) {
+      throw new AudioConcatError(`The voice takes differ in format (${f.channels} ch ${f.sampleRate} Hz ${f.bits} bit vs ${format.channels} ch ${format.sampleRate} Hz ${format.bits} bit).`);
     }
   }
   const msOf = (bytes: number) => (bytes / format.blockAlign / format.sampleRate) * 1000;
@@ -128,7 +101,7 @@ function concatWav(parts: AudioPart[]): JoinedAudio {
     const silence = Math.ceil(((parts[i]!.silenceAfterMs ?? 0) * format.sampleRate) / 1000) * format.blockAlign;
     if (silence > 0) {
       // Zero is silence in signed PCM; 8-bit PCM is unsigned, its silence is 128.
-      chunks.push(new Uint8Array(silence).fill(format.bitsPerSample === 8 ? 128 : 0));
+      chunks.push(new Uint8Array(silence).fill(format.bits === 8 ? 128 : 0));
       bytes += silence;
     }
   });
@@ -145,7 +118,7 @@ function concatWav(parts: AudioPart[]): JoinedAudio {
   view.setUint32(24, format.sampleRate, true);
   view.setUint32(28, format.sampleRate * format.blockAlign, true);
   view.setUint16(32, format.blockAlign, true);
-  view.setUint16(34, format.bitsPerSample, true);
+  view.setUint16(34, format.bits, true);
   ascii(36, 'data');
   view.setUint32(40, bytes, true);
   return { audio: out, durationMs: msOf(bytes), offsetsMs, partsMs };

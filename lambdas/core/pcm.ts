@@ -52,12 +52,24 @@ const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
-/** Decodes a WAV file: integer PCM of 8, 16, 24 or 32 bits, or 32/64-bit float; extensible headers too. */
-export function decodeWav(bytes: Uint8Array): PcmAudio {
+/** A WAV file's format chunk, as written (a WAVE_FORMAT_EXTENSIBLE's real format code read from its GUID). */
+export interface WavFormat {
+  code: number;
+  channels: number;
+  sampleRate: number;
+  bits: number;
+  blockAlign: number;
+}
+
+/**
+ * A WAV file's format and its data chunk's bytes, whole frames only (a streamed WAV may claim
+ * more than it holds), without decoding the samples. Walks the RIFF chunks word-aligned.
+ */
+export function readWav(bytes: Uint8Array): { format: WavFormat; data: Uint8Array } {
   const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
   if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') throw new AudioDecodeError('The audio is not a WAV file.');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let format: { code: number; channels: number; sampleRate: number; bits: number; blockAlign: number } | undefined;
+  let format: WavFormat | undefined;
   let at = 12;
   while (at + 8 <= bytes.length) {
     const id = ascii(at);
@@ -76,17 +88,22 @@ export function decodeWav(bytes: Uint8Array): PcmAudio {
       };
     } else if (id === 'data') {
       if (!format) throw new AudioDecodeError('The WAV file has its data before its format.');
-      return decodeWavData(format, bytes.subarray(body, Math.min(bytes.length, body + size)));
+      const end = Math.min(bytes.length, body + size);
+      const whole = format.blockAlign > 0 ? end - body - ((end - body) % format.blockAlign) : end - body;
+      return { format, data: bytes.subarray(body, body + whole) };
     }
-    at = body + size + (size % 2);
+    at = body + size + (size % 2); // chunks are word-aligned
   }
   throw new AudioDecodeError('The WAV file has no audio data.');
 }
 
-function decodeWavData(
-  format: { code: number; channels: number; sampleRate: number; bits: number; blockAlign: number },
-  data: Uint8Array,
-): PcmAudio {
+/** Decodes a WAV file: integer PCM of 8, 16, 24 or 32 bits, or 32/64-bit float; extensible headers too. */
+export function decodeWav(bytes: Uint8Array): PcmAudio {
+  const { format, data } = readWav(bytes);
+  return decodeWavData(format, data);
+}
+
+function decodeWavData(format: WavFormat, data: Uint8Array): PcmAudio {
   const { code, channels: count, sampleRate, bits } = format;
   const width = bits / 8;
   const integer = code === WAVE_FORMAT_PCM && [8, 16, 24, 32].includes(bits);
