@@ -6,9 +6,9 @@
  */
 import './quiet-logs.js';
 import { randomUUID } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { greyPng } from '../support/png.js';
 import { ApiClient, type Answer } from './api-client.js';
 
 let server: DevServer;
@@ -24,22 +24,9 @@ afterAll(async () => {
 const fieldsOf = (answer: Answer) => (answer.body.error?.fields ?? []).map((f: { field: string }) => f.field);
 const newUser = (prefix: string) => ApiClient.signIn(server.url, `${prefix}-${randomUUID()}`);
 
-/** A real PNG: a plain grey square, encoded here (image-size reads its header as any PNG's). */
+/** A real PNG: a plain grey square. */
 async function picture(side: number): Promise<Uint8Array> {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  const rows = Buffer.concat(Array.from({ length: side }, () => Buffer.from([0, ...Array<number>(side).fill(128)])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return greyPng(side);
 }
 
 /** Asks for an upload, PUTs the bytes to the presigned URL, and sets the logo. */

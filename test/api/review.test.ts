@@ -6,12 +6,12 @@
  */
 import './quiet-logs.js';
 import { randomUUID } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProceduralImageGenerator } from '../../lambdas/adapters/offline/procedural-image-generator.js';
 import type { Job } from '../../lambdas/core/job.js';
 import type { Script } from '../../lambdas/core/model.js';
 import { startDevServer, type DevServer } from '../../lib/local/dev-server.js';
+import { greyPng } from '../support/png.js';
 import { withEveryRouteThrottle } from '../support/route-throttle.js';
 import { ApiClient, ledgerSum } from './api-client.js';
 
@@ -75,20 +75,7 @@ async function png(side: number): Promise<Uint8Array> {
     const drawn = await new ProceduralImageGenerator().generate({ prompt: 'a test card', style: 'flat', aspect: '1:1', width: side, height: side, seed: 1 });
     return drawn.bytes;
   }
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  const rows = Buffer.concat(Array.from({ length: side }, () => Buffer.from([0, ...Array<number>(side).fill(128)])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return greyPng(side);
 }
 
 describe('review before render', () => {

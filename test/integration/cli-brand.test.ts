@@ -5,35 +5,17 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBrandKitFile } from '../../lib/local/brand-kit-file.js';
 import { shorts } from '../support/cli.js';
+import { greyPng } from '../support/png.js';
 
 let dir: string;
 
-/** A plain grey PNG of `side` px. */
-function png(side: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 0, 0, 0, 0], 8);
-  const rows = Buffer.concat(Array.from({ length: side }, () => Buffer.from([0, ...Array<number>(side).fill(128)])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ai-shorts-cli-brand-'));
-  await writeFile(path.join(dir, 'logo.png'), png(128));
-  await writeFile(path.join(dir, 'tiny.png'), png(16));
+  await writeFile(path.join(dir, 'logo.png'), greyPng(128));
+  await writeFile(path.join(dir, 'tiny.png'), greyPng(16));
   await writeFile(path.join(dir, 'good.json'), JSON.stringify({ logo: 'logo.png', logoPosition: 'bottom-left', logoOpacity: 0.6, primaryColor: '#ff3366', textColor: '#ffffff', font: 'bebas-neue' }));
   await writeFile(path.join(dir, 'bad-colour.json'), JSON.stringify({ primaryColor: 'pink' }));
   await writeFile(path.join(dir, 'tiny-logo.json'), JSON.stringify({ logo: 'tiny.png' }));
@@ -64,6 +46,6 @@ describe('shorts generate: caption and brand flags', () => {
     const kit = await readBrandKitFile(path.join(dir, 'good.json'));
     expect(kit.settings).toEqual({ logoPosition: 'bottom-left', logoOpacity: 0.6, primaryColor: '#ff3366', textColor: '#ffffff', font: 'bebas-neue' });
     expect(kit.logo).toMatchObject({ path: 'logo.png', contentType: 'image/png' });
-    expect(kit.logo!.bytes.byteLength).toBe(png(128).byteLength);
+    expect(kit.logo!.bytes.byteLength).toBe(greyPng(128).byteLength);
   });
 });

@@ -5,7 +5,7 @@
  * `POST /v1/predictions/{id}/cancel`, problem+json errors (`{"title","detail","status"}`), and
  * the output file itself: a real PNG served by the stub, so the adapter fetches the bytes.
  */
-import { deflateSync, crc32 } from 'node:zlib';
+import { encodePng } from '../png.js';
 import { sendJson, startStubServer, type Fault, type StubContext, type StubServer, type StubServerOptions } from './stub-server.js';
 
 export const REPLICATE_STUB_TOKEN = 'r8_stub_token';
@@ -68,34 +68,14 @@ interface Prediction {
 export function gradientPng(width: number, height: number, seed: number): Buffer {
   const top = [(seed * 53) % 256, (seed * 97) % 256, (seed * 193) % 256];
   const bottom = [255 - top[0]!, 255 - top[1]!, 255 - top[2]!];
-  const raw = Buffer.alloc((width * 3 + 1) * height);
+  const pixels = new Uint8Array(width * 3 * height);
   for (let y = 0; y < height; y++) {
     const t = height > 1 ? y / (height - 1) : 0;
-    const row = y * (width * 3 + 1);
-    raw[row] = 0; // filter: none
     for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) raw[row + 1 + x * 3 + c] = Math.round(top[c]! * (1 - t) + bottom[c]! * t);
+      for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = Math.round(top[c]! * (1 - t) + bottom[c]! * t);
     }
   }
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(width, height, 3, pixels);
 }
 
 /** Small pixel sizes per aspect ratio: enough for a real image, quick to make and render. */
