@@ -4,7 +4,7 @@ import { ShortVideoPropsSchema } from '../core/video-props.js';
  * GET /api/openapi.json is generated from them (lambdas/api/openapi.ts).
  */
 import { z } from 'zod';
-import { ASPECTS, CAPTION_POSITIONS, CAPTION_SIZES, CAPTION_STYLES, VideoRequestSchema } from '../core/model.js';
+import { ASPECTS, CAPTION_POSITIONS, CAPTION_SIZES, CAPTION_STYLES, LanguageTag, VideoRequestSchema } from '../core/model.js';
 import { STEPS } from '../core/job.js';
 import { API_KEY_ID_PATTERN, API_KEY_SCOPES } from '../core/api-keys.js';
 import { ReviewView, StoryboardView, VersionView } from './review-schemas.js';
@@ -44,6 +44,12 @@ export const ListQuery = z
       .max(50, 'limit must be at most 50')
       .default(20),
     cursor: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+export const VoicesQuery = z
+  .object({
+    language: LanguageTag.optional().describe('Only the voices that speak this language (BCP 47, one of the 20 a video may be in), and its default voice.'),
   })
   .strict();
 
@@ -168,7 +174,7 @@ export const MeView = z
 export const VoicesView = z
   .object({
     provider: z.string().describe('The voice provider (SHORTS_VOICE): offline (eSpeak NG) or elevenlabs.'),
-    defaultVoice: z.string().describe('The voice of a request that names none.'),
+    defaultVoice: z.string().describe('The voice of a request that names none (in `language`, when the query names one).'),
     voices: z.array(z.object({ id: z.string().describe('What `voice` takes.'), name: z.string(), language: z.string().optional() })),
   })
   .meta({ id: 'Voices' });

@@ -48,6 +48,19 @@ export const MIN_SECONDS = 10;
 export const MAX_SECONDS = 90;
 export const DEFAULT_SECONDS = 30;
 
+/** A BCP 47 tag whose primary language is one of LANGUAGES, made canonical (`pt-br` → `pt-BR`). */
+export const LanguageTag = z
+  .string({ error: 'language must be a string' })
+  .max(35, 'language must be at most 35 characters')
+  .transform((tag, ctx) => {
+    const canonical = canonicalLanguage(tag);
+    if (!canonical) {
+      ctx.addIssue({ code: 'custom', message: `language must be a BCP 47 tag of one of ${LANGUAGES.join(', ')}` });
+      return z.NEVER;
+    }
+    return canonical;
+  });
+
 /** What a user asks for. Every field but the prompt has a default. */
 export const VideoRequestSchema = z.object({
   prompt: z
@@ -80,18 +93,7 @@ export const VideoRequestSchema = z.object({
    */
   review: z.boolean({ error: 'review must be true or false' }).optional(),
   /** BCP 47 tag of the narration, captions and title; its primary language one of LANGUAGES. Stored canonical (`pt-br` → `pt-BR`). */
-  language: z
-    .string({ error: 'language must be a string' })
-    .max(35, 'language must be at most 35 characters')
-    .transform((tag, ctx) => {
-      const canonical = canonicalLanguage(tag);
-      if (!canonical) {
-        ctx.addIssue({ code: 'custom', message: `language must be a BCP 47 tag of one of ${LANGUAGES.join(', ')}` });
-        return z.NEVER;
-      }
-      return canonical;
-    })
-    .default(DEFAULT_LANGUAGE),
+  language: LanguageTag.default(DEFAULT_LANGUAGE),
   /** `none`, a mood of MUSIC_MOODS, or an uploaded track's id (MUSIC_TRACK_ID). */
   music: z
     .string({ error: 'music must be a string' })

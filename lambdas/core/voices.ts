@@ -18,8 +18,10 @@ export interface VoiceCatalog {
   provider: string;
   /** The provider as people know it, for messages. */
   providerName: string;
-  /** Spoken when a request names no voice. */
+  /** Spoken when a request names no voice (and, where {@link defaultVoiceFor} is set, no language other than English). */
   defaultVoice: string;
+  /** The voice a request in `language` that names none is spoken in; absent: {@link defaultVoice} speaks every language. */
+  defaultVoiceFor?: (language: string) => string;
   voices: readonly Voice[];
   /** eSpeak's language codes match in any case; ElevenLabs' ids are exact. */
   caseInsensitive: boolean;
@@ -77,6 +79,11 @@ export function voiceLanguage(code: string): Language | undefined {
   const primary = code.split('-')[0]!.toLowerCase();
   if (CHINESE_VARIETIES.has(primary)) return 'zh';
   return (LANGUAGES as readonly string[]).includes(primary) ? (primary as Language) : undefined;
+}
+
+/** The voice a video in `language` that names none is spoken in. */
+export function defaultVoiceOf(catalog: VoiceCatalog, language: string): string {
+  return catalog.defaultVoiceFor?.(language) ?? catalog.defaultVoice;
 }
 
 /** The voices of a catalog that speak a language (all of them where voices are not tied to one). */

@@ -11,7 +11,7 @@
  */
 // zod before the SDK: in an esbuild bundle the SDK's modules use zod as they load (lambdas/api/mcp/handler.ts).
 import { z } from 'zod';
-import { CreateVideoBody, IdempotencyKeySchema, ListQuery, VideoIdSchema } from '../api/schemas.js';
+import { CreateVideoBody, IdempotencyKeySchema, ListQuery, VideoIdSchema, VoicesQuery } from '../api/schemas.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 
@@ -136,9 +136,11 @@ export const MCP_TOOLS: readonly McpTool[] = [
     name: 'list_voices',
     route: 'ListVoices',
     title: 'Voices',
-    description: "The voices create_video's `voice` takes with this deployment's voice provider, and the default voice of a video that names none.",
-    input: z.object({}).strict(),
-    request: () => ({}),
+    description:
+      "The voices create_video's `voice` takes with this deployment's voice provider, and the default voice of a video that names none; " +
+      '`language` (e.g. es, pt-BR) lists only the voices of that language and its default.',
+    input: VoicesQuery,
+    request: (args) => ({ query: asQuery(args) }),
     summary: (voices: { provider: string; defaultVoice: string; voices: { id: string; name: string }[] }) =>
       `${voices.voices.length} voices (${voices.provider}); the default is ${voices.defaultVoice}. Ids: ${voices.voices.map((v) => v.id).join(', ')}.`,
   },

@@ -111,6 +111,32 @@ describe('voices', () => {
     expect((await new ApiClient(server.url).call('GET', '/api/voices')).status).toBe(401);
   });
 
+  it('lists one language\'s voices and its default with ?language=, and names the field when it is not one', async () => {
+    const user = await ApiClient.signIn(server.url, `voice-lang-${randomUUID()}`);
+
+    const spanish = await user.call('GET', '/api/voices?language=es-MX');
+    expect(spanish.status, JSON.stringify(spanish.body)).toBe(200);
+    // The voice an order in Mexican Spanish that names none is spoken in (eSpeak's regional one),
+    // and only voices that speak Spanish.
+    expect(spanish.body.defaultVoice).toBe('es-mx');
+    expect((await user.call('GET', '/api/voices?language=es')).body.defaultVoice).toBe('es');
+    const ids = spanish.body.voices.map((v: { id: string }) => v.id);
+    expect(ids).toContain('es');
+    expect(ids).toContain('es-419');
+    expect(ids).not.toContain('en-us');
+    expect(spanish.body.voices.every((v: { language: string }) => v.language.startsWith('es'))).toBe(true);
+    // Chinese varieties count as Chinese.
+    const chinese = await user.call('GET', '/api/voices?language=zh');
+    expect(chinese.body.voices.map((v: { id: string }) => v.id)).toEqual(expect.arrayContaining(['cmn', 'yue']));
+    expect((await user.call('GET', '/api/voices?language=en')).body.defaultVoice).toBe('en-us');
+
+    for (const query of ['language=klingon', 'language=', 'language=' + 'x'.repeat(40), 'colour=red']) {
+      const bad = await user.call('GET', `/api/voices?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(JSON.stringify(bad.body), query).toMatch(query.startsWith('colour') ? /colour/ : /language/);
+    }
+  });
+
   it('refuses to retry a video whose voice is not offered (any more) and debits nothing', async () => {
     const user = await ApiClient.signIn(server.url, `voice-retry-${randomUUID()}`);
     const { body } = await user.createVideo(SHORT);

@@ -1,5 +1,5 @@
 import type { Voice, VoiceCatalog } from '../../core/voices.js';
-import { ESPEAK_DEFAULT_VOICE } from './espeak-speech.js';
+import { ESPEAK_DEFAULT_VOICE, espeakVoiceFor } from './espeak-speech.js';
 
 /**
  * The voices eSpeak NG speaks (`@echogarden/espeak-ng-emscripten`), by the language code a request
@@ -163,5 +163,13 @@ export const ESPEAK_VOICES: readonly (readonly [id: string, name: string])[] = [
 /** The offline provider's voices as the API offers them: every one eSpeak speaks, the language code as the id. */
 export function espeakVoiceCatalog(): VoiceCatalog {
   const voices: Voice[] = ESPEAK_VOICES.map(([id, name]) => ({ id, name, language: id }));
-  return { provider: 'offline', providerName: 'eSpeak NG', defaultVoice: ESPEAK_DEFAULT_VOICE, voices, caseInsensitive: true };
+  return {
+    provider: 'offline',
+    providerName: 'eSpeak NG',
+    defaultVoice: ESPEAK_DEFAULT_VOICE,
+    // As EspeakSpeechSynthesizer picks it: the language's own voice, English's default for English.
+    defaultVoiceFor: (language) => espeakVoiceFor(language) ?? ESPEAK_DEFAULT_VOICE,
+    voices,
+    caseInsensitive: true,
+  };
 }

@@ -307,7 +307,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The voices a caller may choose with the configured voice provider, and the default one */
+        /** The voices a caller may choose with the configured voice provider, and the default one (`language`: those of one language) */
         get: operations["listVoices"];
         put?: never;
         post?: never;
@@ -1120,7 +1120,7 @@ export interface components {
         Voices: {
             /** @description The voice provider (SHORTS_VOICE): offline (eSpeak NG) or elevenlabs. */
             provider: string;
-            /** @description The voice of a request that names none. */
+            /** @description The voice of a request that names none (in `language`, when the query names one). */
             defaultVoice: string;
             voices: {
                 /** @description What `voice` takes. */
@@ -3122,7 +3122,9 @@ export interface operations {
     };
     listVoices: {
         parameters: {
-            query?: never;
+            query?: {
+                language?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3136,6 +3138,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Voices"];
+                };
+            };
+            /** @description A bad `language`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid session token or API key. */
