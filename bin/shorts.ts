@@ -321,7 +321,24 @@ async function generate(
 }
 
 /** `shorts batch`: a file's videos through the HTTP API, locally (an in-process `shorts dev`) or against `--api`. */
-async function batch(file: string, opts: { outDir: string; api?: string; token?: string; seconds?: number; aspect?: string; voice?: string; captionStyle?: string; dataDir?: string }) {
+async function batch(
+  file: string,
+  opts: {
+    outDir: string;
+    api?: string;
+    token?: string;
+    seconds?: number;
+    aspect?: string;
+    voice?: string;
+    captionStyle?: string;
+    language?: string;
+    voiceSpeed?: number;
+    music?: string;
+    captionPosition?: string;
+    captionSize?: string;
+    dataDir?: string;
+  },
+) {
   const { readFile, mkdir } = await import('node:fs/promises');
   const { parseBatchFile, BatchFileError } = await import('../lambdas/core/batch-file.js');
   const { runBatch, summaryTable } = await import('../lib/local/batch-run.js');
@@ -329,8 +346,24 @@ async function batch(file: string, opts: { outDir: string; api?: string; token?:
     throw new UsageError(`Cannot read "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
   });
   const defaults = Object.fromEntries(
-    Object.entries({ seconds: opts.seconds, aspect: opts.aspect, voice: opts.voice, captionStyle: opts.captionStyle }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      seconds: opts.seconds,
+      aspect: opts.aspect,
+      voice: opts.voice,
+      captionStyle: opts.captionStyle,
+      language: opts.language,
+      voiceSpeed: opts.voiceSpeed,
+      music: opts.music,
+      captionPosition: opts.captionPosition,
+      captionSize: opts.captionSize === undefined ? undefined : CAPTION_SIZE_FLAGS[opts.captionSize],
+    }).filter(([, v]) => v !== undefined),
   );
+  // A bad flag is named as the flag, before the file is read (not as "Line 1: …").
+  for (const [field, flag] of [['seconds', '--seconds'], ['language', '--language'], ['voiceSpeed', '--voice-speed']] as const) {
+    if (defaults[field] === undefined) continue;
+    const checked = VideoRequestSchema.shape[field].safeParse(defaults[field]);
+    if (!checked.success) throw new UsageError(`${flag}: ${checked.error.issues[0]?.message ?? 'not a valid value'}.`);
+  }
   let lines;
   try {
     lines = parseBatchFile(text, { csv: file.toLowerCase().endsWith('.csv'), defaults });
@@ -461,13 +494,20 @@ async function main(argv: string[]): Promise<number> {
   let batchFailed = false;
   program
     .command('batch')
-    .description('Make many videos: one prompt per line of a text file, or a CSV with a prompt column (and seconds, aspect, voice, captionStyle).')
+    .description(
+      'Make many videos: one prompt per line of a text file, or a CSV with a prompt column (and seconds, aspect, voice, captionStyle, language, voiceSpeed, music, captionPosition, captionSize).',
+    )
     .argument('<file>', 'prompts.txt (one per line) or prompts.csv')
     .requiredOption('-d, --out-dir <dir>', 'where to write the MP4s (created if missing)')
     .option('-s, --seconds <n>', 'target length of videos whose line does not say (10–90)', parseInteger)
     .addOption(new Option('-a, --aspect <ratio>', 'frame shape of videos whose line does not say').choices([...ASPECTS]))
     .option('--voice <name>', 'voice of videos whose line does not say')
     .addOption(new Option('--caption-style <style>', 'caption look of videos whose line does not say').choices([...CAPTION_STYLES]))
+    .option('--language <tag>', 'language of videos whose line does not say (BCP 47: en, es, pt-BR, ar, hi, ja, zh, …)')
+    .option('--voice-speed <x>', 'voice speed of videos whose line does not say, 0.8–1.3', parseFloat)
+    .addOption(new Option('--music <mood>', 'music of videos whose line does not say (an uploaded track is not offered to batches)').choices(['none', ...MUSIC_MOODS]))
+    .addOption(new Option('--caption-position <where>', 'caption position of videos whose line does not say').choices([...CAPTION_POSITIONS]))
+    .addOption(new Option('--caption-size <size>', 'caption size of videos whose line does not say: s, m or l').choices(Object.keys(CAPTION_SIZE_FLAGS)))
     .option('--api <url>', 'order through this deployed API (e.g. https://<dashboard>), instead of the local cloud')
     .option('--token <token>', 'with --api: a session token (default SHORTS_TOKEN)')
     .option('--data-dir <dir>', 'local: where the local cloud keeps its data (default .shorts-data)')

@@ -1,8 +1,10 @@
 /**
  * The prompts of `shorts batch`: a text file with one prompt per line (blank lines and lines
  * starting with `#` skipped), or a CSV (`.csv`) with a header row naming a `prompt` column and
- * any of `seconds`, `aspect`, `voice`, `captionStyle` (also `caption_style`, `caption style`),
- * each row checked by the API's own schema before anything is ordered.
+ * any of `seconds`, `aspect`, `voice`, `captionStyle`, `language`, `voiceSpeed`, `music` (a mood:
+ * an uploaded track is not offered to batches), `captionPosition`, `captionSize` (any case, with or
+ * without `_`, `-` or spaces: `caption_style`, `Voice Speed`), each row checked by the API's own
+ * schema before anything is ordered.
  */
 // The browser build: the same parser in Node and in the dashboard (it carries its own Buffer).
 import { parse } from 'csv-parse/browser/esm/sync';
@@ -25,7 +27,15 @@ const COLUMNS: Record<string, keyof VideoRequest> = {
   aspect: 'aspect',
   voice: 'voice',
   captionstyle: 'captionStyle',
+  language: 'language',
+  voicespeed: 'voiceSpeed',
+  music: 'music',
+  captionposition: 'captionPosition',
+  captionsize: 'captionSize',
 };
+
+/** Columns whose cells are numbers in the request. */
+const NUMERIC: ReadonlySet<keyof VideoRequest> = new Set(['seconds', 'voiceSpeed']);
 
 export interface BatchLine {
   /** 1-based line (text) or row (CSV, the header being row 1) it came from. */
@@ -67,7 +77,7 @@ function csvRows(text: string): { line: number; fields: Record<string, unknown> 
   if (!header) return [];
   const names = header.map((name) => {
     const column = COLUMNS[name.toLowerCase().replace(/[\s_-]/g, '')];
-    if (!column) throw new BatchFileError(`Unknown column "${name.slice(0, 40)}"; the columns are prompt, seconds, aspect, voice, captionStyle.`);
+    if (!column) throw new BatchFileError(`Unknown column "${name.slice(0, 40)}"; the columns are ${[...new Set(Object.values(COLUMNS))].join(', ')}.`);
     return column;
   });
   if (!names.includes('prompt')) throw new BatchFileError('The CSV has no "prompt" column.');
@@ -76,7 +86,7 @@ function csvRows(text: string): { line: number; fields: Record<string, unknown> 
     cells.forEach((cell, c) => {
       if (cell === '') return; // an empty cell takes the default
       const name = names[c]!;
-      fields[name] = name === 'seconds' && /^\d+$/.test(cell) ? Number(cell) : cell;
+      fields[name] = NUMERIC.has(name) && /^\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
     });
     return { line: i + 2, fields };
   });

@@ -31,6 +31,19 @@ describe('shorts batch', () => {
     const refused = await shorts(['batch', bad, '--out-dir', path.join(dir, 'out')]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/bad\.csv: Row 3: seconds: .*at most 90/);
+
+    // The flags that fill what a line leaves out are checked as flags, naming them.
+    const good = path.join(dir, 'good.txt');
+    await writeFile(good, 'Why the sea is salty\n');
+    const language = await shorts(['batch', good, '--out-dir', path.join(dir, 'out'), '--language', 'klingon']);
+    expect(language.code).toBe(2);
+    expect(language.stderr).toMatch(/--language: language must be a BCP 47 tag/);
+    const speed = await shorts(['batch', good, '--out-dir', path.join(dir, 'out'), '--voice-speed', '3']);
+    expect(speed.code).toBe(2);
+    expect(speed.stderr).toMatch(/--voice-speed: /);
+    const music = await shorts(['batch', good, '--out-dir', path.join(dir, 'out'), '--music', 'trk_abc']);
+    expect(music.code).toBe(2);
+    expect(music.stderr).toMatch(/--music/);
   });
 
   it('makes every video of a CSV, buying the credits and waiting for the places it needs', { timeout: 900_000 }, async () => {

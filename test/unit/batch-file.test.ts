@@ -29,6 +29,16 @@ describe('a CSV', () => {
     ]);
   });
 
+  it('reads language, voice speed, music, caption position and size, checked as the API checks them', () => {
+    const csv = 'prompt,language,Voice Speed,music,caption_position,caption-size\nPor qué el mar es salado,es-mx,1.15,calm,top,large\nHow owls see,,,,,\n';
+    const lines = parseBatchFile(csv, { csv: true, defaults: { language: 'fr', voiceSpeed: 0.9, music: 'lofi' } });
+    expect(lines[0]!.request).toMatchObject({ language: 'es-MX', voiceSpeed: 1.15, music: 'calm', captionPosition: 'top', captionSize: 'large' });
+    expect(lines[1]!.request).toMatchObject({ language: 'fr', voiceSpeed: 0.9, music: 'lofi' });
+    expect(() => parseBatchFile('prompt,voiceSpeed\nA prompt,2\n', { csv: true })).toThrow(/^Row 2: voiceSpeed: /);
+    expect(() => parseBatchFile('prompt,language\nA prompt,klingon\n', { csv: true })).toThrow(/^Row 2: language: /);
+    expect(() => parseBatchFile('prompt,music\nA prompt,polka\n', { csv: true })).toThrow(/^Row 2: music: /);
+  });
+
   it('names the row and the field of a bad value, an unknown column, a missing prompt column and a broken row', () => {
     expect(() => parseBatchFile('prompt,seconds\nGood one,10\nBad one,ten\n', { csv: true })).toThrow(/^Row 3: seconds: /);
     expect(() => parseBatchFile('prompt,colour\nA,red\n', { csv: true })).toThrow(/Unknown column "colour"/);
