@@ -71,7 +71,9 @@ async function startDev(dataDir: string): Promise<{ url: string; child: ChildPro
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`shorts dev printed no URL in 90 s:\n${output.slice(-2000)}`)), 90_000);
+    // Five minutes: the first start after a change of lambdas/ synthesizes the stack, which took
+    // more than 90 s on the loaded machine.
+    const timer = setTimeout(() => reject(new Error(`shorts dev printed no URL in 300 s:\n${output.slice(-2000)}`)), 300_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
