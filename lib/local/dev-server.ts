@@ -253,7 +253,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 }
 
 /** `npx shorts dev`: runs until Ctrl-C (or SIGTERM), then shuts down in order. */
-export async function runDevCommand(options: { port: number; dataDir?: string; maxRunning?: number; accessReport?: string; dashboardDir?: string }): Promise<void> {
+export async function runDevCommand(options: {
+  port: number;
+  dataDir?: string;
+  maxRunning?: number;
+  accessReport?: string;
+  dashboardDir?: string;
+  /** Not a CLI option: the API bench raises the routes' throttles with it (test/bench/api-dev.ts). */
+  alterTemplate?: DevServerOptions['alterTemplate'];
+}): Promise<void> {
   const { checkProviderSettings } = await import('../../lambdas/shared/dependencies.js');
   const providers = await checkProviderSettings(process.env);
   process.stderr.write('Starting the local cloud (DynamoDB Local, S3, SQS, Step Functions) …\n');
@@ -268,6 +276,7 @@ export async function runDevCommand(options: { port: number; dataDir?: string; m
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.maxRunning !== undefined ? { maxRunningPipelines: options.maxRunning } : {}),
     ...(options.dashboardDir ? { staticDir: options.dashboardDir } : {}),
+    ...(options.alterTemplate ? { alterTemplate: options.alterTemplate } : {}),
     onRequest: ({ method, path: p, status, ms }) => process.stdout.write(`${method} ${p} ${status} ${ms} ms\n`),
     onError: (what, error) => process.stderr.write(`error (${what}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
   });

@@ -303,8 +303,13 @@ async function main() {
       log(`API: ${m.value.reason}`);
       rows.push(['API', m.value.reason, `p99 ≤ ${TARGETS.apiP99Ms} ms`, '']);
     } else {
+      const pss = Object.entries(m.value.pssMb).sort((a, b) => b[1] - a[1]).map(([kind, mb]) => `${kind} ${mb.toFixed(0)}`).join(', ');
+      log(`API: shorts dev PSS at the end, MB: ${pss}`);
       for (const r of m.value.routes) {
-        log(`API ${r.route}: ${r.requests} requests at ${r.rate.toFixed(0)}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+        const codes = Object.entries(r.statusCodes).map(([code, n]) => `${code}×${n}`).join(' ');
+        const cpu = Object.entries(r.cpuPer1000).sort((a, b) => b[1] - a[1]).map(([kind, seconds]) => `${kind} ${seconds.toFixed(2)}`).join(', ');
+        log(`API ${r.route}: ${r.requests} requests at ${r.rate.toFixed(0)}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}; answers ${codes}`);
+        log(`  CPU-s per 1000 requests: ${cpu}`);
         rows.push([
           `API ${r.route}`,
           `p50 ${r.p50Ms} ms · p99 ${r.p99Ms} ms`,
