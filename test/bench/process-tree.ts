@@ -130,17 +130,23 @@ export function sampleCpu(
 ): { stop: () => Promise<number>; byKind: () => Record<string, number> } {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
-  const kinds = new Map<number, Promise<string>>();
+  const kinds = new Map<number, string>();
   let initial = true;
   let running = true;
   const read = async () => {
-    for (const { pid, cpuTicks } of await descendants(root)) {
-      if (!first.has(pid)) {
-        first.set(pid, initial ? cpuTicks : 0);
-        kinds.set(pid, processKind(pid));
-      }
+    const tree = await descendants(root);
+    for (const { pid, cpuTicks } of tree) {
+      if (!first.has(pid)) first.set(pid, initial ? cpuTicks : 0);
       last.set(pid, cpuTicks);
     }
+    // Read again each time, as samplePss does: a wrapper script (sh) becomes Chromium when it
+    // execs, and a forked helper becomes ffmpeg; a process is counted as what it was last seen as.
+    await Promise.all(
+      tree.map(async ({ pid }) => {
+        const kind = await processKind(pid);
+        if (kind !== '?') kinds.set(pid, kind);
+      }),
+    );
     initial = false;
   };
   const breakdown: Record<string, number> = {};
@@ -159,7 +165,7 @@ export function sampleCpu(
       for (const [pid, end] of last) {
         const used = end - (first.get(pid) ?? 0);
         ticks += used;
-        const kind = (await kinds.get(pid)) ?? '?';
+        const kind = kinds.get(pid) ?? '?';
         breakdown[kind] = (breakdown[kind] ?? 0) + used / TICKS_PER_SECOND;
       }
       return ticks / TICKS_PER_SECOND;
