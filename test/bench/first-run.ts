@@ -151,6 +151,8 @@ export async function measureFirstRun(
     const env: NodeJS.ProcessEnv = Object.fromEntries(
       Object.entries(process.env).filter(([name]) => !/^(npm_|VITEST|TSX_|NODE_OPTIONS$|INIT_CWD$|SHORTS_DATA_DIR$)/.test(name)),
     );
+    // npm run / npx put this checkout's node_modules/.bin first on PATH: a user's shell does not.
+    env.PATH = (env.PATH ?? '').split(':').filter((dir) => !dir.includes('node_modules')).join(':');
     let npmCache = 'warm: ~/.npm';
     if (options.emptyNpmCache) {
       env.npm_config_cache = join(base, 'npm-cache');
