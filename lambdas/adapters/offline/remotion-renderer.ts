@@ -382,7 +382,7 @@ export function bundleComposition(workDir: string, options: { onBundled?: (ms: n
 }
 
 async function bundleOnce(workDir: string, onBundled?: (ms: number) => void): Promise<string> {
-  const hash = await sourceHash();
+  const hash = await compositionSourceHash();
   const dir = join(workDir, 'remotion-bundles', hash);
   const lock = `${dir}.lock`;
   const deadline = Date.now() + BUNDLE_WAIT_MS;
@@ -454,8 +454,8 @@ async function takeLock(lock: string): Promise<boolean> {
   return false;
 }
 
-/** Hash of the composition's sources and the Remotion version: the bundle cache key. */
-async function sourceHash(): Promise<string> {
+/** Hash of the composition's sources, the bundler and the Remotion version: the bundle's folder name. */
+export async function compositionSourceHash(): Promise<string> {
   const hash = createHash('sha256');
   const require = createRequire(import.meta.url);
   hash.update(`bundler ${COMPOSITION_BUNDLER.rspack ? 'rspack' : 'webpack'}\n`);
