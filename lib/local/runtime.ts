@@ -191,20 +191,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // resvg's mimalloc keeps freed pages unless told at load (procedural-image-generator.ts); functions cannot tell it.
   process.env.MIMALLOC_PURGE_DELAY ??= '0';
 
-  // Synthesis (a child process, ~15 s when the stack changed) runs while the emulators start:
-  // neither needs the other, and DynamoDB Local's JVM takes seconds to start too.
+  // Synthesis first, then the emulators: run side by side on a loaded two-core machine, the
+  // synthesis starved DynamoDB Local's JVM past its 60 s start limit (load ~30; BENCHMARKS.md).
   let synthStarted = 0;
-  const synthesizing = loadSynthesizedStack({
+  const synthesized = await loadSynthesizedStack({
     onSynthesize: () => {
       synthStarted = performance.now();
       options.onSynthesize?.();
     },
-  }).then((synthesized) => {
-    if (synthStarted) options.onSynthesized?.(performance.now() - synthStarted);
-    return options.alterTemplate ? { ...synthesized, template: options.alterTemplate(structuredClone(synthesized.template)) } : synthesized;
   });
-  // Awaited below, once the emulators are up; a failure before then is handled there.
-  synthesizing.catch(() => undefined);
+  if (synthStarted) options.onSynthesized?.(performance.now() - synthStarted);
+  const synth = options.alterTemplate ? { ...synthesized, template: options.alterTemplate(structuredClone(synthesized.template)) } : synthesized;
   const accountId = '000000000000';
   const region = 'us-east-1';
   const context = { accountId, region };
@@ -232,7 +229,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       startS3Server({ directory: path.join(dataDir, 's3'), buckets: Object.values(buckets), authorization: createS3Gate({ principals, authorizer, context }) }),
     ]);
     stops.push(() => s3.stop(), () => dynamo.stop());
-    const synth = await synthesizing;
     const dynamoGateway: JsonGateway = await startJsonGateway({
       service: 'dynamodb',
       upstream: dynamo.endpoint,
