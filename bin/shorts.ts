@@ -181,10 +181,10 @@ async function generate(
   },
 ) {
   // --music: none, a mood, or a file (.mp3/.wav) uploaded and checked once the local cloud runs.
-  const musicFile = opts.music !== undefined && !VideoRequestSchema.shape.music.safeParse(opts.music).success ? opts.music : undefined;
+  const musicFile = opts.music !== undefined && !VideoRequestSchema.shape.music.safeParse(opts.music).success ? resolve(opts.music) : undefined;
   if (musicFile !== undefined) {
     const found = await stat(musicFile).catch(() => undefined);
-    if (!found?.isFile()) throw new UsageError(`--music "${musicFile}" is neither none, a mood (${MUSIC_MOODS.join(', ')}) nor a file.`);
+    if (!found?.isFile()) throw new UsageError(`--music "${opts.music}" is neither none, a mood (${MUSIC_MOODS.join(', ')}) nor a file.`);
   }
   const parsed = VideoRequestSchema.safeParse({
     ...(opts.music !== undefined && musicFile === undefined ? { music: opts.music } : {}),
@@ -238,14 +238,30 @@ async function generate(
   setFlagsFromString('--optimize-for-size');
 
   const started = Date.now();
+  const firstRun: string[] = [];
+  // The composition's bundle (once per change of frontend/remotion) is made from the start, beside
+  // the stack's synthesis, the emulators' start and the steps before the render, instead of
+  // after them; the render step waits for it (or finds it made).
+  const { startLocalRuntime, localDataDir } = await import('../lib/local/runtime.js');
+  const { startPrebundle } = await import('../lib/local/prebundle.js');
+  // Paths are absolute from here: the bundler changes the working directory while it works.
+  const dataDir = localDataDir(opts.dataDir, process.env);
+  const prebundle = startPrebundle({ dataDir, settings: process.env, onBundled: (ms) => firstRun.push(`composition bundled in ${seconds(ms)}`) });
   process.stderr.write(`Starting the local cloud (DynamoDB Local, S3) …\n`);
-  const { startLocalRuntime } = await import('../lib/local/runtime.js');
   const { generateVideo } = await import('../lib/local/generate.js');
   const runtime = await startLocalRuntime({
-    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    dataDir,
     quiet: true,
     onSynthesize: () => process.stderr.write('Reading the stack: synthesizing its template once (about 15 s) …\n'),
+    onSynthesized: (ms) => {
+      process.stderr.write(`Stack synthesized in ${seconds(ms)}.\n`);
+      firstRun.push(`stack synthesized in ${seconds(ms)}`);
+    },
+  }).catch(async (error: unknown) => {
+    await prebundle.settled;
+    throw error;
   });
+  process.stderr.write(`Local cloud started in ${seconds(Date.now() - started)}.\n`);
   const view = progressView();
   let reported = false;
   const stop = async () => {
@@ -309,6 +325,7 @@ async function generate(
       '  time per step:',
       ...STEPS.map((s) => `    ${STEP_LABELS[s].padEnd(16)}${seconds(job.steps[s].durationMs)}`),
       `  total     ${seconds(Date.now() - started)} wall time`,
+      ...(firstRun.length > 0 ? [`  once      ${firstRun.join(', ')} (alongside the steps)`] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (error) {
@@ -317,6 +334,8 @@ async function generate(
     throw error;
   } finally {
     await stop();
+    // Never leave a half-made bundle's lock behind (a failed job may end before the bundle does).
+    await prebundle.settled;
   }
 }
 

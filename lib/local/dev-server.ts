@@ -25,7 +25,7 @@ import { devSigner } from './dev-auth.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
 import { ensureDashboardBuilt } from './dashboard-build.js';
 import { GatewayThrottle } from './gateway-throttle.js';
-import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
+import { localDataDir, startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import type { RunnerOptions } from './state-machine-runner.js';
 
 export const DEFAULT_DEV_PORT = 3000;
@@ -95,7 +95,7 @@ async function webhookSecret(dataDir: string, settings: Record<string, string | 
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const settings = options.settings ?? process.env;
-  const dataDir = path.resolve(options.dataDir ?? settings[ENV.DATA_DIR] ?? '.shorts-data');
+  const dataDir = localDataDir(options.dataDir, settings);
   await mkdir(dataDir, { recursive: true });
   const signer = await devSigner(dataDir);
   const secret = await webhookSecret(dataDir, settings);
@@ -270,6 +270,9 @@ export async function runDevCommand(options: {
     ...(options.dashboardDir ? { outDir: options.dashboardDir } : {}),
     progress: (line) => process.stderr.write(`${line}\n`),
   });
+  // The composition's bundle too (on a first run, or after frontend/remotion changed): ready by the first order.
+  const { startPrebundle } = await import('./prebundle.js');
+  startPrebundle({ dataDir: localDataDir(options.dataDir, process.env), settings: process.env });
   const server = await startDevServer({
     port: options.port,
     settings: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -15,7 +15,7 @@ import {
   type LogLevel,
   type X264Preset,
 } from '@remotion/renderer';
-import { webpackOverride } from '../../../frontend/remotion/webpack-override.js';
+import { COMPOSITION_BUNDLER } from '../../../frontend/remotion/webpack-override.js';
 import { renderLayered } from './layered-render.js';
 import { narrowWildcardListens } from './loopback-listen.js';
 import { DEFAULT_RENDER_METHOD, type RenderMethod } from '../../core/render-method.js';
@@ -133,39 +133,7 @@ export class LocalRemotionRenderer implements VideoRenderer {
 
   /** Bundles the composition, or reuses the bundle an earlier call or process left under workDir. */
   async bundle(): Promise<string> {
-    let serveUrl = bundles.get(this.workDir);
-    if (!serveUrl) {
-      serveUrl = this.bundleOnce();
-      bundles.set(this.workDir, serveUrl);
-      serveUrl.catch(() => bundles.delete(this.workDir));
-    }
-    return serveUrl;
-  }
-
-  private async bundleOnce(): Promise<string> {
-    const hash = await sourceHash();
-    const dir = join(this.workDir, 'remotion-bundles', hash);
-    if (await exists(join(dir, 'index.html'))) {
-      // Marks the bundle as in use, so another process's pruning leaves it alone.
-      const now = new Date();
-      await utimes(dir, now, now);
-      return dir;
-    }
-    // Build beside the final place and rename: another process may be bundling the same hash.
-    const tmp = `${dir}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
-    const started = Date.now();
-    // Loaded only when there is something to bundle: webpack costs ~35 MB in every render process.
-    const { bundle } = await import('@remotion/bundler');
-    await bundle({ entryPoint: ENTRY_POINT, outDir: tmp, webpackOverride, enableCaching: true });
-    try {
-      await rename(tmp, dir);
-    } catch (error) {
-      if (!(await exists(join(dir, 'index.html')))) throw error;
-      await rm(tmp, { recursive: true, force: true });
-    }
-    this.log(`bundled the composition in ${Date.now() - started} ms`);
-    await pruneStaleBundles(dir);
-    return dir;
+    return bundleComposition(this.workDir, { onBundled: (ms) => this.log(`bundled the composition in ${ms} ms`) });
   }
 
   private async render(renderId: string, state: RenderState, props: ShortVideoProps, outputKey: string) {
@@ -439,10 +407,106 @@ export function chunkRanges(frames: number, pieces: number): [number, number][] 
   return ranges;
 }
 
-/** Hash of the composition's sources and the Remotion version: the bundle cache key. */
-async function sourceHash(): Promise<string> {
+/** How long a process waits for another one's bundle of the same sources before bundling itself. */
+const BUNDLE_WAIT_MS = 10 * 60_000;
+
+/**
+ * The composition's bundle for the current sources under `workDir` (`remotion-bundles/<hash>`):
+ * found on disk, or built once. Once per process per workDir; across processes (the CLI bundles
+ * in the background from its start while the pipeline's render function may ask too) a lock
+ * file makes the later caller wait for the bundle being built instead of building it twice.
+ * Resolves to the bundle's directory (Remotion's serve URL). `onBundled` is told the build's
+ * wall time, only when this call built it.
+ */
+export function bundleComposition(workDir: string, options: { onBundled?: (ms: number) => void } = {}): Promise<string> {
+  const key = resolve(workDir);
+  let serveUrl = bundles.get(key);
+  if (!serveUrl) {
+    serveUrl = bundleOnce(key, options.onBundled);
+    bundles.set(key, serveUrl);
+    serveUrl.catch(() => bundles.delete(key));
+  }
+  return serveUrl;
+}
+
+async function bundleOnce(workDir: string, onBundled?: (ms: number) => void): Promise<string> {
+  const hash = await compositionSourceHash();
+  const dir = join(workDir, 'remotion-bundles', hash);
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + BUNDLE_WAIT_MS;
+  await mkdir(dirname(dir), { recursive: true });
+  for (;;) {
+    if (await exists(join(dir, 'index.html'))) {
+      // Marks the bundle as in use, so another process's pruning leaves it alone.
+      const now = new Date();
+      await utimes(dir, now, now);
+      return dir;
+    }
+    if (await takeLock(lock)) break;
+    if (Date.now() > deadline) throw new BundleFailed(`Waited ${BUNDLE_WAIT_MS / 1000} s for another process bundling the composition (lock ${lock}); remove the lock if none is.`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  try {
+    // Another process may have finished between our look and our lock.
+    if (await exists(join(dir, 'index.html'))) return dir;
+    // Build beside the final place and rename: a reader never sees half a bundle.
+    const tmp = `${dir}.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const started = Date.now();
+    // Loaded only when there is something to bundle: the bundler costs ~35 MB in every render process.
+    const { bundle } = await import('@remotion/bundler');
+    try {
+      await bundle({ entryPoint: ENTRY_POINT, outDir: tmp, ...COMPOSITION_BUNDLER });
+      await rename(tmp, dir);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    onBundled?.(Date.now() - started);
+    await pruneStaleBundles(dir);
+    return dir;
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** Bundling failed, or another process's bundle never came. */
+export class BundleFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BundleFailed';
+  }
+}
+
+/** Takes the lock (true) or finds it held by a live process (false); a dead process's lock is removed. */
+async function takeLock(lock: string): Promise<boolean> {
+  try {
+    const handle = await open(lock, 'wx');
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
+  let alive = true;
+  if (Number.isInteger(owner) && owner > 0) {
+    try {
+      process.kill(owner, 0);
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  } else {
+    // Empty: being written right now, or left by a process that died mid-write a while ago.
+    alive = Date.now() - (await stat(lock).then((s) => s.mtimeMs, () => Date.now())) < 10_000;
+  }
+  if (!alive) await rm(lock, { force: true });
+  return false;
+}
+
+/** Hash of the composition's sources, the bundler and the Remotion version: the bundle's folder name. */
+export async function compositionSourceHash(): Promise<string> {
   const hash = createHash('sha256');
   const require = createRequire(import.meta.url);
+  hash.update(`bundler ${COMPOSITION_BUNDLER.rspack ? 'rspack' : 'webpack'}\n`);
   for (const pkg of ['remotion', '@remotion/bundler', '@remotion/media', '@remotion/fonts']) {
     hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\n`);
   }
