@@ -10,9 +10,11 @@
  *   memory         peak PSS of `shorts generate` and everything it starts
  *   api            create + status under a fixed request rate (needs `shorts dev`)
  *   cloud          a model of a 60 s short on AWS as the stack deploys it: seconds and dollars (test/bench/cloud-model.ts)
+ *   first-run      the README's first command in a fresh clone of HEAD, then again in the same clone:
+ *                  what installing and the first run's one-off work add (test/bench/first-run.ts)
  *
  * Options: --only render,e2e,…  --runs N (renders, default 2)  --jobs N (default 30)
- *          --rate R (default 200/s)  --api-seconds S (default 10)
+ *          --rate R (default 200/s)  --api-seconds S (default 10)  --empty-npm-cache (first-run: npm gets an empty cache)
  *          --baseline (also render with the composition and renderer before the optimisations)
  *          --methods layered,full (render methods to compare; default both)
  *          --chunks N[,M…] (pieces the full method renders in parallel, one variant per value;
@@ -36,9 +38,10 @@ import { BASELINE_COMMIT, loadBaselineRenderer } from './baseline.js';
 import { RENDER_METHODS, type RenderMethod } from '../../lambdas/core/render-method.js';
 import { renderWithFfmpeg } from './render-ffmpeg.js';
 import { cloudModel, describeCloudModel } from './cloud-model.js';
+import { describeFirstRun, measureFirstRun } from './first-run.js';
 import { currentRenderer, remotionWorkDir, renderWithRemotion, warmBundle, type RendererFactory } from './render-remotion.js';
 
-const SECTIONS = ['render', 'e2e', 'orchestration', 'memory', 'api', 'cloud'] as const;
+const SECTIONS = ['render', 'e2e', 'orchestration', 'memory', 'api', 'cloud', 'first-run'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const TARGETS = {
@@ -47,6 +50,8 @@ const TARGETS = {
   endToEndRatio: 2,
   orchestrationMs: 300,
   peakPssMb: 1024,
+  /** The README's first command in a fresh clone, minus the same command run again. */
+  firstRunOverheadSeconds: 90,
   apiP99Ms: 50,
 };
 
@@ -328,6 +333,18 @@ async function main() {
       `${s(model.seconds * 1000)} · $${model.usd.toFixed(2)} a video`,
       '',
       `modelled, not measured: ${model.renderFunctions} render functions of ${model.framesPerLambda} frames`,
+    ]);
+  }
+
+  if (only.has('first-run')) {
+    const m = await measureFirstRun(process.cwd(), { emptyNpmCache: process.argv.includes('--empty-npm-cache'), log: (line) => log(`  ${line}`) });
+    for (const line of describeFirstRun(m)) log(line);
+    const overhead = m.overheadMs / 1000;
+    rows.push([
+      'first video in a fresh clone, over a second run',
+      `${overhead.toFixed(0)} s (${s(m.first.wallMs)} − ${s(m.second.wallMs)})`,
+      `≤ ${TARGETS.firstRunOverheadSeconds} s`,
+      `${verdict(overhead <= TARGETS.firstRunOverheadSeconds)}; npm ci ${s(m.first.parts.npmCiMs ?? 0)}; npm cache ${m.npmCache.split(':')[0]}; Debian packages installed; load ${m.first.load[0].toFixed(1)}→${m.second.load[1].toFixed(1)}`,
     ]);
   }
 
