@@ -1,5 +1,5 @@
 import { AbsoluteFill } from 'remotion';
-import { CAPTION_PRESETS, captionPositionOf } from './caption-presets.js';
+import { captionPositionOf } from './caption-presets.js';
 import { Captions } from './captions.js';
 import { FrameSizeContext } from './frame-size.js';
 import { LegibilityShade } from './legibility-shade.js';
@@ -8,8 +8,8 @@ import { TitleCard } from './title-card.js';
 import { Watermark } from './watermark.js';
 
 /**
- * One strip of what ShortVideo draws over its pictures — the title, the logo watermark, or the
- * captions with the shade under them — on a transparent page as tall as the strip. The layers are laid out for the
+ * One strip of what ShortVideo draws over its pictures — the legibility shade, the logo
+ * watermark, the title or the captions — on a transparent page as tall as the strip. The layers are laid out for the
  * full frame (FrameSizeContext) and shifted up, so the strip matches that part of a ShortVideo
  * frame pixel for pixel. Used by the layered local render (overlay-plan.ts).
  */
@@ -22,18 +22,17 @@ export function OverlayBand(props: OverlayBandProps) {
             <TitleCard title={props.title} language={props.language} brand={props.brand} />
           ) : props.layer === 'watermark' ? (
             <Watermark brand={props.brand} />
+          ) : props.layer === 'shade' ? (
+            <LegibilityShade position={captionPositionOf(props)} />
           ) : (
-            <>
-              {CAPTION_PRESETS[props.captionStyle].shade ? <LegibilityShade position={captionPositionOf(props)} /> : null}
-              <Captions
-                pages={props.captions}
-                captionStyle={props.captionStyle}
-                language={props.language}
-                captionPosition={props.captionPosition}
-                captionSize={props.captionSize}
-                brand={props.brand}
-              />
-            </>
+            <Captions
+              pages={props.captions}
+              captionStyle={props.captionStyle}
+              language={props.language}
+              captionPosition={props.captionPosition}
+              captionSize={props.captionSize}
+              brand={props.brand}
+            />
           )}
         </AbsoluteFill>
       </FrameSizeContext.Provider>

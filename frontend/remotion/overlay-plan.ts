@@ -15,7 +15,7 @@ import { watermarkBox } from './watermark.js';
 /** The id of the composition that draws one band of the overlay (overlay-band.tsx). */
 export const OVERLAY_BAND_COMPOSITION_ID = 'ShortVideoOverlayBand';
 
-export type OverlayLayer = 'title' | 'captions' | 'watermark';
+export type OverlayLayer = 'shade' | 'title' | 'captions' | 'watermark';
 
 /** Props of the band composition: the video's props plus which layer and which strip of the frame. */
 export type OverlayBandProps = ShortVideoProps & {
@@ -41,8 +41,10 @@ export interface OverlayBandPlan {
 
 /**
  * Where each layer can draw, with room for what a layer may spill outside its nominal box (text
- * outline and shadow, the active word's pop, a page or title that wraps to more lines) and, for
- * the captions, the legibility shade drawn under them (legibility-shade.tsx).
+ * outline and shadow, the active word's pop, a page or title that wraps to more lines). The
+ * legibility shade under the captions (legibility-shade.tsx) is a layer of its own: it never
+ * changes, so it is drawn once, and the caption strips drawn on every change stay mostly
+ * transparent — cheaper for Chromium to encode and for ffmpeg to decode.
  */
 export function overlayBands(
   props: Pick<ShortVideoProps, 'width' | 'height' | 'captionStyle' | 'captionPosition' | 'brand'>,
@@ -54,13 +56,11 @@ export function overlayBands(
     const b = Math.min(props.height, even(bottom));
     return { top: t, height: Math.max(2, b - t) };
   };
-  // The shade spans captionTop − 0.6·h … captionTop + 1.6·h (legibility-shade.tsx).
-  const shaded = CAPTION_PRESETS[props.captionStyle].shade;
-  const captionsTop = captionTop - captionHeight * (shaded ? 0.6 : 0.5);
-  const captionsBottom = captionTop + captionHeight * (shaded ? 1.6 : 1.5);
   return {
+    // The shade spans captionTop − 0.6·h … captionTop + 1.6·h (legibility-shade.tsx).
+    shade: clampBand(captionTop - captionHeight * 0.6, captionTop + captionHeight * 1.6),
     title: clampBand(titleTop - unit * 0.05, titleTop + unit * 0.35),
-    captions: clampBand(captionsTop, captionsBottom),
+    captions: clampBand(captionTop - captionHeight * 0.5, captionTop + captionHeight * 1.5),
     watermark: (() => {
       const box = watermarkBox(props.width, props.height, props.brand?.logoPosition ?? 'top-right');
       return clampBand(box.top, box.top + box.height);
@@ -71,7 +71,10 @@ export function overlayBands(
 /** The bands to draw for `props`, each with its distinct frames; a layer with nothing to draw is left out. */
 export function planOverlay(props: ShortVideoProps): OverlayBandPlan[] {
   const bands = overlayBands(props);
+  const shaded = CAPTION_PRESETS[props.captionStyle].shade;
   const keys: Record<OverlayLayer, (frame: number) => string> = {
+    // The shade never changes (and shows with or without a caption on screen, as in ShortVideo).
+    shade: () => (shaded ? 'shade' : ''),
     title: (frame) => {
       const opacity = titleOpacityAt(props.title, frame, props.fps);
       return opacity === undefined ? '' : opacity.toFixed(4);
@@ -85,8 +88,9 @@ export function planOverlay(props: ShortVideoProps): OverlayBandPlan[] {
     watermark: () => (props.brand?.logoUrl ? 'logo' : ''),
   };
   const plans: OverlayBandPlan[] = [];
-  // Drawn in this order, each over the one before: the logo under the title and captions.
-  for (const layer of ['watermark', 'title', 'captions'] as const) {
+  // Drawn in this order, each over the one before, as ShortVideo stacks them: the shade, the
+  // logo, the title, the captions.
+  for (const layer of ['shade', 'watermark', 'title', 'captions'] as const) {
     const plan: OverlayBandPlan = { layer, ...bands[layer], frames: [], runs: [], visibleUntil: 0 };
     let previous: string | undefined;
     let drawsSomething = false;

@@ -88,7 +88,7 @@ describe('planOverlay', () => {
 
     const plans = planOverlay(p);
 
-    expect(plans.map((plan) => plan.layer)).toEqual(['title', 'captions']);
+    expect(plans.map((plan) => plan.layer)).toEqual(['shade', 'title', 'captions']);
     for (const plan of plans) {
       expect(plan.runs.reduce((a, b) => a + b, 0)).toBe(p.durationInFrames);
       expect(plan.frames[0]).toBe(0);
@@ -97,8 +97,10 @@ describe('planOverlay', () => {
       });
       expect(plan.frames.length).toBeLessThan(p.durationInFrames / 2);
     }
+    // The shade never changes: one drawing, on screen for the whole video, captions or not.
+    expect(plans[0]).toMatchObject({ frames: [0], runs: [p.durationInFrames], visibleUntil: p.durationInFrames });
     // Inside a run the drawn state is the same; across a run's edge it differs.
-    const captions = plans[1]!;
+    const captions = plans[2]!;
     const state = (frame: number) => JSON.stringify(captionStateAt(p.captions, frame, p.fps) ?? null);
     captions.frames.forEach((start, i) => {
       const end = start + captions.runs[i]! - 1;
@@ -108,7 +110,7 @@ describe('planOverlay', () => {
     // A new word (600 ms = frame 18) and a new page (3000 ms = frame 90) start new drawings.
     expect(captions.frames).toContain(18);
     expect(captions.frames).toContain(90);
-    const title = plans[0]!;
+    const title = plans[1]!;
     const lastTitleFrame = Array.from({ length: p.durationInFrames }, (_, f) => f).filter((f) => titleOpacityAt(p.title, f, p.fps) !== undefined).at(-1)!;
     expect(title.frames.at(-1)).toBe(lastTitleFrame + 1);
     expect(title.visibleUntil).toBe(lastTitleFrame + 1);
@@ -117,8 +119,10 @@ describe('planOverlay', () => {
   });
 
   it('leaves out a layer with nothing to draw', () => {
-    expect(planOverlay(props({ title: '  ' })).map((plan) => plan.layer)).toEqual(['captions']);
-    expect(planOverlay(props({ captions: [] })).map((plan) => plan.layer)).toEqual(['title']);
+    expect(planOverlay(props({ title: '  ' })).map((plan) => plan.layer)).toEqual(['shade', 'captions']);
+    // ShortVideo draws the shade with or without captions; a style without one has no shade layer.
+    expect(planOverlay(props({ captions: [] })).map((plan) => plan.layer)).toEqual(['shade', 'title']);
+    expect(planOverlay(props({ captionStyle: 'minimal' })).map((plan) => plan.layer)).toEqual(['title', 'captions']);
   });
 });
 
@@ -160,6 +164,9 @@ describe('overlayBands', () => {
       expect(band.top + band.height).toBeLessThanOrEqual(height);
     }
     expect(bands.captions.top).toBeLessThan(layout.captionTop);
+    // The shade's strip holds its whole gradient (legibility-shade.tsx), whatever the captions' strip.
+    expect(bands.shade.top).toBe(Math.max(0, 2 * Math.round((layout.captionTop - 0.6 * layout.captionHeight) / 2)));
+    expect(bands.shade.top + bands.shade.height).toBe(Math.min(height, 2 * Math.round((layout.captionTop + 1.6 * layout.captionHeight) / 2)));
     expect(bands.captions.top + bands.captions.height).toBeGreaterThan(layout.captionTop + layout.captionHeight);
     expect(bands.title.top).toBeLessThan(layout.titleTop);
   });
@@ -215,10 +222,12 @@ describe('ffmpegCommand', () => {
     // (Frame 69, set half a frame early.)
     expect(command.commands).toContain('2.283333 blend@mix c0_opacity 0.916667, blend@mix c1_opacity 0.916667, blend@mix c2_opacity 0.916667;');
     expect(command.commands).toContain('2.650000 blend@mix c0_opacity 0.000000,');
-    expect(command.graph).toContain(`overlay=x=0:y=${plans[0]!.top}:format=yuv420:enable='lt(n,${plans[0]!.visibleUntil})'`);
-    expect(command.graph).toContain(`overlay=x=0:y=${plans[1]!.top}:`);
+    // The shade (one drawing, all along), then the title (until it is gone), then the captions.
+    expect(command.graph).toContain(`[bg][b0]overlay=x=0:y=${plans[0]!.top}:format=yuv420[o0]`);
+    expect(command.graph).toContain(`[o0][b1]overlay=x=0:y=${plans[1]!.top}:format=yuv420:enable='lt(n,${plans[1]!.visibleUntil})'[o1]`);
+    expect(command.graph).toContain(`[o1][b2]overlay=x=0:y=${plans[2]!.top}:`);
     expect(command.graph).toContain('apad=whole_dur=5.000000,atrim=end=5.000000');
-    expect(command.args).toEqual(expect.arrayContaining(['-filter_complex_script', '/w/graph.txt', 'pipe:0', 'pipe:3', '-frames:v', '150', '-colorspace', 'bt709', 'libx264', 'aac']));
+    expect(command.args).toEqual(expect.arrayContaining(['-filter_complex_script', '/w/graph.txt', 'pipe:0', 'pipe:3', 'pipe:4', '-frames:v', '150', '-colorspace', 'bt709', 'libx264', 'aac']));
     expect(command.args.at(-1)).toBe('/w/out.mp4');
   });
 

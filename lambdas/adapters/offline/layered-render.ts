@@ -6,7 +6,7 @@
  *   window of the picture onto the frame with bilinear sampling, as Chromium's compositor
  *   scales the picture layer. The even and the odd scenes make two streams (a crossfade mixes
  *   one of each), mixed frame by frame as the composition fades each scene in.
- * - Everything drawn over the pictures (title, shade, captions) is drawn by the composition
+ * - Everything drawn over the pictures (shade, logo, title, captions) is drawn by the composition
  *   itself in Chromium, as transparent strips of the frame (overlay-band.tsx), and only on
  *   frames where it changes (overlay-plan.ts): about half the frames of a 30 s short, each a
  *   third of the frame's height.
@@ -144,8 +144,9 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
       });
       drawn[plan.layer] = plan.frames.length;
     };
-    // Every strip but the last is drawn first and handed over whole (they are short: the title's
-    // first 1.6 s); the last is streamed while ffmpeg encodes, so drawing and encoding overlap.
+    // Every strip but the last is drawn first and handed over whole (they are short: the shade
+    // and the logo are one drawing each, the title its first 1.6 s); the last is streamed while
+    // ffmpeg encodes, so drawing and encoding overlap.
     for (const [i, plan] of plans.entries()) {
       const stream = streams[i]!;
       if (i < plans.length - 1) {
@@ -168,9 +169,18 @@ export async function renderLayered(options: LayeredRenderOptions): Promise<Laye
 }
 
 /**
+ * Up to this many bytes of drawn strips wait in memory for ffmpeg. Drawing and encoding go at
+ * different paces (a page change or a word's pop is a burst of drawings; a crossfade is a burst
+ * of ffmpeg work), and a browser held back to the pipe's 64 KB — about one strip — leaves a core
+ * idle whenever the other side is in a burst. A caption strip is ~10–50 KB: a 30 s short's
+ * strips all fit, a long video's stay bounded.
+ */
+const STRIP_BUFFER_BYTES = 32 * 1024 * 1024;
+
+/**
  * Writes a strip's frames to `stream` in video order, each once (ffmpeg places it at its
- * frame, see {@link stripTimestamps}), waiting for ffmpeg to take them, so a fast browser does
- * not pile frames up in memory.
+ * frame, see {@link stripTimestamps}), holding back the browser only once
+ * {@link STRIP_BUFFER_BYTES} wait for ffmpeg.
  */
 async function streamInOrder(
   plan: OverlayBandPlan,
@@ -180,7 +190,8 @@ async function streamInOrder(
   const early = new Map<number, Buffer>();
   let next = 0;
   const write = async (buffer: Buffer) => {
-    if (stream.write(buffer)) return;
+    stream.write(buffer);
+    if (stream.writableLength <= STRIP_BUFFER_BYTES) return;
     // Until ffmpeg takes more — or goes away (its exit reports why, and cancels the drawing).
     await new Promise<void>((resolve) => {
       stream.once('drain', resolve);
