@@ -118,6 +118,9 @@ export function samplePss(
   };
 }
 
+/** Kinds a process may still change from by exec'ing another program. */
+const UNSETTLED_KINDS = new Set(['?', 'sh', 'node']);
+
 /**
  * CPU seconds used by `root` and all its descendants while sampling (in all, and per kind of process): every `intervalMs` each
  * live process's utime + stime is read, and each process counts from when it was first seen (or
@@ -139,10 +142,14 @@ export function sampleCpu(
       if (!first.has(pid)) first.set(pid, initial ? cpuTicks : 0);
       last.set(pid, cpuTicks);
     }
-    // Read again each time, as samplePss does: a wrapper script (sh) becomes Chromium when it
-    // execs, and a forked helper becomes ffmpeg; a process is counted as what it was last seen as.
+    // A wrapper script (sh) becomes Chromium when it execs, and a process caught between fork
+    // and exec still shows its parent (node): those are read again until they settle; a process is
+    // counted as what it was last seen as. Reading every process every time cost the bench's own
+    // node several CPU-s a render.
     await Promise.all(
       tree.map(async ({ pid }) => {
+        const known = kinds.get(pid);
+        if (known !== undefined && !UNSETTLED_KINDS.has(known)) return;
         const kind = await processKind(pid);
         if (kind !== '?') kinds.set(pid, kind);
       }),

@@ -65,6 +65,11 @@ const runs = Number(option('runs') ?? 2);
 const orchestrationJobs = Number(option('jobs') ?? 30);
 const apiRate = Number(option('rate') ?? 200);
 const apiSeconds = Number(option('api-seconds') ?? 10);
+/**
+ * How often a render's PSS is read. Reading Chromium's smaps_rollup makes the kernel walk its
+ * whole address space, charged to this process: every 200 ms it cost ~15 CPU-s a render.
+ */
+const pssIntervalMs = Number(option('pss-interval') ?? 1000);
 const ROOT = join(process.cwd(), 'test-artifacts', 'bench');
 
 const median = (values: number[]) => {
@@ -124,7 +129,7 @@ async function measureRun(name: string, index: number, work: () => Promise<void>
   const m = await withLoad(async () => {
     const cpu = sampleCpu(process.pid);
     // Children only (Chromium, encoders): this process also holds the bench's own state.
-    const pss = samplePss(process.pid, 200, { includeRoot: false });
+    const pss = samplePss(process.pid, pssIntervalMs, { includeRoot: false });
     const started = performance.now();
     await work();
     const wallMs = performance.now() - started;

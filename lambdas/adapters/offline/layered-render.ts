@@ -458,6 +458,9 @@ export function ffmpegCommand(
     '-map', '[v]', '-map', '[a]',
     '-frames:v', String(props.durationInFrames),
     '-c:v', 'libx264', '-preset', output.x264Preset, '-crf', '18', '-pix_fmt', 'yuv420p',
+    // No lookahead thread of its own: ~30 MB less at 1080×1920 for +2 % of x264's CPU and the
+    // same decisions within 0.02 % of the file's size (BENCHMARKS.md, issue #17).
+    '-x264-params', 'sync-lookahead=0',
     '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
     '-c:a', 'aac', '-b:a', '320k', '-ac', '2',
     '-movflags', '+faststart',
