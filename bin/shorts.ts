@@ -244,7 +244,7 @@ async function generate(
   // after them; the render step waits for it (or finds it made).
   const { startLocalRuntime, localDataDir } = await import('../lib/local/runtime.js');
   const { startPrebundle } = await import('../lib/local/prebundle.js');
-  // Paths are absolute from here: the bundler changes the working directory while it works.
+  // Paths are absolute from here, whatever changes the working directory later.
   const dataDir = localDataDir(opts.dataDir, process.env);
   const prebundle = startPrebundle({ dataDir, settings: process.env, onBundled: (ms) => firstRun.push(`composition bundled in ${seconds(ms)}`) });
   process.stderr.write(`Starting the local cloud (DynamoDB Local, S3) …\n`);
