@@ -153,6 +153,16 @@ async function measureRun(name: string, index: number, work: () => Promise<void>
   return r;
 }
 
+/** The ffmpeg-only yardstick: the fixture's scenes drawn by ffmpeg alone into `output` under ROOT. */
+async function yardstick(fixture: Awaited<ReturnType<typeof loadFixture>>, output: string): Promise<void> {
+  await renderWithFfmpeg(fixture.props, {
+    images: fixture.images.map((name) => join(fixture.dir, name)),
+    audio: join(fixture.dir, fixture.audio),
+    workDir: ROOT,
+    output: join(ROOT, output),
+  });
+}
+
 async function renderSection(): Promise<RenderVariant[]> {
   const fixture = await loadFixture(ROOT);
   const workDir = remotionWorkDir(ROOT);
@@ -189,13 +199,7 @@ async function renderSection(): Promise<RenderVariant[]> {
     {
       name: 'ffmpeg only',
       runs: [],
-      render: async () =>
-        void (await renderWithFfmpeg(fixture.props, {
-          images: fixture.images.map((name) => join(fixture.dir, name)),
-          audio: join(fixture.dir, fixture.audio),
-          workDir: ROOT,
-          output: join(ROOT, 'ffmpeg.mp4'),
-        })),
+      render: () => yardstick(fixture, 'ffmpeg.mp4'),
     },
   );
   try {
@@ -240,19 +244,12 @@ async function main() {
     // The yardstick again, interleaved with the generations, so the ratio compares figures
     // measured in the same minutes (the render section's own runs may be long past).
     const fixture = await loadFixture(ROOT);
-    const yardstick = () =>
-      measureRun('ffmpeg only (yardstick for end to end)', 0, async () =>
-        void (await renderWithFfmpeg(fixture.props, {
-          images: fixture.images.map((name) => join(fixture.dir, name)),
-          audio: join(fixture.dir, fixture.audio),
-          workDir: ROOT,
-          output: join(ROOT, 'ffmpeg-e2e.mp4'),
-        })),
-      );
+    const yardstickRun = () =>
+      measureRun('ffmpeg only (yardstick for end to end)', 0, () => yardstick(fixture, 'ffmpeg-e2e.mp4'));
     const e2eRuns: Measured<EndToEndTiming>[] = [];
     const yardstickMs: number[] = [];
     for (let i = 0; i < Math.max(1, Math.min(runs, 2)); i++) {
-      yardstickMs.push((await yardstick()).wallMs);
+      yardstickMs.push((await yardstickRun()).wallMs);
       const run = await withLoad(() => inChild<EndToEndTiming>('e2e', [ROOT, join(ROOT, 'e2e.mp4')]));
       e2eRuns.push(run);
       const steps = STEPS.map((step) => `${step} ${((run.value.steps[step] ?? 0) / 1000).toFixed(1)}`).join(', ');
