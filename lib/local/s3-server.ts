@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { S3Gate } from './iam/s3-gate.js';
+import { makeStoreAtomic, type S3rverStore } from './s3-atomic-store.js';
 
 /** The key pair s3rver registers by default; it verifies signatures made with it. */
 export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
@@ -21,6 +22,7 @@ interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   httpServer?: Server;
+  store: S3rverStore;
 }
 type S3rverConstructor = new (options: {
   address: string;
@@ -112,6 +114,8 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     configureBuckets: options.buckets.map((name) => ({ name, configs: origins.length > 0 ? [corsXml(origins)] : [] })),
   });
   fixBucketPathSignatures();
+  // S3 replaces an object whole; s3rver rewrites it in place.
+  makeStoreAtomic(server.store);
   if (options.authorization) {
     // Just before the router (the last middleware): after s3rver's vhost rewrite, so the gate
     // sees path-style paths, and inside its error handling, so a refusal renders as S3 XML.

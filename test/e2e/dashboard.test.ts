@@ -6,7 +6,7 @@
  *
  * Screenshots of every screen at desktop and phone width land in test-artifacts/e2e/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,23 @@ async function expectNoErrorBanners(allowed: string[] = []): Promise<void> {
     nodes.map((n) => `${n.getAttribute('data-testid') ?? ''}|${(n.textContent ?? '').trim().slice(0, 200)}`),
   );
   expect(alerts.filter((a) => !allowed.includes(a.split('|')[0]!))).toEqual([]);
+}
+
+/**
+ * The functions' warnings and errors so far (their logs in the data folder), for a failure
+ * message: CI shows the assertion, not what the server printed before it.
+ */
+async function functionTrouble(): Promise<string> {
+  const folder = path.join(dataDir, 'logs');
+  const files = await readdir(folder).catch(() => [] as string[]);
+  const lines: string[] = [];
+  for (const file of files.sort()) {
+    const text = await readFile(path.join(folder, file), 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (/"level":"(WARN|ERROR|CRITICAL)"/.test(line)) lines.push(`${file.replace(/^ai-shorts-|\.log$/g, '')}: ${line.slice(0, 700)}`);
+    }
+  }
+  return lines.length > 0 ? `function logs:\n${lines.slice(-12).join('\n')}` : 'no warnings or errors in the function logs';
 }
 
 /** The drawn data points of the chart in the card titled `title` (each point is a circle). */
@@ -236,7 +253,7 @@ describe('dashboard (browser, shorts dev)', () => {
     await eventually(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     const statuses = await page.getByTestId('video-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-status')));
     expect(statuses[1]).toBe('SUCCEEDED'); // the octopus video, older
-    expect(statuses[0]).toMatch(/QUEUED|RUNNING|SUCCEEDED/); // the retried coffee video
+    expect(statuses[0], await functionTrouble()).toMatch(/QUEUED|RUNNING|SUCCEEDED/); // the retried coffee video
     expect(await page.getByTestId('balance').textContent()).toBe(String(STARTING_CREDITS - 2));
     await expectNoErrorBanners();
     await screenshots('08-library');
