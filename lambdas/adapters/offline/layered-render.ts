@@ -369,6 +369,14 @@ export interface FfmpegCommand {
   commands: string;
 }
 
+/**
+ * Each picture and strip input is decoded by one thread: ffmpeg's default gives every PNG
+ * decoder a frame thread per core plus one, each with frame buffers of its own. A picture is
+ * decoded once and a strip is small, so the threads bought no time (29.6 vs 29.5 s for the
+ * whole encode, identical output) and cost ~14 MB (BENCHMARKS.md, issue #17).
+ */
+const ONE_DECODER_THREAD = ['-threads', '1'] as const;
+
 export function ffmpegCommand(
   props: ShortVideoProps,
   plans: OverlayBandPlan[],
@@ -382,7 +390,7 @@ export function ffmpegCommand(
   const streams = pictureStreams(props);
   const segmentOf = new Map(streams.flatMap((stream) => stream.segments.map((segment) => [segment.scene, segment] as const)));
   scenes.forEach((_, i) => {
-    inputs.push('-framerate', String(fps), '-i', files.images[i]!);
+    inputs.push(...ONE_DECODER_THREAD, '-framerate', String(fps), '-i', files.images[i]!);
     const segment = segmentOf.get(i)!;
     graph.push(
       [
@@ -438,7 +446,7 @@ export function ffmpegCommand(
   plans.forEach((plan, i) => {
     const input = scenes.length + i;
     const pipe = i === plans.length - 1 ? 'pipe:0' : `pipe:${3 + i}`;
-    inputs.push('-f', 'image2pipe', '-framerate', String(fps), '-c:v', 'png', '-i', pipe);
+    inputs.push(...ONE_DECODER_THREAD, '-f', 'image2pipe', '-framerate', String(fps), '-c:v', 'png', '-i', pipe);
     graph.push(`[${input}:v]setpts='${stripTimestamps(plan)}',${TO_BT709},format=yuva420p[b${i}]`);
     // A strip frame stays on screen until the next one (overlay repeats the last frame it has);
     // after its last visible frame (the title's first 1.6 s) the frames pass untouched.
