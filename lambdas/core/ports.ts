@@ -171,6 +171,12 @@ export interface JobRef {
 /** A conditional change of a job: fields to set (steps replaced whole), fields to drop, counters to add to. */
 export interface JobTransition {
   set: Partial<Omit<Job, 'jobId' | 'userId' | 'updatedAt'>>;
+  /**
+   * Fields of single steps set in the same write, each on its own (the step's other fields
+   * kept): a job that ends shows its last step ended with it, never a done video with a step
+   * still running.
+   */
+  stepFields?: Partial<Record<StepName, Partial<StepState>>>;
   remove?: (keyof Job)[];
   increment?: Partial<Record<'attempt' | 'redrives', number>>;
 }

@@ -276,6 +276,9 @@ describe('dashboard (browser, shorts dev)', () => {
     expect(await page.getByTestId('queue-queued').textContent()).toMatch(/^\d+$/);
     await screenshots('09-ops', true);
 
-    expect(browser.problems).toEqual([]);
+    // The health check answers 503 while a probe times out (above): Chromium logs that answer as
+    // a console error. Anything else the page logged is a problem.
+    const unhealthy = /^console\.error: Failed to load resource: the server responded with a status of 503 \(Service Unavailable\) \(http:\/\/127\.0\.0\.1:\d+\/api\/health\)$/;
+    expect(browser.problems.filter((p) => !unhealthy.test(p))).toEqual([]);
   });
 });

@@ -123,6 +123,8 @@ describe('Finalize Job racing the sweeper', () => {
     expect(report.failed).not.toContain(job.jobId);
     const after = (await jobs.get(job.jobId))!;
     expect(after).toMatchObject({ status: 'SUCCEEDED', outputKey: event.render.outputKey, durationMs: 10_000 });
+    // The step ended in the same write: no reader sees a done video with Finalize still running.
+    expect(after.steps.finalize).toMatchObject({ status: 'succeeded', endedAt: after.finishedAt });
     expect(after.refunded).not.toBe(true);
     expect(await books(userId)).toEqual({ balance: 0, sum: 0 });
   });

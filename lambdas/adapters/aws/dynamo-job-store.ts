@@ -419,6 +419,11 @@ export function transitionUpdate(p: Placeholders, change: JobTransition, now: Da
   const sets = Object.entries(change.set)
     .filter(([, value]) => value !== undefined)
     .map(([field, value]) => `${p.path(field)} = ${p.value(value)}`);
+  for (const [step, fields] of Object.entries(change.stepFields ?? {})) {
+    for (const [field, value] of Object.entries(fields ?? {})) {
+      if (value !== undefined) sets.push(`${p.path('steps', step, field)} = ${p.value(value)}`);
+    }
+  }
   for (const [field, amount] of Object.entries(change.increment ?? {})) {
     sets.push(`${p.path(field)} = if_not_exists(${p.path(field)}, ${p.value(0)}) + ${p.value(amount)}`);
   }

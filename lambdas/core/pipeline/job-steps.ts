@@ -38,6 +38,9 @@ export async function finalizeJob(
         finishedAt: now,
         ...(event.renderStatus.framesPerSecond ? { renderFps: event.renderStatus.framesPerSecond } : {}),
       },
+      // In the same write: a reader never sees the video done and this step still running
+      // (the step handler adds its duration just after).
+      stepFields: { finalize: { status: 'succeeded', endedAt: now } },
     },
   );
   return { outputKey, finalized };
