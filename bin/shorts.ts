@@ -246,7 +246,7 @@ async function generate(
   const { startPrebundle } = await import('../lib/local/prebundle.js');
   // Paths are absolute from here, whatever changes the working directory later.
   const dataDir = localDataDir(opts.dataDir, process.env);
-  const prebundle = startPrebundle({ dataDir, settings: process.env, onBundled: (ms) => firstRun.push(`composition bundled in ${seconds(ms)}`) });
+  const prebundle = startPrebundle({ settings: process.env, onBundled: (ms) => firstRun.push(`composition bundled in ${seconds(ms)}`) });
   process.stderr.write(`Starting the local cloud (DynamoDB Local, S3) …\n`);
   const { generateVideo } = await import('../lib/local/generate.js');
   const runtime = await startLocalRuntime({

@@ -272,7 +272,7 @@ export async function runDevCommand(options: {
   });
   // The composition's bundle too (on a first run, or after frontend/remotion changed): ready by the first order.
   const { startPrebundle } = await import('./prebundle.js');
-  startPrebundle({ dataDir: localDataDir(options.dataDir, process.env), settings: process.env });
+  startPrebundle({ settings: process.env });
   const server = await startDevServer({
     port: options.port,
     settings: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },

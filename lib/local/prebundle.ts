@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../../lambdas/shared/env.js';
 
@@ -28,20 +27,14 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NICENESS = 10;
 
 /**
- * Starts bundling for the local renderer of `dataDir` (as the runtime resolves it). A failure is
- * left for the render step to meet and report: it tries again and fails the job with the cause.
+ * Starts bundling for the local renderer, into the bundle folder every data folder shares
+ * (remotion-renderer.ts SHARED_BUNDLE_ROOT). A failure is left for the render step to meet and
+ * report: it tries again and fails the job with the cause.
  */
-export function startPrebundle(options: {
-  /** The local cloud's data folder, absolute (runtime.ts localDataDir). */
-  dataDir: string;
-  settings: Record<string, string | undefined>;
-  onBundled?: (ms: number) => void;
-}): Prebundle {
+export function startPrebundle(options: { settings: Record<string, string | undefined>; onBundled?: (ms: number) => void }): Prebundle {
   if (options.settings[ENV.RENDER] === 'lambda') return { settled: Promise.resolve() };
-  // The same folder the offline renderer is given (lambdas/shared/dependencies.ts: <data dir>/render).
-  const workDir = path.join(options.dataDir, 'render');
   const settled = new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workDir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
     if (child.pid !== undefined) {
       try {
         setPriority(child.pid, NICENESS);

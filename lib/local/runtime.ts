@@ -94,7 +94,7 @@ const PROVIDER_VARIABLES = [ENV.LLM, ENV.IMAGES, ENV.VOICE, ENV.MUSIC, ENV.RENDE
 /** A provider's own settings, given to the functions that choose that service's provider. */
 const PROVIDER_SETTINGS: Record<string, { when: (choice: string) => boolean; names: readonly string[] }> = {
   [ENV.VOICE]: { when: (choice) => choice === 'elevenlabs', names: [ENV.ELEVENLABS_VOICE_ID, ENV.ELEVENLABS_MODEL_ID, ENV.ELEVENLABS_VOICES] },
-  // The offline renderer drives this machine's Chromium and ffmpeg, keeps its bundle in the data directory.
+  // The offline renderer drives this machine's Chromium and ffmpeg, keeps its renders' scratch files in the data directory.
   [ENV.RENDER]: { when: (choice) => choice === 'offline', names: [ENV.CHROMIUM_PATH, ENV.FFMPEG_PATH, ENV.RENDER_METHOD, ENV.DATA_DIR, 'HOME'] },
 };
 

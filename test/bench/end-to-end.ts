@@ -4,12 +4,11 @@
  * stored images or voice to reuse: content-addressed assets would make a rerun nearly free)
  * but shares the render bundle cache, as a user's second video would.
  */
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STEPS, type Job, type StepName } from '../../lambdas/core/job.js';
 import { VideoRequestSchema } from '../../lambdas/core/model.js';
 import { BENCH_PROMPT, BENCH_SECONDS } from './fixture.js';
-import { remotionWorkDir } from './render-remotion.js';
 
 export interface EndToEndTiming {
   /** Starting DynamoDB Local and the S3 server. */
@@ -22,15 +21,11 @@ export interface EndToEndTiming {
 }
 
 /**
- * A fresh data directory whose render bundle cache is the shared one under `root`, so a run
- * neither reuses assets nor pays for bundling the composition.
+ * A fresh data directory: a run reuses no assets. The composition's bundle is the checkout's
+ * shared one (remotion-renderer.ts SHARED_BUNDLE_ROOT), as for every data folder.
  */
 export async function freshDataDir(root: string): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const shared = join(remotionWorkDir(root), 'remotion-bundles');
-  await mkdir(shared, { recursive: true });
   const dir = await mkdtemp(join(root, 'data-'));
-  await mkdir(join(dir, 'render'), { recursive: true });
-  await symlink(shared, join(dir, 'render', 'remotion-bundles'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -13,15 +13,14 @@ describe('bundleComposition: one bundle per source hash, whichever process asks 
 
   it('waits for the bundle another live process is making instead of bundling too', async () => {
     // Arrange: the lock of a bundle in progress, held by a live process (this one).
-    const workDir = await mkdtemp(join(tmpdir(), 'bundle-lock-'));
-    dirs.push(workDir);
-    const bundleDir = join(workDir, 'remotion-bundles', await compositionSourceHash());
-    await mkdir(join(workDir, 'remotion-bundles'), { recursive: true });
+    const root = await mkdtemp(join(tmpdir(), 'bundle-lock-'));
+    dirs.push(root);
+    const bundleDir = join(root, await compositionSourceHash());
     await writeFile(`${bundleDir}.lock`, String(process.pid));
     let built = false;
 
     // Act: ask, then let the "other process" finish its bundle a little later.
-    const asked = bundleComposition(workDir, { onBundled: () => (built = true) });
+    const asked = bundleComposition(root, { onBundled: () => (built = true) });
     await new Promise((done) => setTimeout(done, 700));
     const early = await Promise.race([asked.then(() => 'resolved'), new Promise((done) => setTimeout(() => done('waiting'), 50))]);
     await mkdir(bundleDir);
@@ -32,23 +31,23 @@ describe('bundleComposition: one bundle per source hash, whichever process asks 
     expect(early).toBe('waiting');
     expect(serveUrl).toBe(bundleDir);
     expect(built).toBe(false);
-    expect((await readdir(join(workDir, 'remotion-bundles'))).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    expect((await readdir(root)).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 
   it('finds a bundle already on disk without taking the lock', async () => {
     // Arrange
-    const workDir = await mkdtemp(join(tmpdir(), 'bundle-hit-'));
-    dirs.push(workDir);
-    const bundleDir = join(workDir, 'remotion-bundles', await compositionSourceHash());
+    const root = await mkdtemp(join(tmpdir(), 'bundle-hit-'));
+    dirs.push(root);
+    const bundleDir = join(root, await compositionSourceHash());
     await mkdir(bundleDir, { recursive: true });
     await writeFile(join(bundleDir, 'index.html'), '<html></html>');
 
     // Act
-    const serveUrl = await bundleComposition(workDir);
+    const serveUrl = await bundleComposition(root);
 
     // Assess
     expect(serveUrl).toBe(bundleDir);
-    expect(await readdir(join(workDir, 'remotion-bundles'))).toEqual([bundleDir.split('/').pop()]);
+    expect(await readdir(root)).toEqual([bundleDir.split('/').pop()]);
   });
 });
 

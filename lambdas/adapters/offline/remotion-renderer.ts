@@ -60,8 +60,13 @@ export interface LocalRemotionRendererOptions {
   method?: RenderMethod;
   /** ffmpeg for the layered render (perspective, xfade, overlay filters, libx264); Debian's by default. */
   ffmpegExecutable?: string;
-  /** Holds the cached bundle, the Chromium wrapper and in-progress MP4s. */
+  /** Holds the Chromium wrapper and in-progress MP4s. */
   workDir: string;
+  /**
+   * Where the composition's bundles are kept, a folder per source hash. Default
+   * {@link SHARED_BUNDLE_ROOT}: one bundle for every data folder of this checkout.
+   */
+  bundleRoot?: string;
   /** A Chromium/Chrome binary; Debian's by default. */
   browserExecutable?: string;
   /**
@@ -81,7 +86,7 @@ interface RenderState extends RenderProgress {
 
 // Module scope: one map and one bundle per process, whichever renderer instance asks.
 const renders = new Map<string, RenderState>();
-/** Bundle directory per workDir: bundled (or found on disk) once per process. */
+/** Bundle directory per bundle root: bundled (or found on disk) once per process. */
 const bundles = new Map<string, Promise<string>>();
 /** Renders run one after another: two at once on two cores are slower than in turn. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -98,10 +103,12 @@ export class LocalRemotionRenderer implements VideoRenderer {
   private readonly parallelChunks: number;
   private readonly log: (message: string) => void;
   private readonly workDir: string;
+  private readonly bundleRoot: string;
 
   constructor(private readonly options: LocalRemotionRendererOptions) {
     // Absolute: bundle() changes the process's working directory while webpack runs.
     this.workDir = resolve(options.workDir);
+    this.bundleRoot = resolve(options.bundleRoot ?? SHARED_BUNDLE_ROOT);
     this.browserExecutable = options.browserExecutable ?? DEFAULT_BROWSER;
     this.ffmpegExecutable = options.ffmpegExecutable ?? DEFAULT_FFMPEG;
     this.method = options.method ?? DEFAULT_RENDER_METHOD;
@@ -131,9 +138,9 @@ export class LocalRemotionRenderer implements VideoRenderer {
     return progress;
   }
 
-  /** Bundles the composition, or reuses the bundle an earlier call or process left under workDir. */
+  /** Bundles the composition, or reuses the bundle an earlier call or process left under the bundle root. */
   async bundle(): Promise<string> {
-    return bundleComposition(this.workDir, { onBundled: (ms) => this.log(`bundled the composition in ${ms} ms`) });
+    return bundleComposition(this.bundleRoot, { onBundled: (ms) => this.log(`bundled the composition in ${ms} ms`) });
   }
 
   private async render(renderId: string, state: RenderState, props: ShortVideoProps, outputKey: string) {
@@ -425,15 +432,23 @@ export function chunkRanges(frames: number, pieces: number): [number, number][] 
 const BUNDLE_WAIT_MS = 10 * 60_000;
 
 /**
- * The composition's bundle for the current sources under `workDir` (`remotion-bundles/<hash>`):
- * found on disk, or built once. Once per process per workDir; across processes (the CLI bundles
+ * Where bundles are kept unless a renderer is told otherwise: beside the stack's synthesis cache
+ * in this checkout's node_modules, so a fresh data folder (every CLI test, a newcomer's second
+ * folder) finds the bundle made instead of paying a cold bundle of its own. A bundle depends on
+ * the sources only; what a render reads of a data folder comes by URL.
+ */
+export const SHARED_BUNDLE_ROOT = fileURLToPath(new URL('../../../node_modules/.cache/ai-shorts/remotion-bundles', import.meta.url));
+
+/**
+ * The composition's bundle for the current sources under `bundleRoot` (`<bundleRoot>/<hash>`):
+ * found on disk, or built once. Once per process per root; across processes (the CLI bundles
  * in the background from its start while the pipeline's render function may ask too) a lock
  * file makes the later caller wait for the bundle being built instead of building it twice.
  * Resolves to the bundle's directory (Remotion's serve URL). `onBundled` is told the build's
  * wall time, only when this call built it.
  */
-export function bundleComposition(workDir: string, options: { onBundled?: (ms: number) => void } = {}): Promise<string> {
-  const key = resolve(workDir);
+export function bundleComposition(bundleRoot: string, options: { onBundled?: (ms: number) => void } = {}): Promise<string> {
+  const key = resolve(bundleRoot);
   let serveUrl = bundles.get(key);
   if (!serveUrl) {
     serveUrl = bundleOnce(key, options.onBundled);
@@ -443,9 +458,9 @@ export function bundleComposition(workDir: string, options: { onBundled?: (ms: n
   return serveUrl;
 }
 
-async function bundleOnce(workDir: string, onBundled?: (ms: number) => void): Promise<string> {
+async function bundleOnce(bundleRoot: string, onBundled?: (ms: number) => void): Promise<string> {
   const hash = await compositionSourceHash();
-  const dir = join(workDir, 'remotion-bundles', hash);
+  const dir = join(bundleRoot, hash);
   const lock = `${dir}.lock`;
   const deadline = Date.now() + BUNDLE_WAIT_MS;
   await mkdir(dirname(dir), { recursive: true });
