@@ -21,6 +21,29 @@ export interface CaptionsProps {
   brand?: BrandProps;
 }
 
+/**
+ * What a video's props say about its captions, as {@link Captions} takes them: the one mapping
+ * both the full composition (ShortVideo) and the layered render's strips (OverlayBand) use, so
+ * the two cannot draw different captions.
+ */
+export function captionsOf(props: {
+  captions: readonly CaptionPage[];
+  captionStyle: CaptionStyle;
+  language?: string;
+  captionPosition?: CaptionPosition;
+  captionSize?: CaptionSize;
+  brand?: BrandProps;
+}): CaptionsProps {
+  return {
+    pages: props.captions,
+    captionStyle: props.captionStyle,
+    language: props.language,
+    captionPosition: props.captionPosition,
+    captionSize: props.captionSize,
+    brand: props.brand,
+  };
+}
+
 /** Word-by-word captions: the current page, its spoken word highlighted, inside the safe zone. */
 export function Captions({ pages, captionStyle, language, captionPosition, captionSize, brand }: CaptionsProps) {
   void loadFontsFor(language, brand?.font);

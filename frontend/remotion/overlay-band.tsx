@@ -1,6 +1,6 @@
 import { AbsoluteFill } from 'remotion';
 import { captionPositionOf } from './caption-presets.js';
-import { Captions } from './captions.js';
+import { Captions, captionsOf } from './captions.js';
 import { FrameSizeContext } from './frame-size.js';
 import { LegibilityShade } from './legibility-shade.js';
 import type { OverlayBandProps } from './overlay-plan.js';
@@ -25,14 +25,7 @@ export function OverlayBand(props: OverlayBandProps) {
           ) : props.layer === 'shade' ? (
             <LegibilityShade position={captionPositionOf(props)} />
           ) : (
-            <Captions
-              pages={props.captions}
-              captionStyle={props.captionStyle}
-              language={props.language}
-              captionPosition={props.captionPosition}
-              captionSize={props.captionSize}
-              brand={props.brand}
-            />
+            <Captions {...captionsOf(props)} />
           )}
         </AbsoluteFill>
       </FrameSizeContext.Provider>

@@ -2,7 +2,7 @@ import { Audio } from '@remotion/media';
 import { AbsoluteFill, Sequence } from 'remotion';
 import type { ShortVideoProps } from '../../lambdas/core/video-props.js';
 import { CAPTION_PRESETS, captionPositionOf } from './caption-presets.js';
-import { Captions } from './captions.js';
+import { Captions, captionsOf } from './captions.js';
 import { KenBurnsScene } from './ken-burns-scene.js';
 import { LegibilityShade } from './legibility-shade.js';
 import { musicVolumeAt } from './music-mix.js';
@@ -32,14 +32,7 @@ export function ShortVideo(props: ShortVideoProps) {
       {CAPTION_PRESETS[props.captionStyle].shade ? <LegibilityShade position={captionPositionOf(props)} /> : null}
       <Watermark brand={props.brand} />
       <TitleCard title={props.title} language={props.language} brand={props.brand} />
-      <Captions
-        pages={props.captions}
-        captionStyle={props.captionStyle}
-        language={props.language}
-        captionPosition={props.captionPosition}
-        captionSize={props.captionSize}
-        brand={props.brand}
-      />
+      <Captions {...captionsOf(props)} />
       <Audio src={props.audioUrl} />
       {props.music ? (
         // The bed loops under the whole video; 'extend' keeps counting frames across loops, so the
