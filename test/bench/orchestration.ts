@@ -28,6 +28,8 @@ function noOpResults(): Record<string, { step: StepName; result: () => unknown; 
     'Parse Script': { step: 'parse', result: () => script },
     'Generate Image': { step: 'images', result: () => ({ key: 'assets/images/none.png', reused: true }) },
     'Generate Voice': { step: 'voice', result: () => ({ audioKey: 'assets/voice/none.wav', durationMs: 30_000, words: [], segmentStarts: [], reused: true }) },
+    // No music asked: the step answers what it answers for `music: 'none'`.
+    'Generate Music': { step: 'music', result: () => null },
     'Build Captions': { step: 'captions', result: () => [] },
     'Compute Duration': { step: 'duration', result: () => timeline },
     'Start Render': {
@@ -38,6 +40,8 @@ function noOpResults(): Record<string, { step: StepName; result: () => unknown; 
     'Check Render': { step: 'render', result: () => ({ done: true, timedOut: false, progress: 1, outputKey: 'videos/none.mp4' }) },
     'Finalize Job': { step: 'finalize', result: () => ({ outputKey: 'videos/none.mp4' }) },
     'Fail Job': { step: 'finalize', result: () => ({ failed: true }) },
+    // Not reached: the bench's jobs do not ask for a review.
+    'Hold for Review': { step: 'duration', result: () => ({}) },
   };
 }
 
