@@ -1,7 +1,7 @@
 import { Fragment, type CSSProperties } from 'react';
 import { AbsoluteFill, interpolate, useCurrentFrame, useVideoConfig } from 'remotion';
 import type { CaptionPosition, CaptionSize, CaptionStyle } from '../../lambdas/core/model.js';
-import type { BrandProps, CaptionPage } from '../../lambdas/core/video-props.js';
+import type { BrandProps, CaptionPage, ShortVideoProps } from '../../lambdas/core/video-props.js';
 import { captionLook, type CaptionLook } from './caption-presets.js';
 import { captionStateAt } from './caption-timing.js';
 import { BRAND_FONT_FACES, fontStackFor, loadFontsFor } from './fonts.js';
@@ -26,14 +26,7 @@ export interface CaptionsProps {
  * both the full composition (ShortVideo) and the layered render's strips (OverlayBand) use, so
  * the two cannot draw different captions.
  */
-export function captionsOf(props: {
-  captions: readonly CaptionPage[];
-  captionStyle: CaptionStyle;
-  language?: string;
-  captionPosition?: CaptionPosition;
-  captionSize?: CaptionSize;
-  brand?: BrandProps;
-}): CaptionsProps {
+export function captionsOf(props: Pick<ShortVideoProps, 'captions' | 'captionStyle' | 'language' | 'captionPosition' | 'captionSize' | 'brand'>): CaptionsProps {
   return {
     pages: props.captions,
     captionStyle: props.captionStyle,

@@ -174,7 +174,7 @@ export interface JobTransition {
   /**
    * Fields of single steps set in the same write, each on its own (the step's other fields
    * kept): a job that ends shows its last step ended with it, never a done video with a step
-   * still running.
+   * still running. Not together with `set.steps` (the paths would overlap).
    */
   stepFields?: Partial<Record<StepName, Partial<StepState>>>;
   remove?: (keyof Job)[];

@@ -1,13 +1,11 @@
 /**
  * The prebundle's child process (prebundle.ts): makes the composition's bundle in the shared
- * bundle folder (or the folder given as its argument), or finds it made, and prints
- * `bundled <ms>` when it built it.
+ * bundle folder, or finds it made, and prints `bundled <ms>` when it built it.
  */
 import { bundleComposition, SHARED_BUNDLE_ROOT } from '../../lambdas/adapters/offline/remotion-renderer.js';
 
-const bundleRoot = process.argv[2] ?? SHARED_BUNDLE_ROOT;
 try {
-  await bundleComposition(bundleRoot, { onBundled: (ms) => process.stdout.write(`bundled ${Math.round(ms)}\n`) });
+  await bundleComposition(SHARED_BUNDLE_ROOT, { onBundled: (ms) => process.stdout.write(`bundled ${Math.round(ms)}\n`) });
   process.exit(0);
 } catch (error) {
   // The render step bundles again and reports the cause on the job.

@@ -13,9 +13,8 @@
  * while it reads the metadata and opens the file; once open, the file it streams is the one it
  * opened, whatever replaces it afterwards (a rename does not touch an open file).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /** The part of s3rver's FilesystemStore this changes (the package ships no types). */

@@ -59,7 +59,7 @@ export async function renderWithRemotion(
   return { wallMs, frames: props.durationInFrames, fps: props.durationInFrames / (wallMs / 1000), file: outFile };
 }
 
-/** Where the bench keeps the render bundle cache (shared with the end-to-end runs). */
+/** The bench renderer's work folder (Chromium wrapper, in-progress MP4s); the bundle is the checkout's shared one. */
 export function remotionWorkDir(root: string): string {
   return join(root, 'remotion-work');
 }

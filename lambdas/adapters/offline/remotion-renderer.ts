@@ -60,13 +60,8 @@ export interface LocalRemotionRendererOptions {
   method?: RenderMethod;
   /** ffmpeg for the layered render (perspective, xfade, overlay filters, libx264); Debian's by default. */
   ffmpegExecutable?: string;
-  /** Holds the Chromium wrapper and in-progress MP4s. */
+  /** Holds the Chromium wrapper and in-progress MP4s (the bundle is in {@link SHARED_BUNDLE_ROOT}). */
   workDir: string;
-  /**
-   * Where the composition's bundles are kept, a folder per source hash. Default
-   * {@link SHARED_BUNDLE_ROOT}: one bundle for every data folder of this checkout.
-   */
-  bundleRoot?: string;
   /** A Chromium/Chrome binary; Debian's by default. */
   browserExecutable?: string;
   /**
@@ -103,12 +98,10 @@ export class LocalRemotionRenderer implements VideoRenderer {
   private readonly parallelChunks: number;
   private readonly log: (message: string) => void;
   private readonly workDir: string;
-  private readonly bundleRoot: string;
 
   constructor(private readonly options: LocalRemotionRendererOptions) {
     // Absolute: bundle() changes the process's working directory while webpack runs.
     this.workDir = resolve(options.workDir);
-    this.bundleRoot = resolve(options.bundleRoot ?? SHARED_BUNDLE_ROOT);
     this.browserExecutable = options.browserExecutable ?? DEFAULT_BROWSER;
     this.ffmpegExecutable = options.ffmpegExecutable ?? DEFAULT_FFMPEG;
     this.method = options.method ?? DEFAULT_RENDER_METHOD;
@@ -138,9 +131,9 @@ export class LocalRemotionRenderer implements VideoRenderer {
     return progress;
   }
 
-  /** Bundles the composition, or reuses the bundle an earlier call or process left under the bundle root. */
+  /** Bundles the composition, or reuses the bundle an earlier call or process left in {@link SHARED_BUNDLE_ROOT}. */
   async bundle(): Promise<string> {
-    return bundleComposition(this.bundleRoot, { onBundled: (ms) => this.log(`bundled the composition in ${ms} ms`) });
+    return bundleComposition(SHARED_BUNDLE_ROOT, { onBundled: (ms) => this.log(`bundled the composition in ${ms} ms`) });
   }
 
   private async render(renderId: string, state: RenderState, props: ShortVideoProps, outputKey: string) {
@@ -432,7 +425,7 @@ export function chunkRanges(frames: number, pieces: number): [number, number][] 
 const BUNDLE_WAIT_MS = 10 * 60_000;
 
 /**
- * Where bundles are kept unless a renderer is told otherwise: beside the stack's synthesis cache
+ * Where bundles are kept: beside the stack's synthesis cache
  * in this checkout's node_modules, so a fresh data folder (every CLI test, a newcomer's second
  * folder) finds the bundle made instead of paying a cold bundle of its own. A bundle depends on
  * the sources only; what a render reads of a data folder comes by URL.
